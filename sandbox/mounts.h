@@ -1,0 +1,22 @@
+// The sandbox's filesystem: an empty tmpfs root filled from the spec's mounts,
+// a fresh /proc, a minimal /dev and a small /etc, then made the process's root
+// with pivot_root. Runs inside the new user + mount namespaces, before the
+// program starts.
+#ifndef GOGRADER_SANDBOX_MOUNTS_H_
+#define GOGRADER_SANDBOX_MOUNTS_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "proto/gograder/v1/sandbox.pb.h"
+
+namespace gograder::sandbox {
+
+// Builds the root filesystem described by `spec` at `new_root` (an empty
+// directory of the host) and pivots into it. On return "/" is the sandbox's
+// root, read-only, and the host's filesystem is unreachable.
+absl::Status EnterSandboxRoot(const gograder::v1::SandboxSpec& spec, const std::string& new_root);
+
+}  // namespace gograder::sandbox
+
+#endif  // GOGRADER_SANDBOX_MOUNTS_H_

@@ -1,0 +1,660 @@
+// Theory of operation.
+//
+// Three processes take part in a run:
+//
+//   supervisor (this process, host root)
+//     | clone(NEWUSER|NEWNS|NEWPID|NEWNET|NEWIPC|NEWUTS)
+//     v
+//   init (pid 1 of the new pid namespace, root of the new user namespace)
+//     | fork
+//     v
+//   program (setsid, rlimits, no capabilities, NO_NEW_PRIVS, seccomp, execve)
+//
+// 1. The supervisor takes the slot's lock file (one run per slot at a time),
+//    resets the slot's cgroups and writes the limits, hands writable bind
+//    sources to the slot's host uid, and clones init.
+// 2. It maps uid/gid 0 of the new user namespace to the slot's unprivileged
+//    host id, puts init into the slot's cgroups and only then releases init
+//    through the `go` pipe: every later process is born inside the cgroups.
+// 3. Init becomes the namespace's root, enters a new cgroup namespace, builds
+//    the root filesystem (mounts.cc), brings loopback up and forks the program.
+//    It reports exec failures and the program's wait status on the status
+//    pipe, then exits: the kernel SIGKILLs everything left in the pid
+//    namespace, so no process of the run outlives it (double forks, setsid,
+//    ignored or stopped signals included).
+// 4. The supervisor polls the program's stdout/stderr pipes (copying them to
+//    files or memory, counting bytes against the cap) and the status pipe,
+//    checking wall time and the cgroup's CPU time; on a limit it SIGKILLs init.
+//    Afterwards it reads peak memory, CPU and OOM kills from the cgroup,
+//    checks the cgroup is empty (killing stragglers if not), copies output
+//    files out of writable binds without following links, and returns.
+#include "sandbox/sandbox.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <linux/openat2.h>
+#include <linux/sched.h>
+#include <net/if.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <optional>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "sandbox/cgroup.h"
+#include "sandbox/mounts.h"
+#include "sandbox/seccomp_policy.h"
+#include "sandbox/spec.h"
+#include "sandbox/status_macros.h"
+
+namespace gograder::sandbox {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using ::gograder::v1::Mount;
+
+// Owns one file descriptor.
+class UniqueFd {
+ public:
+  UniqueFd() = default;
+  explicit UniqueFd(int fd) : fd_(fd) {}
+  UniqueFd(UniqueFd&& other) noexcept : fd_(other.release()) {}
+  UniqueFd& operator=(UniqueFd&& other) noexcept {
+    reset(other.release());
+    return *this;
+  }
+  ~UniqueFd() { reset(); }
+  int get() const { return fd_; }
+  int release() { return std::exchange(fd_, -1); }
+  void reset(int fd = -1) {
+    if (fd_ >= 0) close(fd_);
+    fd_ = fd;
+  }
+  bool valid() const { return fd_ >= 0; }
+
+ private:
+  int fd_ = -1;
+};
+
+struct Pipe {
+  UniqueFd read, write;
+};
+
+absl::StatusOr<Pipe> MakePipe() {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) return ErrnoStatus("pipe2");
+  return Pipe{UniqueFd(fds[0]), UniqueFd(fds[1])};
+}
+
+void WriteAll(int fd, absl::string_view data) {
+  while (!data.empty()) {
+    ssize_t n = write(fd, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    data.remove_prefix(n);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Inside the sandbox: the program process.
+
+// Drops every capability for good: empty bounding, ambient and inheritable
+// sets, so even a uid-0 execve inside the namespace gains nothing.
+absl::Status DropCapabilities() {
+  for (int cap = 0; cap <= 63; ++cap) {
+    if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL) {
+      return ErrnoStatus("PR_CAPBSET_DROP");
+    }
+  }
+  if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0) {
+    return ErrnoStatus("PR_CAP_AMBIENT_CLEAR_ALL");
+  }
+  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[2] = {};
+  if (syscall(SYS_capset, &header, data) != 0) return ErrnoStatus("capset");
+  return absl::OkStatus();
+}
+
+absl::Status SetLimit(int resource, rlim_t value, absl::string_view name) {
+  struct rlimit limit = {value, value};
+  if (setrlimit(resource, &limit) != 0) return ErrnoStatus(absl::StrCat("setrlimit ", name));
+  return absl::OkStatus();
+}
+
+absl::Status SetResourceLimits(const gograder::v1::Limits& limits) {
+  RETURN_IF_ERROR(SetLimit(RLIMIT_NOFILE, limits.open_files(), "NOFILE"));
+  RETURN_IF_ERROR(SetLimit(RLIMIT_FSIZE, limits.file_size_bytes(), "FSIZE"));
+  RETURN_IF_ERROR(SetLimit(RLIMIT_CORE, 0, "CORE"));
+  // Backstops only: the cgroup enforces pids and the supervisor enforces CPU.
+  RETURN_IF_ERROR(SetLimit(RLIMIT_NPROC, std::max<int64_t>(limits.pids(), 64), "NPROC"));
+  RETURN_IF_ERROR(SetLimit(RLIMIT_CPU, limits.cpu_time_ms() / 1000 + 2, "CPU"));
+  return absl::OkStatus();
+}
+
+std::string LookUpEnv(const SandboxSpec& spec, absl::string_view name) {
+  for (const std::string& entry : spec.env()) {
+    if (absl::StartsWith(entry, name) && entry.size() > name.size() && entry[name.size()] == '=') {
+      return entry.substr(name.size() + 1);
+    }
+  }
+  return "";
+}
+
+// execve with a PATH search in the spec's environment (execvpe would use ours).
+// Returns only on failure, with the errno of the most telling attempt.
+int ExecProgram(const SandboxSpec& spec) {
+  std::vector<char*> argv, envp;
+  for (const std::string& arg : spec.argv()) argv.push_back(const_cast<char*>(arg.c_str()));
+  argv.push_back(nullptr);
+  for (const std::string& entry : spec.env()) envp.push_back(const_cast<char*>(entry.c_str()));
+  envp.push_back(nullptr);
+  const std::string& program = spec.argv(0);
+  if (program.find('/') != std::string::npos) {
+    execve(program.c_str(), argv.data(), envp.data());
+    return errno;
+  }
+  std::string path = LookUpEnv(spec, "PATH");
+  if (path.empty()) path = "/usr/local/bin:/usr/bin:/bin";
+  int saved = ENOENT;
+  for (absl::string_view dir : absl::StrSplit(path, ':', absl::SkipEmpty())) {
+    std::string candidate = absl::StrCat(dir, "/", program);
+    execve(candidate.c_str(), argv.data(), envp.data());
+    if (errno != ENOENT && errno != ENOTDIR) saved = errno;
+  }
+  return saved;
+}
+
+// The program's side of the fork: never returns. Setup failures are sent on
+// `exec_error_fd` as text and end the process with 127.
+[[noreturn]] void StartProgram(const SandboxSpec& spec, int stdin_fd, int stdout_fd,
+                               int stderr_fd, int exec_error_fd) {
+  auto fail = [&](absl::string_view message) {
+    WriteAll(exec_error_fd, message);
+    _exit(127);
+  };
+  setsid();
+  if (dup2(stdin_fd, 0) < 0 || dup2(stdout_fd, 1) < 0 || dup2(stderr_fd, 2) < 0) {
+    fail(absl::StrCat("dup2: ", strerror(errno)));
+  }
+  if (chdir(spec.cwd().c_str()) != 0) fail(absl::StrCat("chdir ", spec.cwd(), ": ", strerror(errno)));
+  if (exec_error_fd > 3) syscall(SYS_close_range, 3, exec_error_fd - 1, 0);
+  syscall(SYS_close_range, exec_error_fd + 1, ~0U, 0);
+  if (auto status = SetResourceLimits(spec.limits()); !status.ok()) fail(status.message());
+  if (auto status = DropCapabilities(); !status.ok()) fail(status.message());
+  if (auto status = InstallSeccompFilter(); !status.ok()) fail(status.message());
+  int err = ExecProgram(spec);
+  fail(absl::StrCat("execve ", spec.argv(0), ": ", strerror(err)));
+}
+
+// ---------------------------------------------------------------------------
+// Inside the sandbox: init (pid 1).
+
+struct InitFds {
+  int go_read, status_write, stdin_fd, stdout_write, stderr_write;
+};
+
+absl::Status BringLoopbackUp() {
+  UniqueFd sock(socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  if (!sock.valid()) return ErrnoStatus("socket for loopback");
+  struct ifreq request = {};
+  std::strncpy(request.ifr_name, "lo", IFNAMSIZ - 1);
+  if (ioctl(sock.get(), SIOCGIFFLAGS, &request) != 0) return ErrnoStatus("SIOCGIFFLAGS lo");
+  request.ifr_flags |= IFF_UP | IFF_RUNNING;
+  if (ioctl(sock.get(), SIOCSIFFLAGS, &request) != 0) return ErrnoStatus("SIOCSIFFLAGS lo");
+  return absl::OkStatus();
+}
+
+absl::Status PrepareInit(const SandboxSpec& spec, const std::string& new_root) {
+  // Drop the host's supplementary groups and become the namespace's root,
+  // which is the slot's unprivileged id on the host.
+  if (setgroups(0, nullptr) != 0) return ErrnoStatus("setgroups");
+  if (setresgid(0, 0, 0) != 0) return ErrnoStatus("setresgid");
+  if (setresuid(0, 0, 0) != 0) return ErrnoStatus("setresuid");
+  if (unshare(CLONE_NEWCGROUP) != 0) return ErrnoStatus("unshare cgroup namespace");
+  RETURN_IF_ERROR(EnterSandboxRoot(spec, new_root));
+  if (sethostname("sandbox", 7) != 0) return ErrnoStatus("sethostname");
+  if (spec.loopback()) RETURN_IF_ERROR(BringLoopbackUp());
+  return absl::OkStatus();
+}
+
+[[noreturn]] void RunInit(const SandboxSpec& spec, const std::string& new_root, InitFds fds) {
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  char go = 0;
+  if (read(fds.go_read, &go, 1) != 1) _exit(1);  // the supervisor gave up
+  close(fds.go_read);
+  if (auto status = PrepareInit(spec, new_root); !status.ok()) {
+    WriteAll(fds.status_write, absl::StrCat("ERROR ", status.message()));
+    _exit(1);
+  }
+  int exec_error[2];
+  if (pipe2(exec_error, O_CLOEXEC) != 0) {
+    WriteAll(fds.status_write, absl::StrCat("ERROR pipe2: ", strerror(errno)));
+    _exit(1);
+  }
+  struct timespec start, end;
+  clock_gettime(CLOCK_MONOTONIC, &start);
+  pid_t program = fork();
+  if (program < 0) {
+    WriteAll(fds.status_write, absl::StrCat("ERROR fork: ", strerror(errno)));
+    _exit(1);
+  }
+  if (program == 0) {
+    close(exec_error[0]);
+    close(fds.status_write);
+    StartProgram(spec, fds.stdin_fd, fds.stdout_write, fds.stderr_write, exec_error[1]);
+  }
+  close(exec_error[1]);
+  close(fds.stdin_fd);
+  close(fds.stdout_write);
+  close(fds.stderr_write);
+  std::string exec_failure;
+  char buffer[512];
+  ssize_t n;
+  while ((n = read(exec_error[0], buffer, sizeof buffer)) > 0) exec_failure.append(buffer, n);
+  close(exec_error[0]);
+  // Reap everything; orphans of the program are re-parented to us.
+  int program_status = 0;
+  while (true) {
+    int status = 0;
+    pid_t pid = waitpid(-1, &status, __WALL);
+    if (pid == program) {
+      program_status = status;
+      break;
+    }
+    if (pid < 0 && errno != EINTR) break;
+  }
+  clock_gettime(CLOCK_MONOTONIC, &end);
+  int64_t wall_us = (end.tv_sec - start.tv_sec) * 1'000'000 + (end.tv_nsec - start.tv_nsec) / 1000;
+  struct rusage usage = {};
+  getrusage(RUSAGE_CHILDREN, &usage);
+  if (!exec_failure.empty()) {
+    WriteAll(fds.status_write, absl::StrCat("EXEC ", exec_failure));
+  } else {
+    WriteAll(fds.status_write,
+             absl::StrCat("EXIT ", program_status, " ", usage.ru_maxrss, " ", wall_us));
+  }
+  _exit(0);  // the kernel now kills whatever the program left behind
+}
+
+// ---------------------------------------------------------------------------
+// The supervisor.
+
+absl::Status WriteIdMaps(pid_t pid, uint32_t host_id) {
+  std::string map = absl::StrCat("0 ", host_id, " 1\n");
+  RETURN_IF_ERROR(WriteSmallFile(absl::StrCat("/proc/", pid, "/uid_map"), map));
+  return WriteSmallFile(absl::StrCat("/proc/", pid, "/gid_map"), map);
+}
+
+uint32_t chown_target_id = 0;
+
+int ChownEntry(const char* path, const struct stat*, int, struct FTW*) {
+  return lchown(path, chown_target_id, chown_target_id) == 0 ? 0 : -1;
+}
+
+// Hands writable bind sources to the slot's host id so the sandbox's root can write there.
+absl::Status ChownWritableBinds(const SandboxSpec& spec, uint32_t host_id) {
+  chown_target_id = host_id;
+  for (const Mount& mount : spec.mounts()) {
+    if (!mount.has_bind() || !mount.bind().writable()) continue;
+    if (nftw(mount.bind().source().c_str(), ChownEntry, 64, FTW_PHYS | FTW_MOUNT) != 0) {
+      return ErrnoStatus("chown writable bind " + mount.bind().source());
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<UniqueFd> OpenForWriting(const std::string& path) {
+  UniqueFd fd(open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644));
+  if (!fd.valid()) return ErrnoStatus("open " + path);
+  return fd;
+}
+
+// One output stream of the program: where it goes and how much came.
+struct StreamSink {
+  UniqueFd pipe;
+  UniqueFd file;  // invalid: keep in memory
+  SandboxResult::Stream* result;
+  int64_t limit;
+  bool over_limit = false;
+
+  // Reads what is available; returns false at end of stream.
+  bool Drain() {
+    char buffer[65536];
+    ssize_t n = read(pipe.get(), buffer, sizeof buffer);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) return true;
+    if (n <= 0) return false;
+    int64_t room = std::max<int64_t>(0, limit - result->bytes());
+    int64_t keep = std::min<int64_t>(room, n);
+    if (keep > 0) {
+      if (file.valid()) {
+        WriteAll(file.get(), absl::string_view(buffer, keep));
+      } else {
+        result->mutable_data()->append(buffer, keep);
+      }
+    }
+    result->set_bytes(result->bytes() + keep);
+    if (keep < n) {
+      result->set_truncated(true);
+      over_limit = true;
+    }
+    return true;
+  }
+};
+
+struct InitReport {
+  enum Kind { kNone, kExit, kExecFailed, kSetupFailed } kind = kNone;
+  int wait_status = 0;
+  int64_t max_rss_kb = 0;
+  int64_t wall_us = 0;
+  std::string message;
+};
+
+InitReport ParseInitReport(absl::string_view text) {
+  InitReport report;
+  if (absl::ConsumePrefix(&text, "EXIT ")) {
+    std::vector<absl::string_view> parts = absl::StrSplit(text, ' ');
+    if (parts.size() == 3 && absl::SimpleAtoi(parts[0], &report.wait_status) &&
+        absl::SimpleAtoi(parts[1], &report.max_rss_kb) && absl::SimpleAtoi(parts[2], &report.wall_us)) {
+      report.kind = InitReport::kExit;
+    }
+  } else if (absl::ConsumePrefix(&text, "EXEC ")) {
+    report.kind = InitReport::kExecFailed;
+    report.message = std::string(text);
+  } else if (absl::ConsumePrefix(&text, "ERROR ")) {
+    report.kind = InitReport::kSetupFailed;
+    report.message = std::string(text);
+  }
+  return report;
+}
+
+// Reads a sandbox file from the host side through a writable bind, refusing
+// symlinks, magic links, other mounts, non-regular files, hard links and
+// oversized files.
+absl::Status CopyOutputFile(const SandboxSpec& spec, const SandboxSpec::OutputFile& output) {
+  const Mount* best = nullptr;
+  for (const Mount& mount : spec.mounts()) {
+    if (!mount.has_bind() || !mount.bind().writable()) continue;
+    const std::string& target = mount.target();
+    if (absl::StartsWith(output.sandbox_path(), target + "/") &&
+        (best == nullptr || target.size() > best->target().size())) {
+      best = &mount;
+    }
+  }
+  if (best == nullptr) return absl::InvalidArgumentError("not inside a writable bind mount");
+  std::string relative = output.sandbox_path().substr(best->target().size() + 1);
+  UniqueFd dir(open(best->bind().source().c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!dir.valid()) return ErrnoStatus("open " + best->bind().source());
+  struct open_how how = {};
+  how.flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC;
+  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV;
+  UniqueFd source(static_cast<int>(syscall(SYS_openat2, dir.get(), relative.c_str(), &how, sizeof how)));
+  if (!source.valid()) return ErrnoStatus("open");
+  struct stat info;
+  if (fstat(source.get(), &info) != 0) return ErrnoStatus("fstat");
+  if (!S_ISREG(info.st_mode)) return absl::InvalidArgumentError("not a regular file");
+  if (info.st_nlink != 1) return absl::InvalidArgumentError("has hard links");
+  if (info.st_size > spec.limits().output_bytes()) return absl::InvalidArgumentError("too large");
+  ASSIGN_OR_RETURN(UniqueFd destination, OpenForWriting(output.host_path()));
+  char buffer[65536];
+  int64_t left = spec.limits().output_bytes();
+  ssize_t n;
+  while (left > 0 && (n = read(source.get(), buffer, std::min<int64_t>(sizeof buffer, left))) > 0) {
+    WriteAll(destination.get(), absl::string_view(buffer, n));
+    left -= n;
+  }
+  return absl::OkStatus();
+}
+
+void SetVerdictFromWaitStatus(int status, SandboxResult& result) {
+  if (WIFEXITED(status)) {
+    result.set_exit_code(WEXITSTATUS(status));
+    result.set_verdict(WEXITSTATUS(status) == 0 ? SandboxResult::OK : SandboxResult::NONZERO_EXIT);
+  } else if (WIFSIGNALED(status)) {
+    result.set_signal(WTERMSIG(status));
+    result.set_verdict(SandboxResult::SIGNALED);
+    result.set_message(absl::StrCat("killed by signal ", WTERMSIG(status), " (",
+                                    sigabbrev_np(WTERMSIG(status)) ?: "?", ")"));
+  }
+}
+
+class Run {
+ public:
+  Run(const SandboxSpec& spec, const SandboxOptions& options) : spec_(spec), options_(options) {}
+
+  absl::StatusOr<SandboxResult> Execute();
+
+ private:
+  absl::Status AcquireSlot();
+  absl::StatusOr<pid_t> StartInit(int stdin_fd, Pipe& go, Pipe& status, Pipe& out, Pipe& err);
+  absl::Status Supervise(pid_t init, UniqueFd status_read);
+  void Kill(pid_t init, SandboxResult::Verdict verdict, std::string message);
+
+  const SandboxSpec& spec_;
+  const SandboxOptions& options_;
+  UniqueFd slot_lock_;
+  std::optional<SlotCgroup> cgroup_;
+  SandboxResult result_;
+  std::vector<StreamSink> sinks_;
+  std::string init_report_text_;
+  std::optional<SandboxResult::Verdict> our_kill_;
+  std::string our_kill_message_;
+};
+
+absl::Status Run::AcquireSlot() {
+  if (mkdir(options_.state_dir.c_str(), 0755) != 0 && errno != EEXIST) {
+    return ErrnoStatus("mkdir " + options_.state_dir);
+  }
+  std::string root = options_.state_dir + "/root";
+  if (mkdir(root.c_str(), 0755) != 0 && errno != EEXIST) return ErrnoStatus("mkdir " + root);
+  std::string lock = absl::StrCat(options_.state_dir, "/slot-", spec_.slot(), ".lock");
+  slot_lock_.reset(open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
+  if (!slot_lock_.valid()) return ErrnoStatus("open " + lock);
+  while (flock(slot_lock_.get(), LOCK_EX) != 0) {
+    if (errno != EINTR) return ErrnoStatus("flock " + lock);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<pid_t> Run::StartInit(int stdin_fd, Pipe& go, Pipe& status, Pipe& out, Pipe& err) {
+  uint32_t host_id = SlotHostId(options_, spec_.slot());
+  int flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC |
+              CLONE_NEWUTS | SIGCHLD;
+  pid_t pid = static_cast<pid_t>(syscall(SYS_clone, flags, nullptr, nullptr, nullptr, 0));
+  if (pid < 0) return ErrnoStatus("clone");
+  if (pid == 0) {
+    go.write.reset();
+    status.read.reset();
+    out.read.reset();
+    err.read.reset();
+    RunInit(spec_, options_.state_dir + "/root",
+            InitFds{go.read.get(), status.write.get(), stdin_fd, out.write.get(), err.write.get()});
+  }
+  go.read.reset();
+  status.write.reset();
+  out.write.reset();
+  err.write.reset();
+  absl::Status setup = WriteIdMaps(pid, host_id);
+  if (setup.ok()) setup = cgroup_->AddProcess(pid);
+  if (setup.ok() && write(go.write.get(), "g", 1) != 1) setup = ErrnoStatus("release init");
+  if (!setup.ok()) {
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+    return setup;
+  }
+  return pid;
+}
+
+void Run::Kill(pid_t init, SandboxResult::Verdict verdict, std::string message) {
+  if (our_kill_) return;
+  our_kill_ = verdict;
+  our_kill_message_ = std::move(message);
+  kill(init, SIGKILL);
+}
+
+absl::Status Run::Supervise(pid_t init, UniqueFd status_read) {
+  const auto start = Clock::now();
+  const auto wall_limit = std::chrono::milliseconds(spec_.limits().wall_time_ms());
+  const int64_t cpu_limit_ns = spec_.limits().cpu_time_ms() * 1'000'000;
+  bool status_open = true;
+  std::vector<bool> sink_open(sinks_.size(), true);
+  auto killed_at = Clock::time_point::max();
+  while (status_open || std::count(sink_open.begin(), sink_open.end(), true) > 0) {
+    std::vector<pollfd> fds;
+    if (status_open) fds.push_back({status_read.get(), POLLIN, 0});
+    for (size_t i = 0; i < sinks_.size(); ++i) {
+      if (sink_open[i]) fds.push_back({sinks_[i].pipe.get(), POLLIN, 0});
+    }
+    auto now = Clock::now();
+    auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(start + wall_limit - now);
+    int timeout_ms = static_cast<int>(std::clamp<int64_t>(remaining.count(), 0, 25));
+    if (poll(fds.data(), fds.size(), timeout_ms) < 0 && errno != EINTR) return ErrnoStatus("poll");
+    for (const pollfd& fd : fds) {
+      if (fd.revents == 0) continue;
+      if (fd.fd == status_read.get()) {
+        char buffer[512];
+        ssize_t n = read(fd.fd, buffer, sizeof buffer);
+        if (n > 0) init_report_text_.append(buffer, n);
+        if (n == 0 || (n < 0 && errno != EINTR)) status_open = false;
+        continue;
+      }
+      for (size_t i = 0; i < sinks_.size(); ++i) {
+        if (sinks_[i].pipe.get() != fd.fd) continue;
+        sink_open[i] = sinks_[i].Drain();
+        if (sinks_[i].over_limit) {
+          Kill(init, SandboxResult::OUTPUT_LIMIT,
+               absl::StrCat(i == 0 ? "stdout" : "stderr", " passed ", sinks_[i].limit, " bytes"));
+        }
+      }
+    }
+    now = Clock::now();
+    if (now - start >= wall_limit) {
+      Kill(init, SandboxResult::TIME_LIMIT,
+           absl::StrCat("wall time limit of ", spec_.limits().wall_time_ms(), " ms reached"));
+    }
+    if (auto cpu = cgroup_->CpuTimeNs(); cpu.ok() && *cpu > cpu_limit_ns) {
+      Kill(init, SandboxResult::CPU_LIMIT,
+           absl::StrCat("CPU time limit of ", spec_.limits().cpu_time_ms(), " ms reached"));
+    }
+    if (our_kill_ && killed_at == Clock::time_point::max()) killed_at = now;
+    // Once init is dead every pipe closes; if something holds one open past a
+    // grace period, stop waiting and let the cgroup sweep below finish it.
+    if (now - killed_at > std::chrono::seconds(5)) break;
+  }
+  result_.set_wall_time_us(
+      std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count());
+  int init_status = 0;
+  while (waitpid(init, &init_status, 0) < 0) {
+    if (errno != EINTR) return ErrnoStatus("waitpid init");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<SandboxResult> Run::Execute() {
+  RETURN_IF_ERROR(AcquireSlot());
+  ASSIGN_OR_RETURN(SlotCgroup cgroup, SlotCgroup::Open(spec_.slot(), options_.cgroup_parent));
+  cgroup_.emplace(std::move(cgroup));
+  RETURN_IF_ERROR(cgroup_->PrepareRun(CgroupLimits{spec_.limits().memory_bytes(),
+                                                   spec_.limits().pids(), spec_.cpus()}));
+  RETURN_IF_ERROR(ChownWritableBinds(spec_, SlotHostId(options_, spec_.slot())));
+  result_.set_cgroup_version(std::string(cgroup_->version()));
+
+  std::string stdin_path = spec_.stdin_file().empty() ? "/dev/null" : spec_.stdin_file();
+  UniqueFd stdin_fd(open(stdin_path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!stdin_fd.valid()) return ErrnoStatus("open stdin " + stdin_path);
+  ASSIGN_OR_RETURN(Pipe go, MakePipe());
+  ASSIGN_OR_RETURN(Pipe status, MakePipe());
+  ASSIGN_OR_RETURN(Pipe out, MakePipe());
+  ASSIGN_OR_RETURN(Pipe err, MakePipe());
+  for (auto [pipe, file, stream] : {std::tuple{&out, &spec_.stdout_file(), result_.mutable_stdout()},
+                                    {&err, &spec_.stderr_file(), result_.mutable_stderr()}}) {
+    StreamSink sink{std::move(pipe->read), UniqueFd(), stream, spec_.limits().output_bytes()};
+    if (!file->empty()) {
+      ASSIGN_OR_RETURN(sink.file, OpenForWriting(*file));
+    }
+    sinks_.push_back(std::move(sink));
+  }
+  ASSIGN_OR_RETURN(pid_t init, StartInit(stdin_fd.get(), go, status, out, err));
+  absl::Status supervised = Supervise(init, std::move(status.read));
+  if (!supervised.ok()) {
+    kill(init, SIGKILL);
+    return supervised;
+  }
+
+  // Whatever happened, nothing of the run may survive it.
+  ASSIGN_OR_RETURN(std::vector<pid_t> stragglers, cgroup_->Processes());
+  if (!stragglers.empty()) RETURN_IF_ERROR(cgroup_->KillAll());
+  ASSIGN_OR_RETURN(CgroupUsage usage, cgroup_->ReadUsage());
+  result_.set_cpu_time_us(usage.cpu_time_ns / 1000);
+  result_.set_peak_memory_bytes(usage.peak_memory_bytes);
+
+  InitReport report = ParseInitReport(init_report_text_);
+  if (report.kind == InitReport::kSetupFailed) {
+    return absl::InternalError(absl::StrCat("sandbox setup failed: ", report.message));
+  }
+  if (report.kind == InitReport::kExit) {
+    result_.set_max_rss_bytes(report.max_rss_kb * 1024);
+    result_.set_wall_time_us(report.wall_us);
+  }
+  if (our_kill_) {
+    result_.set_verdict(*our_kill_);
+    result_.set_signal(SIGKILL);
+    result_.set_message(our_kill_message_);
+  } else if (usage.oom_kills > 0) {
+    if (report.kind == InitReport::kExit) SetVerdictFromWaitStatus(report.wait_status, result_);
+    result_.set_verdict(SandboxResult::MEMORY_LIMIT);
+    result_.set_message(absl::StrCat("memory limit of ", spec_.limits().memory_bytes(),
+                                     " bytes reached: ", usage.oom_kills, " process(es) OOM-killed"));
+  } else if (report.kind == InitReport::kExecFailed) {
+    result_.set_verdict(SandboxResult::SETUP_ERROR);
+    result_.set_message(report.message);
+  } else if (report.kind == InitReport::kExit) {
+    SetVerdictFromWaitStatus(report.wait_status, result_);
+  } else {
+    return absl::InternalError(
+        absl::StrCat("sandbox init ended without a report: \"", init_report_text_, "\""));
+  }
+  for (const auto& output : spec_.output_files()) {
+    auto* copied = result_.add_output_files();
+    copied->set_sandbox_path(output.sandbox_path());
+    absl::Status status = CopyOutputFile(spec_, output);
+    copied->set_copied(status.ok());
+    if (!status.ok()) copied->set_error(std::string(status.message()));
+  }
+  return result_;
+}
+
+}  // namespace
+
+uint32_t SlotHostId(const SandboxOptions& options, int slot) {
+  return options.slot_id_base + static_cast<uint32_t>(slot);
+}
+
+absl::StatusOr<SandboxResult> RunSandboxed(const SandboxSpec& raw_spec, const SandboxOptions& options) {
+  SandboxSpec spec = WithDefaults(raw_spec);
+  RETURN_IF_ERROR(ValidateSpec(spec));
+  if (geteuid() != 0) return absl::PermissionDeniedError("gograder-sandbox must run as root");
+  Run run(spec, options);
+  return run.Execute();
+}
+
+}  // namespace gograder::sandbox

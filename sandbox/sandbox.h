@@ -1,0 +1,39 @@
+// Running one program in the sandbox: namespaces, root filesystem, cgroup
+// limits, rlimits, seccomp, output capture, and a Result that describes what
+// the program did.
+#ifndef GOGRADER_SANDBOX_SANDBOX_H_
+#define GOGRADER_SANDBOX_SANDBOX_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "proto/gograder/v1/sandbox.pb.h"
+
+namespace gograder::sandbox {
+
+using ::gograder::v1::SandboxResult;
+using ::gograder::v1::SandboxSpec;
+
+struct SandboxOptions {
+  // Host directory for slot lock files and the empty mount point of new roots.
+  std::string state_dir = "/run/gograder-sandbox";
+  // Slot N runs as host uid/gid slot_id_base + N: never root, never a real user.
+  uint32_t slot_id_base = 1'900'000;
+  // Name of the cgroup directory that holds the slots, below each hierarchy.
+  std::string cgroup_parent = "gograder";
+};
+
+// Host uid (and gid) that the sandbox root of `slot` runs as.
+uint32_t SlotHostId(const SandboxOptions& options, int slot);
+
+// Runs spec.argv in a fresh sandbox and waits for it. What the program did
+// (exit, signal, limits reached) is in the result; an error Status means the
+// sandbox itself failed or the spec is unusable. Forks: call it only from a
+// single-threaded process (the gograder-sandbox binary). Needs root.
+absl::StatusOr<SandboxResult> RunSandboxed(const SandboxSpec& spec,
+                                           const SandboxOptions& options = {});
+
+}  // namespace gograder::sandbox
+
+#endif  // GOGRADER_SANDBOX_SANDBOX_H_
