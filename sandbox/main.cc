@@ -17,6 +17,7 @@
 namespace {
 
 constexpr char kUsage[] = R"(usage: gograder-sandbox [--spec FILE] [--format text|json] [--output FILE]
+       gograder-sandbox --prepare-lower DIR
 
 Runs one program inside gograder's sandbox (user, mount, pid, net, ipc, uts
 and cgroup namespaces; a tmpfs root built from the spec; seccomp; cgroup
@@ -34,6 +35,11 @@ memory, pids and CPU limits) and reports what it did.
                     limits { wall_time_ms: 5000 memory_bytes: 268435456 }
   --format FMT    "text" (a text-format SandboxResult, default) or "json".
   --output FILE   write the result there instead of stdout.
+  --prepare-lower DIR
+                  make DIR (e.g. a warm GOCACHE) usable as the read-only lower
+                  layer of an `overlay` mount: hands it to the sandbox's shared
+                  id and makes its directories group-writable. Run it once after
+                  filling DIR; runs never change it.
 
 Exit status: 0 when a result was written, whatever the program did (its
 outcome is the result's verdict: OK, NONZERO_EXIT, SIGNALED, TIME_LIMIT,
@@ -46,6 +52,7 @@ struct Options {
   std::string spec_path = "-";
   std::string format = "text";
   std::string output_path;
+  std::string prepare_lower;
 };
 
 bool ParseFlags(int argc, char** argv, Options& options) {
@@ -62,7 +69,8 @@ bool ParseFlags(int argc, char** argv, Options& options) {
     }
     bool ok = (flag == "--spec" && value(options.spec_path)) ||
               (flag == "--format" && value(options.format)) ||
-              (flag == "--output" && value(options.output_path));
+              (flag == "--output" && value(options.output_path)) ||
+              (flag == "--prepare-lower" && value(options.prepare_lower));
     if (!ok) return false;
   }
   return options.format == "text" || options.format == "json";
@@ -75,6 +83,14 @@ int main(int argc, char** argv) {
   if (!ParseFlags(argc, argv, options)) {
     std::cerr << kUsage;
     return 1;
+  }
+  if (!options.prepare_lower.empty()) {
+    absl::Status status = gograder::sandbox::PrepareOverlayLower(options.prepare_lower);
+    if (!status.ok()) {
+      std::cerr << "gograder-sandbox: " << status.message() << "\n";
+      return 2;
+    }
+    return 0;
   }
   std::stringstream text;
   std::string source_name = options.spec_path == "-" ? "<stdin>" : options.spec_path;

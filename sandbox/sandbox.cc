@@ -299,26 +299,40 @@ absl::Status PrepareInit(const SandboxSpec& spec, const std::string& new_root) {
 // ---------------------------------------------------------------------------
 // The supervisor.
 
-absl::Status WriteIdMaps(pid_t pid, uint32_t host_id) {
-  std::string map = absl::StrCat("0 ", host_id, " 1\n");
-  RETURN_IF_ERROR(WriteSmallFile(absl::StrCat("/proc/", pid, "/uid_map"), map));
-  return WriteSmallFile(absl::StrCat("/proc/", pid, "/gid_map"), map);
+// uid 0 -> the slot's id, uid 1 -> the shared id (owner of overlay lowers),
+// gid 0 -> the shared id. No other host id exists inside.
+absl::Status WriteIdMaps(pid_t pid, uint32_t slot_id, uint32_t shared_id) {
+  RETURN_IF_ERROR(WriteSmallFile(absl::StrCat("/proc/", pid, "/uid_map"),
+                                 absl::StrCat("0 ", slot_id, " 1\n1 ", shared_id, " 1\n")));
+  return WriteSmallFile(absl::StrCat("/proc/", pid, "/gid_map"), absl::StrCat("0 ", shared_id, " 1\n"));
 }
 
-uint32_t chown_target_id = 0;
+// nftw has no user argument: the ids for the walk are set just before it.
+uint32_t walk_uid = 0, walk_gid = 0;
+bool walk_dirs_group_writable = false;
 
-int ChownEntry(const char* path, const struct stat*, int, struct FTW*) {
-  return lchown(path, chown_target_id, chown_target_id) == 0 ? 0 : -1;
+int ChownEntry(const char* path, const struct stat* info, int type, struct FTW*) {
+  if (lchown(path, walk_uid, walk_gid) != 0) return -1;
+  if (walk_dirs_group_writable && type == FTW_D && chmod(path, (info->st_mode & 07777) | 0070) != 0) {
+    return -1;
+  }
+  return 0;
+}
+
+absl::Status ChownTree(const std::string& root, uint32_t uid, uint32_t gid, bool dirs_group_writable) {
+  walk_uid = uid;
+  walk_gid = gid;
+  walk_dirs_group_writable = dirs_group_writable;
+  if (nftw(root.c_str(), ChownEntry, 64, FTW_PHYS | FTW_MOUNT) != 0) return ErrnoStatus("chown " + root);
+  return absl::OkStatus();
 }
 
 // Hands writable bind sources to the slot's host id so the sandbox's root can write there.
-absl::Status ChownWritableBinds(const SandboxSpec& spec, uint32_t host_id) {
-  chown_target_id = host_id;
+absl::Status ChownWritableBinds(const SandboxSpec& spec, const SandboxOptions& options) {
   for (const Mount& mount : spec.mounts()) {
     if (!mount.has_bind() || !mount.bind().writable()) continue;
-    if (nftw(mount.bind().source().c_str(), ChownEntry, 64, FTW_PHYS | FTW_MOUNT) != 0) {
-      return ErrnoStatus("chown writable bind " + mount.bind().source());
-    }
+    RETURN_IF_ERROR(ChownTree(mount.bind().source(), SlotHostId(options, spec.slot()),
+                              options.shared_id, false));
   }
   return absl::OkStatus();
 }
@@ -476,7 +490,6 @@ absl::Status Run::AcquireSlot() {
 }
 
 absl::StatusOr<pid_t> Run::StartInit(int stdin_fd, Pipe& go, Pipe& status, Pipe& out, Pipe& err) {
-  uint32_t host_id = SlotHostId(options_, spec_.slot());
   int flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC |
               CLONE_NEWUTS | SIGCHLD;
   pid_t pid = static_cast<pid_t>(syscall(SYS_clone, flags, nullptr, nullptr, nullptr, 0));
@@ -493,7 +506,7 @@ absl::StatusOr<pid_t> Run::StartInit(int stdin_fd, Pipe& go, Pipe& status, Pipe&
   status.write.reset();
   out.write.reset();
   err.write.reset();
-  absl::Status setup = WriteIdMaps(pid, host_id);
+  absl::Status setup = WriteIdMaps(pid, SlotHostId(options_, spec_.slot()), options_.shared_id);
   if (setup.ok()) setup = cgroup_->AddProcess(pid);
   if (setup.ok() && write(go.write.get(), "g", 1) != 1) setup = ErrnoStatus("release init");
   if (!setup.ok()) {
@@ -575,7 +588,7 @@ absl::StatusOr<SandboxResult> Run::Execute() {
   cgroup_.emplace(std::move(cgroup));
   RETURN_IF_ERROR(cgroup_->PrepareRun(CgroupLimits{spec_.limits().memory_bytes(),
                                                    spec_.limits().pids(), spec_.cpus()}));
-  RETURN_IF_ERROR(ChownWritableBinds(spec_, SlotHostId(options_, spec_.slot())));
+  RETURN_IF_ERROR(ChownWritableBinds(spec_, options_));
   result_.set_cgroup_version(std::string(cgroup_->version()));
 
   std::string stdin_path = spec_.stdin_file().empty() ? "/dev/null" : spec_.stdin_file();
@@ -647,6 +660,10 @@ absl::StatusOr<SandboxResult> Run::Execute() {
 
 uint32_t SlotHostId(const SandboxOptions& options, int slot) {
   return options.slot_id_base + static_cast<uint32_t>(slot);
+}
+
+absl::Status PrepareOverlayLower(const std::string& directory, const SandboxOptions& options) {
+  return ChownTree(directory, options.shared_id, options.shared_id, true);
 }
 
 absl::StatusOr<SandboxResult> RunSandboxed(const SandboxSpec& raw_spec, const SandboxOptions& options) {
