@@ -199,12 +199,10 @@ absl::Status SlotCgroup::PrepareRun(const CgroupLimits& limits) {
   return absl::OkStatus();
 }
 
-absl::Status SlotCgroup::AddProcess(pid_t pid) const {
-  std::string text = absl::StrCat(pid);
-  for (const std::string& dir : directories_) {
-    RETURN_IF_ERROR(WriteSmallFile(dir + "/cgroup.procs", text));
-  }
-  return absl::OkStatus();
+std::vector<std::string> SlotCgroup::SelfJoinFiles() const {
+  std::vector<std::string> files;
+  for (const std::string& dir : directories_) files.push_back(dir + (v2_ ? "/cgroup.procs" : "/tasks"));
+  return files;
 }
 
 absl::StatusOr<int64_t> SlotCgroup::CpuTimeNs() const {

@@ -38,8 +38,10 @@ class SlotCgroup {
   // Kills leftovers, resets the peak and CPU counters and writes `limits`.
   absl::Status PrepareRun(const CgroupLimits& limits);
 
-  // Moves process `pid` into the slot in every controller.
-  absl::Status AddProcess(pid_t pid) const;
+  // Files into which a single-threaded process writes "0" to move itself into
+  // the slot: v1 "tasks" files, whose self-move skips the global cgroup lock
+  // (and its RCU grace period, several ms); "cgroup.procs" on v2.
+  std::vector<std::string> SelfJoinFiles() const;
 
   // CPU time used since PrepareRun, in nanoseconds.
   absl::StatusOr<int64_t> CpuTimeNs() const;

@@ -82,8 +82,7 @@ unsigned long LockedFlags(const std::string& target) {
   return flags;
 }
 
-absl::Status BindMount(const std::string& source, const std::string& target, bool writable,
-                       unsigned long extra_flags = MS_NOSUID | MS_NODEV) {
+absl::Status BindMount(const std::string& source, const std::string& target, bool writable) {
   struct stat info;
   if (lstat(source.c_str(), &info) != 0) return ErrnoStatus("bind source " + source);
   if (S_ISLNK(info.st_mode)) return absl::InvalidArgumentError("bind source is a symlink: " + source);
@@ -97,7 +96,7 @@ absl::Status BindMount(const std::string& source, const std::string& target, boo
   if (mount(source.c_str(), target.c_str(), nullptr, MS_BIND, nullptr) != 0) {
     RETURN_IF_ERROR(MountOrError(source.c_str(), target, nullptr, MS_BIND | MS_REC));
   }
-  unsigned long flags = MS_BIND | MS_REMOUNT | extra_flags | LockedFlags(target);
+  unsigned long flags = MS_BIND | MS_REMOUNT | MS_NOSUID | MS_NODEV | LockedFlags(target);
   if (writable) {
     flags &= ~static_cast<unsigned long>(MS_RDONLY);
   } else {
@@ -156,8 +155,11 @@ absl::Status SetUpDev(const std::string& root) {
   std::string dev = root + "/dev";
   RETURN_IF_ERROR(MountTmpfs(dev, 1 << 20, 0755));
   for (const char* node : {"null", "zero", "full", "random", "urandom"}) {
-    RETURN_IF_ERROR(BindMount(absl::StrCat("/dev/", node), absl::StrCat(dev, "/", node),
-                              /*writable=*/true, MS_NOSUID | MS_NOEXEC));
+    std::string target = absl::StrCat(dev, "/", node);
+    RETURN_IF_ERROR(WriteNewFile(target, "", 0666));
+    RETURN_IF_ERROR(MountOrError(absl::StrCat("/dev/", node).c_str(), target, nullptr, MS_BIND));
+    RETURN_IF_ERROR(MountOrError(nullptr, target, nullptr,
+                                 MS_BIND | MS_REMOUNT | MS_NOSUID | MS_NOEXEC | LockedFlags(target)));
   }
   for (auto [name, link_target] : {std::pair{"fd", "/proc/self/fd"}, {"stdin", "/proc/self/fd/0"},
                                    {"stdout", "/proc/self/fd/1"}, {"stderr", "/proc/self/fd/2"}}) {
@@ -165,7 +167,9 @@ absl::Status SetUpDev(const std::string& root) {
       return ErrnoStatus(absl::StrCat("symlink /dev/", name));
     }
   }
-  return MountTmpfs(dev + "/shm", 64 << 20, 01777);
+  RETURN_IF_ERROR(MountTmpfs(dev + "/shm", 64 << 20, 01777));
+  return MountOrError(nullptr, dev, nullptr, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV,
+                      "size=1m,mode=755");
 }
 
 absl::Status WriteDefaultEtc(const std::string& root, const gograder::v1::SandboxSpec& spec) {

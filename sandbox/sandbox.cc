@@ -2,8 +2,8 @@
 //
 // Three processes take part in a run:
 //
-//   supervisor (this process, host root)
-//     | clone(NEWUSER|NEWNS|NEWPID|NEWNET|NEWIPC|NEWUTS)
+//   supervisor (this process, host root, moved into the slot's network namespace)
+//     | clone(NEWUSER|NEWNS|NEWPID|NEWIPC|NEWUTS)
 //     v
 //   init (pid 1 of the new pid namespace, root of the new user namespace)
 //     | fork
@@ -12,12 +12,13 @@
 //
 // 1. The supervisor takes the slot's lock file (one run per slot at a time),
 //    resets the slot's cgroups and writes the limits, hands writable bind
-//    sources to the slot's host uid, and clones init.
+//    sources to the slot's host uid, enters the slot's private network
+//    namespace (loopback only, see network.h), and clones init.
 // 2. It maps uid/gid 0 of the new user namespace to the slot's unprivileged
 //    host id, puts init into the slot's cgroups and only then releases init
 //    through the `go` pipe: every later process is born inside the cgroups.
 // 3. Init becomes the namespace's root, enters a new cgroup namespace, builds
-//    the root filesystem (mounts.cc), brings loopback up and forks the program.
+//    the root filesystem (mounts.cc) and forks the program.
 //    It reports exec failures and the program's wait status on the status
 //    pipe, then exits: the kernel SIGKILLs everything left in the pid
 //    namespace, so no process of the run outlives it (double forks, setsid,
@@ -63,6 +64,7 @@
 #include "absl/strings/str_split.h"
 #include "sandbox/cgroup.h"
 #include "sandbox/mounts.h"
+#include "sandbox/network.h"
 #include "sandbox/seccomp_policy.h"
 #include "sandbox/spec.h"
 #include "sandbox/status_macros.h"
@@ -122,9 +124,9 @@ void WriteAll(int fd, absl::string_view data) {
 // sets, so even a uid-0 execve inside the namespace gains nothing.
 absl::Status DropCapabilities() {
   for (int cap = 0; cap <= 63; ++cap) {
-    if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL) {
-      return ErrnoStatus("PR_CAPBSET_DROP");
-    }
+    if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == 0) continue;
+    if (errno == EINVAL) break;  // past the kernel's last capability
+    return ErrnoStatus("PR_CAPBSET_DROP");
   }
   if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0) {
     return ErrnoStatus("PR_CAP_AMBIENT_CLEAR_ALL");
@@ -186,8 +188,8 @@ int ExecProgram(const SandboxSpec& spec) {
 
 // The program's side of the fork: never returns. Setup failures are sent on
 // `exec_error_fd` as text and end the process with 127.
-[[noreturn]] void StartProgram(const SandboxSpec& spec, int stdin_fd, int stdout_fd,
-                               int stderr_fd, int exec_error_fd) {
+[[noreturn]] void StartProgram(const SandboxSpec& spec, const std::vector<sock_filter>& seccomp,
+                               int stdin_fd, int stdout_fd, int stderr_fd, int exec_error_fd) {
   auto fail = [&](absl::string_view message) {
     WriteAll(exec_error_fd, message);
     _exit(127);
@@ -201,48 +203,46 @@ int ExecProgram(const SandboxSpec& spec) {
   syscall(SYS_close_range, exec_error_fd + 1, ~0U, 0);
   if (auto status = SetResourceLimits(spec.limits()); !status.ok()) fail(status.message());
   if (auto status = DropCapabilities(); !status.ok()) fail(status.message());
-  if (auto status = InstallSeccompFilter(); !status.ok()) fail(status.message());
+  if (auto status = LoadSeccompProgram(seccomp); !status.ok()) fail(status.message());
   int err = ExecProgram(spec);
   fail(absl::StrCat("execve ", spec.argv(0), ": ", strerror(err)));
+  __builtin_unreachable();
 }
 
 // ---------------------------------------------------------------------------
 // Inside the sandbox: init (pid 1).
 
-struct InitFds {
+// What init needs from the supervisor, prepared before clone.
+struct InitContext {
+  const SandboxSpec& spec;
+  std::string new_root;
+  std::vector<std::string> cgroup_join_files;
+  const std::vector<sock_filter>& seccomp;
   int go_read, status_write, stdin_fd, stdout_write, stderr_write;
 };
 
-absl::Status BringLoopbackUp() {
-  UniqueFd sock(socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
-  if (!sock.valid()) return ErrnoStatus("socket for loopback");
-  struct ifreq request = {};
-  std::strncpy(request.ifr_name, "lo", IFNAMSIZ - 1);
-  if (ioctl(sock.get(), SIOCGIFFLAGS, &request) != 0) return ErrnoStatus("SIOCGIFFLAGS lo");
-  request.ifr_flags |= IFF_UP | IFF_RUNNING;
-  if (ioctl(sock.get(), SIOCSIFFLAGS, &request) != 0) return ErrnoStatus("SIOCSIFFLAGS lo");
-  return absl::OkStatus();
-}
-
-absl::Status PrepareInit(const SandboxSpec& spec, const std::string& new_root) {
+absl::Status PrepareInit(const InitContext& context) {
+  // Still host uid 0 (with no host capabilities): enter the slot's cgroups
+  // before anything else runs, so every later process is born inside them.
+  for (const std::string& file : context.cgroup_join_files) RETURN_IF_ERROR(WriteSmallFile(file, "0"));
   // Drop the host's supplementary groups and become the namespace's root,
   // which is the slot's unprivileged id on the host.
   if (setgroups(0, nullptr) != 0) return ErrnoStatus("setgroups");
   if (setresgid(0, 0, 0) != 0) return ErrnoStatus("setresgid");
   if (setresuid(0, 0, 0) != 0) return ErrnoStatus("setresuid");
   if (unshare(CLONE_NEWCGROUP) != 0) return ErrnoStatus("unshare cgroup namespace");
-  RETURN_IF_ERROR(EnterSandboxRoot(spec, new_root));
+  RETURN_IF_ERROR(EnterSandboxRoot(context.spec, context.new_root));
   if (sethostname("sandbox", 7) != 0) return ErrnoStatus("sethostname");
-  if (spec.loopback()) RETURN_IF_ERROR(BringLoopbackUp());
   return absl::OkStatus();
 }
 
-[[noreturn]] void RunInit(const SandboxSpec& spec, const std::string& new_root, InitFds fds) {
+[[noreturn]] void RunInit(const InitContext& fds) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   char go = 0;
   if (read(fds.go_read, &go, 1) != 1) _exit(1);  // the supervisor gave up
   close(fds.go_read);
-  if (auto status = PrepareInit(spec, new_root); !status.ok()) {
+  
+  if (auto status = PrepareInit(fds); !status.ok()) {
     WriteAll(fds.status_write, absl::StrCat("ERROR ", status.message()));
     _exit(1);
   }
@@ -251,6 +251,7 @@ absl::Status PrepareInit(const SandboxSpec& spec, const std::string& new_root) {
     WriteAll(fds.status_write, absl::StrCat("ERROR pipe2: ", strerror(errno)));
     _exit(1);
   }
+  
   struct timespec start, end;
   clock_gettime(CLOCK_MONOTONIC, &start);
   pid_t program = fork();
@@ -261,7 +262,8 @@ absl::Status PrepareInit(const SandboxSpec& spec, const std::string& new_root) {
   if (program == 0) {
     close(exec_error[0]);
     close(fds.status_write);
-    StartProgram(spec, fds.stdin_fd, fds.stdout_write, fds.stderr_write, exec_error[1]);
+    StartProgram(fds.spec, fds.seccomp, fds.stdin_fd, fds.stdout_write, fds.stderr_write,
+                 exec_error[1]);
   }
   close(exec_error[1]);
   close(fds.stdin_fd);
@@ -467,6 +469,7 @@ class Run {
   const SandboxOptions& options_;
   UniqueFd slot_lock_;
   std::optional<SlotCgroup> cgroup_;
+  std::vector<sock_filter> seccomp_program_;
   SandboxResult result_;
   std::vector<StreamSink> sinks_;
   std::string init_report_text_;
@@ -490,8 +493,10 @@ absl::Status Run::AcquireSlot() {
 }
 
 absl::StatusOr<pid_t> Run::StartInit(int stdin_fd, Pipe& go, Pipe& status, Pipe& out, Pipe& err) {
-  int flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC |
-              CLONE_NEWUTS | SIGCHLD;
+  // With loopback the supervisor already sits in the slot's network
+  // namespace, which init inherits; without, init gets a fresh one, all down.
+  int flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | SIGCHLD;
+  if (!spec_.loopback()) flags |= CLONE_NEWNET;
   pid_t pid = static_cast<pid_t>(syscall(SYS_clone, flags, nullptr, nullptr, nullptr, 0));
   if (pid < 0) return ErrnoStatus("clone");
   if (pid == 0) {
@@ -499,15 +504,15 @@ absl::StatusOr<pid_t> Run::StartInit(int stdin_fd, Pipe& go, Pipe& status, Pipe&
     status.read.reset();
     out.read.reset();
     err.read.reset();
-    RunInit(spec_, options_.state_dir + "/root",
-            InitFds{go.read.get(), status.write.get(), stdin_fd, out.write.get(), err.write.get()});
+    RunInit(InitContext{spec_, options_.state_dir + "/root", cgroup_->SelfJoinFiles(),
+                        seccomp_program_, go.read.get(), status.write.get(), stdin_fd,
+                        out.write.get(), err.write.get()});
   }
   go.read.reset();
   status.write.reset();
   out.write.reset();
   err.write.reset();
   absl::Status setup = WriteIdMaps(pid, SlotHostId(options_, spec_.slot()), options_.shared_id);
-  if (setup.ok()) setup = cgroup_->AddProcess(pid);
   if (setup.ok() && write(go.write.get(), "g", 1) != 1) setup = ErrnoStatus("release init");
   if (!setup.ok()) {
     kill(pid, SIGKILL);
@@ -583,12 +588,15 @@ absl::Status Run::Supervise(pid_t init, UniqueFd status_read) {
 }
 
 absl::StatusOr<SandboxResult> Run::Execute() {
+  
   RETURN_IF_ERROR(AcquireSlot());
   ASSIGN_OR_RETURN(SlotCgroup cgroup, SlotCgroup::Open(spec_.slot(), options_.cgroup_parent));
   cgroup_.emplace(std::move(cgroup));
   RETURN_IF_ERROR(cgroup_->PrepareRun(CgroupLimits{spec_.limits().memory_bytes(),
                                                    spec_.limits().pids(), spec_.cpus()}));
   RETURN_IF_ERROR(ChownWritableBinds(spec_, options_));
+  if (spec_.loopback()) RETURN_IF_ERROR(EnterSlotNetwork(options_.state_dir, spec_.slot()));
+  ASSIGN_OR_RETURN(seccomp_program_, CachedSeccompProgram(options_.state_dir));
   result_.set_cgroup_version(std::string(cgroup_->version()));
 
   std::string stdin_path = spec_.stdin_file().empty() ? "/dev/null" : spec_.stdin_file();
@@ -613,6 +621,7 @@ absl::StatusOr<SandboxResult> Run::Execute() {
     return supervised;
   }
 
+  
   // Whatever happened, nothing of the run may survive it.
   ASSIGN_OR_RETURN(std::vector<pid_t> stragglers, cgroup_->Processes());
   if (!stragglers.empty()) RETURN_IF_ERROR(cgroup_->KillAll());
@@ -646,6 +655,7 @@ absl::StatusOr<SandboxResult> Run::Execute() {
     return absl::InternalError(
         absl::StrCat("sandbox init ended without a report: \"", init_report_text_, "\""));
   }
+  
   for (const auto& output : spec_.output_files()) {
     auto* copied = result_.add_output_files();
     copied->set_sandbox_path(output.sandbox_path());

@@ -4,7 +4,12 @@
 #include <seccomp.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <linux/seccomp.h>
 
 #include <array>
 #include <cerrno>
@@ -137,14 +142,86 @@ absl::Status AddRules(scmp_filter_ctx ctx) {
 
 std::span<const absl::string_view> DeniedSyscalls() { return kDenied; }
 
-absl::Status InstallSeccompFilter() {
-  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return ErrnoStatus("PR_SET_NO_NEW_PRIVS");
+absl::StatusOr<std::vector<sock_filter>> BuildSeccompProgram() {
   std::unique_ptr<void, ContextDeleter> ctx(seccomp_init(SCMP_ACT_ERRNO(ENOSYS)));
   if (!ctx) return absl::InternalError("seccomp_init failed");
   RETURN_IF_ERROR(Check(seccomp_attr_set(ctx.get(), SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ERRNO(ENOSYS)),
                         "bad-arch action"));
+  // A binary tree instead of a linear list: the kernel evaluates the filter
+  // for every syscall number when it loads it (to build its action cache),
+  // so this cuts load time from ~0.3 ms, as well as per-syscall cost.
+  RETURN_IF_ERROR(Check(seccomp_attr_set(ctx.get(), SCMP_FLTATR_CTL_OPTIMIZE, 2), "optimize"));
   RETURN_IF_ERROR(AddRules(ctx.get()));
-  return Check(seccomp_load(ctx.get()), "load");
+  // libseccomp 2.5 exports only to a file descriptor.
+  int fd = memfd_create("seccomp-bpf", MFD_CLOEXEC);
+  if (fd < 0) return ErrnoStatus("memfd_create");
+  absl::Status exported = Check(seccomp_export_bpf(ctx.get(), fd), "export");
+  off_t size = lseek(fd, 0, SEEK_END);
+  std::vector<sock_filter> program(size > 0 ? size / sizeof(sock_filter) : 0);
+  if (exported.ok() && (size <= 0 || pread(fd, program.data(), size, 0) != size)) {
+    exported = absl::InternalError("seccomp: cannot read the exported filter");
+  }
+  close(fd);
+  if (!exported.ok()) return exported;
+  return program;
+}
+
+namespace {
+
+// FNV-1a over everything that shapes the program, so a changed policy or
+// libseccomp never reuses an old cache file.
+uint64_t PolicyDigest() {
+  uint64_t hash = 1469598103934665603ULL;
+  auto mix = [&hash](absl::string_view text) {
+    for (unsigned char c : text) hash = (hash ^ c) * 1099511628211ULL;
+    hash = (hash ^ 0xff) * 1099511628211ULL;
+  };
+  for (absl::string_view name : kAllowed) mix(name);
+  for (absl::string_view name : kDenied) mix(name);
+  for (uint64_t flag : kNamespaceFlags) mix(absl::StrCat(flag));
+  const scmp_version* version = seccomp_version();
+  mix(absl::StrCat("binary-tree ioctl-tiocsti socket-vsock clone3-enosys badarch-enosys libseccomp ",
+                   version->major, ".", version->minor, ".", version->micro));
+  return hash;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<sock_filter>> CachedSeccompProgram(const std::string& cache_dir) {
+  std::string path = absl::StrCat(cache_dir, "/seccomp-", absl::Hex(PolicyDigest()), ".bpf");
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd >= 0) {
+    struct stat info;
+    std::vector<sock_filter> program;
+    if (fstat(fd, &info) == 0 && info.st_uid == 0 && info.st_size > 0 &&
+        info.st_size % sizeof(sock_filter) == 0) {
+      program.resize(info.st_size / sizeof(sock_filter));
+      if (pread(fd, program.data(), info.st_size, 0) != info.st_size) program.clear();
+    }
+    close(fd);
+    if (!program.empty()) return program;
+  }
+  ASSIGN_OR_RETURN(std::vector<sock_filter> program, BuildSeccompProgram());
+  // Write-then-rename: concurrent runs never read a half-written file.
+  std::string temporary = absl::StrCat(path, ".", getpid());
+  fd = open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd >= 0) {
+    size_t bytes = program.size() * sizeof(sock_filter);
+    bool written = write(fd, program.data(), bytes) == static_cast<ssize_t>(bytes);
+    close(fd);
+    if (!written || rename(temporary.c_str(), path.c_str()) != 0) unlink(temporary.c_str());
+  }
+  return program;
+}
+
+absl::Status LoadSeccompProgram(const std::vector<sock_filter>& program) {
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return ErrnoStatus("PR_SET_NO_NEW_PRIVS");
+  sock_fprog fprog{static_cast<unsigned short>(program.size()),
+                   const_cast<sock_filter*>(program.data())};
+  if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fprog, 0, 0) != 0) {
+    return ErrnoStatus("PR_SET_SECCOMP");
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace gograder::sandbox

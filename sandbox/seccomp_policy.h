@@ -7,19 +7,33 @@
 #ifndef GOGRADER_SANDBOX_SECCOMP_POLICY_H_
 #define GOGRADER_SANDBOX_SECCOMP_POLICY_H_
 
+#include <linux/filter.h>
+
 #include <span>
+#include <string>
+#include <vector>
 #include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 
 namespace gograder::sandbox {
 
 // Syscalls that always fail with EPERM inside the sandbox.
 std::span<const absl::string_view> DeniedSyscalls();
 
-// Loads the filter into the calling thread (and what it later execs). Sets
-// PR_SET_NO_NEW_PRIVS first. Call it last before execve.
-absl::Status InstallSeccompFilter();
+// Compiles the filter to a classic BPF program (libseccomp). The result is the
+// same for every run, so callers may build it once and load it many times.
+absl::StatusOr<std::vector<sock_filter>> BuildSeccompProgram();
+
+// BuildSeccompProgram() through a cache file in `cache_dir` (root-only), keyed
+// by a digest of the policy and the libseccomp version: compiling costs ~1.4 ms,
+// reading the cache ~20 us.
+absl::StatusOr<std::vector<sock_filter>> CachedSeccompProgram(const std::string& cache_dir);
+
+// Loads `program` into the calling thread (and what it later execs) after
+// setting PR_SET_NO_NEW_PRIVS. Allocates nothing. Call it last before execve.
+absl::Status LoadSeccompProgram(const std::vector<sock_filter>& program);
 
 }  // namespace gograder::sandbox
 
