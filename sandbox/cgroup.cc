@@ -79,6 +79,7 @@ absl::StatusOr<std::string> CreateSlotDirectory(const std::string& mount, absl::
                                                 int slot, bool v1_cpuset) {
   std::string parent_dir = absl::StrCat(mount, "/", parent);
   std::string slot_dir = absl::StrCat(parent_dir, "/slot-", slot);
+  if (Exists(slot_dir + "/cgroup.procs")) return slot_dir;  // made by an earlier run
   RETURN_IF_ERROR(MakeDirectory(parent_dir));
   if (v1_cpuset) RETURN_IF_ERROR(InheritCpuset(mount, parent_dir));
   RETURN_IF_ERROR(MakeDirectory(slot_dir));
@@ -233,13 +234,13 @@ absl::StatusOr<CgroupUsage> SlotCgroup::ReadUsage() const {
 }
 
 absl::StatusOr<std::vector<pid_t>> SlotCgroup::Processes() const {
+  // Every process of a run joins all controllers at once (init joins before it
+  // forks), so the pids controller alone lists them all.
+  ASSIGN_OR_RETURN(std::string text, ReadSmallFile(pids_dir_ + "/cgroup.procs"));
   std::vector<pid_t> pids;
-  for (const std::string& dir : directories_) {
-    ASSIGN_OR_RETURN(std::string text, ReadSmallFile(dir + "/cgroup.procs"));
-    for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
-      pid_t pid = 0;
-      if (absl::SimpleAtoi(line, &pid)) pids.push_back(pid);
-    }
+  for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
+    pid_t pid = 0;
+    if (absl::SimpleAtoi(line, &pid)) pids.push_back(pid);
   }
   return pids;
 }

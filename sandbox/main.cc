@@ -16,7 +16,8 @@
 
 namespace {
 
-constexpr char kUsage[] = R"(usage: gograder-sandbox [--spec FILE] [--format text|json] [--output FILE]
+constexpr char kUsage[] = R"(usage: gograder-sandbox [--spec FILE] [--spec-format text|binary]
+                        [--format text|json|binary] [--output FILE]
        gograder-sandbox --prepare-lower DIR
 
 Runs one program inside gograder's sandbox (user, mount, pid, net, ipc, uts
@@ -33,7 +34,11 @@ memory, pids and CPU limits) and reports what it did.
                     mounts { target: "/lib64" symlink { link_target: "usr/lib64" } }
                     mounts { target: "/tmp" tmpfs { size_bytes: 67108864 } }
                     limits { wall_time_ms: 5000 memory_bytes: 268435456 }
-  --format FMT    "text" (a text-format SandboxResult, default) or "json".
+  --spec-format FMT
+                  "text" (default) or "binary" (the protobuf wire format, for
+                  programs: it skips ~0.3 ms of descriptor set-up per run).
+  --format FMT    "text" (a text-format SandboxResult, default), "json", or
+                  "binary" (wire format).
   --output FILE   write the result there instead of stdout.
   --prepare-lower DIR
                   make DIR (e.g. a warm GOCACHE) usable as the read-only lower
@@ -50,6 +55,7 @@ itself failed; 1 for a usage error. Must run as root.
 
 struct Options {
   std::string spec_path = "-";
+  std::string spec_format = "text";
   std::string format = "text";
   std::string output_path;
   std::string prepare_lower;
@@ -69,11 +75,13 @@ bool ParseFlags(int argc, char** argv, Options& options) {
     }
     bool ok = (flag == "--spec" && value(options.spec_path)) ||
               (flag == "--format" && value(options.format)) ||
+              (flag == "--spec-format" && value(options.spec_format)) ||
               (flag == "--output" && value(options.output_path)) ||
               (flag == "--prepare-lower" && value(options.prepare_lower));
     if (!ok) return false;
   }
-  return options.format == "text" || options.format == "json";
+  return (options.format == "text" || options.format == "json" || options.format == "binary") &&
+         (options.spec_format == "text" || options.spec_format == "binary");
 }
 
 }  // namespace
@@ -104,7 +112,15 @@ int main(int argc, char** argv) {
     }
     text << file.rdbuf();
   }
-  auto spec = gograder::sandbox::ParseSpecText(text.str(), source_name);
+  absl::StatusOr<gograder::v1::SandboxSpec> spec;
+  if (options.spec_format == "binary") {
+    spec.emplace();
+    if (!spec->ParseFromString(text.str())) {
+      spec = absl::InvalidArgumentError(absl::StrCat(source_name, ": not a binary SandboxSpec"));
+    }
+  } else {
+    spec = gograder::sandbox::ParseSpecText(text.str(), source_name);
+  }
   if (!spec.ok()) {
     std::cerr << "gograder-sandbox: " << spec.status().message() << "\n";
     return 2;
@@ -115,7 +131,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::string printed;
-  if (options.format == "json") {
+  if (options.format == "binary") {
+    result->SerializeToString(&printed);
+  } else if (options.format == "json") {
     google::protobuf::util::JsonPrintOptions json;
     json.always_print_primitive_fields = true;
     (void)google::protobuf::util::MessageToJsonString(*result, &printed, json);
