@@ -1,37 +1,14 @@
 #include "sandbox/spec.h"
 
-#include <vector>
-
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "google/protobuf/io/tokenizer.h"
-#include "google/protobuf/text_format.h"
+#include "sandbox/text_proto.h"
 
 namespace gograder::sandbox {
 namespace {
 
 constexpr int64_t kMiB = 1024 * 1024;
-
-// Collects parser messages as "name:line:column: message" (1-based).
-class LineColumnErrors : public google::protobuf::io::ErrorCollector {
- public:
-  explicit LineColumnErrors(absl::string_view source_name) : source_name_(source_name) {}
-  void AddError(int line, google::protobuf::io::ColumnNumber column,
-                const std::string& message) override {
-    errors_.push_back(absl::StrCat(source_name_, ":", line + 1, ":", column + 1, ": ", message));
-  }
-  void AddWarning(int line, google::protobuf::io::ColumnNumber column,
-                  const std::string& message) override {
-    AddError(line, column, message);
-  }
-  std::string Joined() const { return absl::StrJoin(errors_, "\n"); }
-  bool empty() const { return errors_.empty(); }
-
- private:
-  std::string source_name_;
-  std::vector<std::string> errors_;
-};
 
 absl::Status Invalid(absl::string_view field, absl::string_view why) {
   return absl::InvalidArgumentError(absl::StrCat("spec field ", field, ": ", why));
@@ -89,13 +66,7 @@ bool IsCleanAbsolutePath(absl::string_view path) {
 
 absl::StatusOr<SandboxSpec> ParseSpecText(absl::string_view text, absl::string_view source_name) {
   SandboxSpec spec;
-  LineColumnErrors errors(source_name);
-  google::protobuf::TextFormat::Parser parser;
-  parser.RecordErrorsTo(&errors);
-  if (!parser.ParseFromString(std::string(text), &spec) || !errors.empty()) {
-    return absl::InvalidArgumentError(errors.empty() ? absl::StrCat(source_name, ": cannot parse")
-                                                     : errors.Joined());
-  }
+  if (absl::Status status = ParseTextProto(text, source_name, &spec); !status.ok()) return status;
   return spec;
 }
 
