@@ -1,0 +1,252 @@
+#include "grader/cli/commands.h"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "grader/cli/paths.h"
+#include "grader/core/grade.h"
+#include "grader/core/intake.h"
+#include "grader/core/render.h"
+#include "grader/core/rubric.h"
+#include "grader/core/toolchain.h"
+
+namespace gograder::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using ::gograder::v1::GradeReport;
+
+constexpr int kOk = 0, kBelowMinimum = 1, kBadInput = 2, kOurFailure = 3;
+
+int Fail(std::ostream& err, const absl::Status& status) {
+  err << "gograder: " << status.message() << "\n";
+  return status.code() == absl::StatusCode::kInvalidArgument || status.code() == absl::StatusCode::kNotFound
+             ? kBadInput
+             : kOurFailure;
+}
+
+absl::StatusOr<std::unique_ptr<core::Grader>> MakeGrader(const GlobalOptions& global) {
+  auto toolchain = core::OpenToolchain(global.data_dir);
+  if (!toolchain.ok()) return toolchain.status();
+  core::GraderOptions options;
+  options.toolchain = *std::move(toolchain);
+  options.sandbox_binary = global.sandbox;
+  options.inspector_binary = global.inspector;
+  options.work_root = (fs::path(global.data_dir) / "work").string();
+  options.slot = global.slot;
+  options.keep_work = global.keep_work;
+  return core::Grader::Create(std::move(options));
+}
+
+// A fresh directory for one submission's files under the data dir.
+absl::StatusOr<std::string> FreshIntakeDir(const GlobalOptions& global) {
+  fs::path dir = fs::path(global.data_dir) / "intake" / absl::StrCat(getpid(), "-", rand());
+  std::error_code error;
+  fs::remove_all(dir, error);
+  fs::create_directories(dir, error);
+  if (error) return absl::InternalError(absl::StrCat("cannot create ", dir.string(), ": ", error.message()));
+  return dir.string();
+}
+
+// Intake + grade of one submission path.
+absl::StatusOr<GradeReport> GradePath(const core::Grader& grader, const core::ExerciseBundle& exercise,
+                                      const GlobalOptions& global, const std::string& path) {
+  auto dir = FreshIntakeDir(global);
+  if (!dir.ok()) return dir.status();
+  auto intake = core::IntakeSubmission(path, *dir);
+  absl::StatusOr<GradeReport> report =
+      intake.ok() ? grader.Grade(exercise, *dir) : absl::StatusOr<GradeReport>(intake.status());
+  std::error_code error;
+  fs::remove_all(*dir, error);
+  if (!report.ok() && report.status().code() == absl::StatusCode::kInvalidArgument) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": ", report.status().message()));
+  }
+  return report;
+}
+
+}  // namespace
+
+int RunGrade(const GlobalOptions& global, const GradeOptions& options, std::ostream& out, std::ostream& err) {
+  auto format = core::ParseReportFormat(options.format);
+  if (!format.ok()) return Fail(err, format.status());
+  auto exercise = core::LoadExercise(global.rubrics, options.exercise);
+  if (!exercise.ok()) return Fail(err, exercise.status());
+  auto grader = MakeGrader(global);
+  if (!grader.ok()) return Fail(err, grader.status());
+  auto report = GradePath(**grader, *exercise, global, options.submission);
+  if (!report.ok()) return Fail(err, report.status());
+  core::RenderOptions render;
+  render.student_view = options.student_view;
+  render.color = options.output.empty() && isatty(STDOUT_FILENO);
+  std::string rendered = core::RenderReport(*report, *format, render);
+  if (options.output.empty()) {
+    out << rendered;
+  } else {
+    std::ofstream(options.output) << rendered;
+  }
+  if (report->status() != GradeReport::GRADED) return kOurFailure;
+  if (options.min_score >= 0 && report->score() < options.min_score) {
+    err << absl::StrFormat("gograder: score %.2f is below --min-score %.2f\n", report->score(), options.min_score);
+    return kBelowMinimum;
+  }
+  return kOk;
+}
+
+int RunExercises(const GlobalOptions& global, std::ostream& out, std::ostream& err) {
+  auto exercises = core::LoadAllExercises(global.rubrics);
+  if (!exercises.ok()) return Fail(err, exercises.status());
+  for (const core::ExerciseBundle& bundle : *exercises) {
+    out << absl::StrFormat("%-40s %s (%d criteria, %d hidden tests, %d samples)\n", bundle.exercise.id(),
+                           bundle.exercise.title(), bundle.exercise.criteria_size(), bundle.hidden_tests.size(),
+                           bundle.samples.size());
+  }
+  return kOk;
+}
+
+int RunRubricLint(const GlobalOptions& global, const std::string& dir, std::ostream& out, std::ostream& err) {
+  auto exercises = core::LoadAllExercises(dir.empty() ? global.rubrics : dir);
+  if (!exercises.ok()) return Fail(err, exercises.status());
+  int problems = 0;
+  for (const core::ExerciseBundle& bundle : *exercises) {
+    absl::Status status = core::ValidateExercise(bundle);
+    if (status.ok()) {
+      out << "ok      " << bundle.exercise.id() << "\n";
+    } else {
+      ++problems;
+      out << "INVALID " << bundle.exercise.id() << "\n" << status.message() << "\n";
+    }
+  }
+  out << exercises->size() << " exercise(s), " << problems << " invalid\n";
+  return problems == 0 ? kOk : kBadInput;
+}
+
+int RunRubricTest(const GlobalOptions& global, const std::vector<std::string>& ids, std::ostream& out,
+                  std::ostream& err) {
+  auto all = core::LoadAllExercises(global.rubrics);
+  if (!all.ok()) return Fail(err, all.status());
+  auto grader = MakeGrader(global);
+  if (!grader.ok()) return Fail(err, grader.status());
+  int passed = 0, failed = 0;
+  auto check = [&](const std::string& name, bool ok, const std::string& detail) {
+    (ok ? passed : failed)++;
+    out << (ok ? "PASS " : "FAIL ") << name << "  " << detail << "\n" << std::flush;
+  };
+  for (const core::ExerciseBundle& bundle : *all) {
+    if (!ids.empty() && std::find(ids.begin(), ids.end(), bundle.exercise.id()) == ids.end()) continue;
+    if (absl::Status valid = core::ValidateExercise(bundle); !valid.ok()) {
+      check(bundle.exercise.id() + " (lint)", false, std::string(valid.message()));
+      continue;
+    }
+    auto reference = GradePath(**grader, bundle, global, bundle.reference_dir);
+    if (!reference.ok()) {
+      check(bundle.exercise.id() + "/reference", false, std::string(reference.status().message()));
+    } else {
+      bool full = reference->status() == GradeReport::GRADED && reference->score() == reference->max_score();
+      std::string detail = absl::StrFormat("%.2f/%.2f in %.1fs", reference->score(), reference->max_score(),
+                                           reference->duration_seconds());
+      if (!full) detail += "\n" + core::RenderReport(*reference, core::ReportFormat::kText);
+      check(bundle.exercise.id() + "/reference", full, detail);
+    }
+    for (const core::Sample& sample : bundle.samples) {
+      std::string name = absl::StrCat(bundle.exercise.id(), "/samples/", sample.name);
+      const auto& expect = sample.expectation;
+      auto report = GradePath(**grader, bundle, global, sample.dir);
+      if (!report.ok()) {
+        // A sample may be meant to be rejected at intake (e.g. a hostile go.mod): range 0..0.
+        bool rejected_as_expected = report.status().code() == absl::StatusCode::kInvalidArgument &&
+                                    expect.max_score() == 0;
+        check(name, rejected_as_expected, absl::StrCat("rejected: ", report.status().message()));
+        continue;
+      }
+      std::vector<std::string> problems;
+      if (report->status() != GradeReport::GRADED) problems.push_back("grading failed: " + report->error());
+      if (report->score() < expect.min_score() || report->score() > expect.max_score()) {
+        problems.push_back(absl::StrFormat("score %.2f outside [%.2f, %.2f]", report->score(), expect.min_score(),
+                                           expect.max_score()));
+      }
+      for (const std::string& id : expect.must_lose()) {
+        for (const auto& criterion : report->criteria()) {
+          if (criterion.id() == id && criterion.points() >= criterion.max_points()) {
+            problems.push_back(absl::StrCat("kept all points of ", id));
+          }
+        }
+      }
+      std::string detail = absl::StrFormat("%.2f in [%.2f, %.2f] (%.1fs)", report->score(), expect.min_score(),
+                                           expect.max_score(), report->duration_seconds());
+      if (!problems.empty()) {
+        detail = absl::StrJoin(problems, "; ") + "\n" + core::RenderReport(*report, core::ReportFormat::kText);
+      }
+      check(name, problems.empty(), detail);
+    }
+  }
+  out << passed << " passed, " << failed << " failed\n";
+  return failed == 0 ? kOk : kBelowMinimum;
+}
+
+int RunToolchainPrepare(const GlobalOptions& global, std::ostream& out, std::ostream& err) {
+  core::ToolchainOptions options;
+  options.data_dir = global.data_dir;
+  options.sandbox_binary = global.sandbox;
+  options.slot = global.slot;
+  auto toolchain = core::PrepareToolchain(options, out);
+  if (!toolchain.ok()) return Fail(err, toolchain.status());
+  out << "toolchain: ready: " << toolchain->Description() << " in " << global.data_dir << "\n";
+  return kOk;
+}
+
+int Main(int argc, char** argv) {
+  DefaultPaths defaults = FindDefaultPaths();
+  GlobalOptions global{defaults.rubrics, defaults.data_dir, defaults.sandbox, defaults.inspector};
+  CLI::App app{"gograder: grades Go exercises in a sandbox, offline"};
+  app.require_subcommand(1);
+  app.add_option("--rubrics", global.rubrics, "rubrics directory")->capture_default_str();
+  app.add_option("--data-dir", global.data_dir, "toolchain caches and workspaces")->capture_default_str();
+  app.add_option("--sandbox", global.sandbox, "gograder-sandbox binary")->capture_default_str();
+  app.add_option("--inspector", global.inspector, "gograder-inspector binary")->capture_default_str();
+  app.add_option("--slot", global.slot, "sandbox slot (0-1023)")->capture_default_str();
+  app.add_flag("--keep-work", global.keep_work, "keep workspaces under DATA_DIR/work");
+
+  GradeOptions grade;
+  CLI::App* grade_command = app.add_subcommand("grade", "grade a submission locally through the sandbox");
+  grade_command->add_option("--exercise", grade.exercise, "exercise id, e.g. phase1/concurrent-web-scraper")->required();
+  grade_command->add_option("submission", grade.submission, "a module directory, .tar.gz or .zip")->required();
+  grade_command->add_option("--format", grade.format, "text|json|junit|gradescope|github")->capture_default_str();
+  grade_command->add_option("--min-score", grade.min_score, "exit 1 when the score is below it");
+  grade_command->add_flag("--student-view", grade.student_view, "hide hidden criteria");
+  grade_command->add_option("--output", grade.output, "write the report to this file");
+
+  app.add_subcommand("exercises", "list the exercises");
+  CLI::App* rubric = app.add_subcommand("rubric", "rubric tools");
+  rubric->require_subcommand(1);
+  std::string lint_dir;
+  rubric->add_subcommand("lint", "parse and validate rubric files")->add_option("dir", lint_dir, "rubrics directory");
+  std::vector<std::string> test_ids;
+  rubric->add_subcommand("test", "grade references (full marks) and samples (expected ranges)")
+      ->add_option("exercise", test_ids, "exercise ids (default: all)");
+  CLI::App* toolchain = app.add_subcommand("toolchain", "Go toolchain set-up");
+  toolchain->require_subcommand(1);
+  toolchain->add_subcommand("prepare", "download the module allowlist and build the warm cache");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    return app.exit(error) == 0 ? kOk : kBadInput;
+  }
+  std::ostream& out = std::cout;
+  std::ostream& err = std::cerr;
+  if (grade_command->parsed()) return RunGrade(global, grade, out, err);
+  if (app.got_subcommand("exercises")) return RunExercises(global, out, err);
+  if (rubric->got_subcommand("lint")) return RunRubricLint(global, lint_dir, out, err);
+  if (rubric->got_subcommand("test")) return RunRubricTest(global, test_ids, out, err);
+  if (toolchain->got_subcommand("prepare")) return RunToolchainPrepare(global, out, err);
+  return kBadInput;
+}
+
+}  // namespace gograder::cli

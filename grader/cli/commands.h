@@ -1,0 +1,47 @@
+// The gograder command line: subcommands as functions from parsed options to
+// an exit code, so main stays thin and tests can call them.
+#ifndef GOGRADER_GRADER_CLI_COMMANDS_H_
+#define GOGRADER_GRADER_CLI_COMMANDS_H_
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace gograder::cli {
+
+// Options shared by every subcommand.
+struct GlobalOptions {
+  std::string rubrics;    // rubrics/ directory
+  std::string data_dir;   // toolchain caches and workspaces
+  std::string sandbox;    // gograder-sandbox binary
+  std::string inspector;  // gograder-inspector binary
+  int slot = 0;           // sandbox slot for local grading
+  bool keep_work = false;
+};
+
+struct GradeOptions {
+  std::string exercise;      // "phase1/concurrent-web-scraper"
+  std::string submission;    // directory, .tar.gz or .zip
+  std::string format = "text";
+  double min_score = -1;     // exit 1 below it (when >= 0)
+  bool student_view = false;
+  std::string output;        // write the report here instead of stdout
+};
+
+// Exit codes: 0 ok; 1 graded below --min-score or a rubric test failed;
+// 2 bad input (the message names the file); 3 grading failed on our side.
+int RunGrade(const GlobalOptions& global, const GradeOptions& options, std::ostream& out, std::ostream& err);
+int RunExercises(const GlobalOptions& global, std::ostream& out, std::ostream& err);
+int RunRubricLint(const GlobalOptions& global, const std::string& dir, std::ostream& out, std::ostream& err);
+// Grades each exercise's reference (must get full marks) and samples (must
+// land in their range and lose the named criteria). Empty = all exercises.
+int RunRubricTest(const GlobalOptions& global, const std::vector<std::string>& exercises, std::ostream& out,
+                  std::ostream& err);
+int RunToolchainPrepare(const GlobalOptions& global, std::ostream& out, std::ostream& err);
+
+// Parses argv and runs the chosen subcommand.
+int Main(int argc, char** argv);
+
+}  // namespace gograder::cli
+
+#endif  // GOGRADER_GRADER_CLI_COMMANDS_H_

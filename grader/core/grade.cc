@@ -1,0 +1,673 @@
+// Theory of operation.
+//
+// A grading works in a fresh directory under the work root:
+//   student/   the submission as sent, plus the exercise's allowlisted modules
+//              in go.mod/go.sum: build, vet, gofmt, static rules and the
+//              student's own tests (coverage) run here.
+//   tests-N/   student/ without its *_test.go files, plus the hidden test
+//              files and a generated TestMain that prints a per-run secret
+//              line once m.Run returns: hidden tests (and -race) run here.
+//   bench-*/   compiled benchmark binaries of the student and the reference.
+// Each step is one sandbox run (gograder-sandbox through SandboxRunner) with
+// the exercise's limits for that step. A failed build gates everything else.
+//
+// Hidden test results are trusted only from a run whose output carries the
+// secret line (the run was not cut short or replaced by forged output). A run
+// without it, e.g. because a test panicked and killed the binary, is redone
+// one test per run; a test that reports more than once, or starts while
+// another is running, is DUPLICATED and flagged. If the hidden files do not
+// compile together against the student's API, each file is compiled and run
+// on its own, so a missing symbol costs only the groups of its file.
+#include "grader/core/grade.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "grader/core/bench_output.h"
+#include "grader/core/compiler_output.h"
+#include "grader/core/coverage_output.h"
+#include "grader/core/digest.h"
+#include "grader/core/go_command.h"
+#include "grader/core/go_mod.h"
+#include "grader/core/sandbox_runner.h"
+#include "grader/core/scoring.h"
+#include "grader/core/static_rules.h"
+#include "grader/core/test_events.h"
+#include "grader/core/vet_output.h"
+#include "grader/core/workspace.h"
+#include "re2/re2.h"
+#include "sandbox/status_macros.h"
+
+namespace gograder::core {
+namespace {
+
+namespace fs = std::filesystem;
+using ::gograder::v1::Annotation;
+using ::gograder::v1::Criterion;
+using ::gograder::v1::GradeReport;
+using ::gograder::v1::SandboxResult;
+using ::gograder::v1::Step;
+using ::gograder::v1::StepRun;
+using ::gograder::v1::TestResult;
+
+constexpr char kBox[] = "/box";
+constexpr char kInspectorInSandbox[] = "/opt/gograder/inspector";
+constexpr char kBenchBinary[] = "gograder.bench.test";
+constexpr char kCoverProfile[] = ".gograder-coverage.out";
+constexpr int kSingleTestTimeoutSeconds = 30;
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+// Alternation of exact names for -run / -bench.
+std::string ExactNames(const std::vector<std::string>& names) {
+  return absl::StrCat("^(", absl::StrJoin(names, "|"), ")$");
+}
+
+std::string VerdictName(SandboxResult::Verdict verdict) {
+  return SandboxResult::Verdict_Name(verdict);
+}
+
+bool HitLimit(const SandboxResult& result) {
+  switch (result.verdict()) {
+    case SandboxResult::TIME_LIMIT:
+    case SandboxResult::CPU_LIMIT:
+    case SandboxResult::MEMORY_LIMIT:
+    case SandboxResult::OUTPUT_LIMIT:
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::string LimitReason(const SandboxResult& result) {
+  return absl::StrCat(VerdictName(result.verdict()), ": ", result.message());
+}
+
+// The outcome of one or more runs of hidden tests.
+struct HiddenRun {
+  std::map<std::string, TestResult> results;  // by test name
+  std::vector<std::string> flags;
+  std::string combined_output;  // all test output, for race detection
+  std::vector<std::string> uncompilable;  // hidden files that do not compile, with why
+  std::string limit;  // a limit verdict that cut a run short, if any
+};
+
+// One grading in progress.
+class Grading {
+ public:
+  Grading(const GraderOptions& options, const ExerciseBundle& exercise, const ProgressCallback& progress)
+      : options_(options), exercise_(exercise), progress_(progress),
+        runner_({options.sandbox_binary, options.work_root}) {}
+  ~Grading() {
+    std::error_code error;
+    if (!options_.keep_work && !work_.empty()) fs::remove_all(work_, error);
+  }
+
+  absl::StatusOr<GradeReport> Run(const std::string& submission_dir);
+
+ private:
+  struct StepOutput {
+    SandboxResult result;
+    std::string out, err;
+  };
+
+  absl::StatusOr<StepOutput> RunStep(Step step, const std::string& label, GoCommand command);
+  GoCommand Command(Step step, const std::string& dir, std::vector<std::string> argv) const;
+  absl::StatusOr<std::string> MakeTestWorkspace(const std::vector<std::string>& files, const RunNonce& nonce);
+  absl::StatusOr<HiddenRun> RunHiddenTests(const std::vector<std::string>& tests, bool race);
+  absl::Status RunTestPass(const std::vector<std::string>& files, const std::vector<std::string>& tests,
+                           bool race, int timeout_seconds, HiddenRun& run, std::vector<std::string>& untrusted);
+  absl::Status Build();
+  absl::Status Vet();
+  absl::Status Gofmt();
+  absl::Status StaticRules();
+  absl::Status Tests();
+  absl::Status Race();
+  absl::Status Benchmarks();
+  absl::Status Coverage();
+  void AddTestResults();
+
+  const GraderOptions& options_;
+  const ExerciseBundle& exercise_;
+  const ProgressCallback& progress_;
+  SandboxRunner runner_;
+  GradeReport report_;
+  fs::path work_, student_;
+  int workspaces_ = 0;
+  std::map<std::string, CriterionResult> scored_;  // by criterion id
+  HiddenRun hidden_;
+  std::vector<std::string> compiling_files_;  // hidden files that compile with the student's code
+};
+
+GoCommand Grading::Command(Step step, const std::string& dir, std::vector<std::string> argv) const {
+  GoCommand command;
+  command.argv = std::move(argv);
+  command.module_dir = dir;
+  command.limits = StepLimitsFor(exercise_.exercise, exercise_.phase, step);
+  command.slot = options_.slot;
+  command.cgo = step == Step::RACE || exercise_.exercise.allow_cgo();
+  return command;
+}
+
+absl::StatusOr<Grading::StepOutput> Grading::RunStep(Step step, const std::string& label, GoCommand command) {
+  if (progress_) progress_(GradeProgress{step, label, false, {}});
+  ASSIGN_OR_RETURN(SandboxResult result, runner_.Run(GoCommandSpec(options_.toolchain.environment, command)));
+  StepRun* run = report_.add_steps();
+  run->set_step(step);
+  run->set_label(label);
+  for (const std::string& arg : command.argv) run->add_argv(arg);
+  run->set_verdict(result.verdict());
+  run->set_exit_code(result.exit_code());
+  run->set_wall_time_us(result.wall_time_us());
+  run->set_cpu_time_us(result.cpu_time_us());
+  run->set_peak_memory_bytes(result.peak_memory_bytes());
+  run->set_message(result.message());
+  run->set_output_truncated(result.stdout().truncated() || result.stderr().truncated());
+  if (progress_) progress_(GradeProgress{step, label, true, *run});
+  if (result.verdict() == SandboxResult::SETUP_ERROR) {
+    return absl::InternalError(absl::StrCat(label, ": the sandbox could not start ", command.argv[0], ": ",
+                                            result.message()));
+  }
+  StepOutput output{result, result.stdout().data(), result.stderr().data()};
+  return output;
+}
+
+absl::StatusOr<std::string> Grading::MakeTestWorkspace(const std::vector<std::string>& files,
+                                                       const RunNonce& nonce) {
+  fs::path dir = work_ / absl::StrCat("tests-", ++workspaces_);
+  RETURN_IF_ERROR(CopyModule(student_.string(), dir.string(), /*skip_tests=*/true));
+  RETURN_IF_ERROR(AddHiddenTests(dir.string(), exercise_, files, nonce));
+  return dir.string();
+}
+
+absl::Status Grading::Build() {
+  ASSIGN_OR_RETURN(StepOutput build,
+                   RunStep(Step::BUILD, "build", Command(Step::BUILD, student_.string(), {"go", "build", "./..."})));
+  if (build.result.verdict() == SandboxResult::OK) return absl::OkStatus();
+  report_.set_build_failed(true);
+  std::vector<Annotation> errors = ParseCompilerErrors(build.err, kBox, "build");
+  for (Annotation& annotation : errors) *report_.add_annotations() = std::move(annotation);
+  std::string why = HitLimit(build.result)
+                        ? absl::StrCat("the build hit a limit (", LimitReason(build.result), ")")
+                        : errors.empty() ? absl::StrCat("`go build ./...` failed:\n", build.err.substr(0, 2000))
+                                         : absl::StrCat("`go build ./...` failed with ", errors.size(),
+                                                        " error(s); first: ", errors[0].file(), ":",
+                                                        errors[0].line(), ": ", errors[0].message());
+  for (const Criterion& criterion : exercise_.exercise.criteria()) {
+    CriterionResult result = EmptyResult(criterion);
+    result.set_reason(absl::StrCat("not graded: the module does not build. ", why));
+    scored_[criterion.id()] = result;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Grading::Vet() {
+  ASSIGN_OR_RETURN(StepOutput vet,
+                   RunStep(Step::VET, "go vet", Command(Step::VET, student_.string(), {"go", "vet", "-json", "./..."})));
+  std::vector<Annotation> annotations = ParseVetOutput(vet.err + vet.out, kBox);
+  std::vector<std::string> findings;
+  for (Annotation& annotation : annotations) {
+    findings.push_back(absl::StrCat(annotation.file(), ":", annotation.line(), ": ", annotation.message(),
+                                    " (", annotation.source(), ")"));
+    *report_.add_annotations() = std::move(annotation);
+  }
+  if (HitLimit(vet.result)) findings.push_back(absl::StrCat("go vet hit a limit: ", LimitReason(vet.result)));
+  if (findings.empty() && vet.result.verdict() != SandboxResult::OK) {
+    findings.push_back(absl::StrCat("go vet failed: ", absl::StripAsciiWhitespace(vet.err.substr(0, 500))));
+  }
+  for (const Criterion& criterion : exercise_.exercise.criteria()) {
+    if (criterion.has_vet()) scored_[criterion.id()] = ScoreFindings(criterion, findings, "go vet reports nothing");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Grading::Gofmt() {
+  std::string gofmt = options_.toolchain.environment.goroot + "/bin/gofmt";
+  ASSIGN_OR_RETURN(StepOutput format,
+                   RunStep(Step::GOFMT, "gofmt", Command(Step::GOFMT, student_.string(), {gofmt, "-l", "."})));
+  std::vector<std::string> findings;
+  for (const std::string& file : ParseGofmtList(format.out, kBox)) {
+    findings.push_back(absl::StrCat(file, " is not gofmt-formatted (run gofmt -w ", file, ")"));
+    Annotation* annotation = report_.add_annotations();
+    annotation->set_file(file);
+    annotation->set_severity(gograder::v1::WARNING);
+    annotation->set_message("not gofmt-formatted; run gofmt -w on it");
+    annotation->set_source("gofmt");
+  }
+  if (format.result.verdict() != SandboxResult::OK && findings.empty()) {
+    findings.push_back(absl::StrCat("gofmt failed: ", absl::StripAsciiWhitespace(format.err.substr(0, 500))));
+  }
+  for (const Criterion& criterion : exercise_.exercise.criteria()) {
+    if (criterion.has_gofmt()) scored_[criterion.id()] = ScoreFindings(criterion, findings, "gofmt -l lists no file");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Grading::StaticRules() {
+  GoCommand command = Command(Step::STATIC, student_.string(), {kInspectorInSandbox, kBox});
+  command.read_only_binds.push_back({options_.inspector_binary, kInspectorInSandbox});
+  ASSIGN_OR_RETURN(StepOutput inspect, RunStep(Step::STATIC, "static rules", command));
+  if (inspect.result.verdict() != SandboxResult::OK) {
+    return absl::InternalError(absl::StrCat("the inspector failed: ", VerdictName(inspect.result.verdict()), " ",
+                                            inspect.result.message(), " ", inspect.err.substr(0, 1000)));
+  }
+  ASSIGN_OR_RETURN(InspectorFacts facts, ParseInspectorFacts(inspect.out));
+  for (StaticRuleResult& violation : EvaluateIntegrityRules(facts, exercise_.exercise)) {
+    report_.add_flags(violation.reason);
+    for (Annotation& annotation : violation.annotations) *report_.add_annotations() = std::move(annotation);
+  }
+  for (const Criterion& criterion : exercise_.exercise.criteria()) {
+    if (!criterion.has_static_rules()) continue;
+    std::vector<StaticRuleResult> results = EvaluateStaticRules(facts, criterion.static_rules());
+    std::vector<std::string> broken;
+    for (StaticRuleResult& rule : results) {
+      if (rule.passed) continue;
+      broken.push_back(rule.reason);
+      for (Annotation& annotation : rule.annotations) *report_.add_annotations() = std::move(annotation);
+    }
+    scored_[criterion.id()] = ScoreRules(criterion, static_cast<int>(results.size()), broken);
+  }
+  return absl::OkStatus();
+}
+
+// Runs `tests` from `files` once. Results of a run that printed the nonce go
+// into `run`; names of tests whose results cannot be trusted go to `untrusted`.
+absl::Status Grading::RunTestPass(const std::vector<std::string>& files, const std::vector<std::string>& tests,
+                                  bool race, int timeout_seconds, HiddenRun& run,
+                                  std::vector<std::string>& untrusted) {
+  RunNonce nonce = NewRunNonce();
+  ASSIGN_OR_RETURN(std::string dir, MakeTestWorkspace(files, nonce));
+  Step step = race ? Step::RACE : Step::TEST;
+  std::vector<std::string> argv = {"go", "test", "-json", "-vet=off", "-count=1"};
+  if (race) argv.push_back("-race");
+  argv.push_back(absl::StrCat("-timeout=", timeout_seconds, "s"));
+  argv.push_back("-run=" + ExactNames(tests));
+  argv.push_back("./...");
+  std::string label = absl::StrCat(race ? "race detector" : "hidden tests",
+                                   tests.size() == 1 ? absl::StrCat(" (", tests[0], ")") : "");
+  ASSIGN_OR_RETURN(StepOutput output, RunStep(step, label, Command(step, dir, argv)));
+  ASSIGN_OR_RETURN(TestRun parsed, ParseTestEvents(output.out));
+  if (HitLimit(output.result)) run.limit = LimitReason(output.result);
+  bool complete = std::find(parsed.package_output.begin(), parsed.package_output.end(), nonce.Line()) !=
+                  parsed.package_output.end();
+  for (const TestOutcome& outcome : parsed.tests) {
+    absl::StrAppend(&run.combined_output, outcome.output);
+  }
+  for (const std::string& line : parsed.package_output) absl::StrAppend(&run.combined_output, line, "\n");
+  std::set<std::string> wanted(tests.begin(), tests.end());
+  std::set<std::string> reported;
+  for (const TestOutcome& outcome : parsed.tests) {
+    if (!wanted.count(outcome.name)) continue;  // a name we did not ask for: ignore it
+    reported.insert(outcome.name);
+    TestResult result;
+    result.set_name(outcome.name);
+    result.set_package(outcome.package);
+    result.set_elapsed_seconds(outcome.elapsed_seconds);
+    result.set_output(outcome.output);
+    for (const std::string& sub : outcome.failed_subtests) result.add_failed_subtests(sub);
+    bool timed_out = absl::StrContains(outcome.output, "test timed out");
+    if (outcome.terminal_events > 1 || outcome.started_out_of_turn) {
+      result.set_status(TestResult::DUPLICATED);
+      run.flags.push_back(absl::StrCat(outcome.name, ": reported ", outcome.terminal_events,
+                                       " results or out of turn (forged test output?)"));
+    } else if (complete || (tests.size() == 1 && outcome.status == TestResult::FAILED)) {
+      // A lone test that failed or crashed is its own evidence.
+      result.set_status(outcome.status);
+    } else if (timed_out || (outcome.terminal_events == 0 && outcome.status == TestResult::FAILED)) {
+      // The test that hung or crashed the binary: it failed; rerunning it alone would hang again.
+      result.set_status(TestResult::FAILED);
+    } else {
+      untrusted.push_back(outcome.name);
+      continue;
+    }
+    run.results[outcome.name] = std::move(result);
+  }
+  for (const std::string& test : tests) {
+    if (reported.count(test)) continue;
+    if (!complete && tests.size() > 1 && run.limit.empty()) {
+      untrusted.push_back(test);  // never started: the binary ended early; try it alone
+      continue;
+    }
+    TestResult result;
+    result.set_name(test);
+    result.set_status(TestResult::MISSING);
+    std::string why = !run.limit.empty() ? run.limit
+                      : !parsed.build_failures.empty() ? "its test file does not compile"
+                      : "never reported";
+    result.set_output(why);
+    run.results[test] = std::move(result);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<HiddenRun> Grading::RunHiddenTests(const std::vector<std::string>& tests, bool race) {
+  HiddenRun run;
+  if (tests.empty()) return run;
+  Step step = race ? Step::RACE : Step::TEST;
+  int timeout = static_cast<int>(StepLimitsFor(exercise_.exercise, exercise_.phase, step).wall_time_ms() / 1000);
+  timeout = std::max(5, timeout - 10);  // let go test's own timeout name the hanging test
+  std::vector<std::string> untrusted;
+  RETURN_IF_ERROR(RunTestPass(compiling_files_, tests, race, timeout, run, untrusted));
+  // One test per run for those the first pass cannot vouch for.
+  for (const std::string& test : untrusted) {
+    std::vector<std::string> again;
+    RETURN_IF_ERROR(RunTestPass(compiling_files_, {test}, race, std::min(timeout, kSingleTestTimeoutSeconds),
+                                run, again));
+    if (!again.empty() && !run.results.count(test)) {
+      TestResult result;
+      result.set_name(test);
+      result.set_status(TestResult::FAILED);
+      result.set_output("the test binary ended before reporting this test, also when it ran alone");
+      run.results[test] = std::move(result);
+    }
+  }
+  return run;
+}
+
+absl::Status Grading::Tests() {
+  // Which hidden files compile with the student's code: all together first,
+  // then (only if that fails) each on its own.
+  RunNonce nonce = NewRunNonce();
+  ASSIGN_OR_RETURN(std::string dir, MakeTestWorkspace({}, nonce));
+  ASSIGN_OR_RETURN(StepOutput compile_all,
+                   RunStep(Step::TEST, "compile hidden tests",
+                           Command(Step::TEST, dir, {"go", "test", "-count=1", "-vet=off", "-run=^$", "./..."})));
+  if (compile_all.result.verdict() == SandboxResult::OK) {
+    compiling_files_ = exercise_.hidden_files;
+  } else {
+    for (const std::string& file : exercise_.hidden_files) {
+      ASSIGN_OR_RETURN(std::string one, MakeTestWorkspace({file}, nonce));
+      ASSIGN_OR_RETURN(StepOutput compiled,
+                       RunStep(Step::TEST, absl::StrCat("compile ", file),
+                               Command(Step::TEST, one, {"go", "test", "-count=1", "-vet=off", "-run=^$", "./..."})));
+      if (compiled.result.verdict() == SandboxResult::OK) {
+        compiling_files_.push_back(file);
+        continue;
+      }
+      // Tell the student what their API lacks, without the hidden source.
+      std::vector<std::string> messages;
+      for (const Annotation& error : ParseCompilerErrors(compiled.err + compiled.out, kBox, "test")) {
+        messages.push_back(error.message());
+      }
+      hidden_.uncompilable.push_back(absl::StrCat(
+          file, ": ", messages.empty() ? "does not compile" : absl::StrJoin(messages, "; ")));
+    }
+  }
+  std::vector<std::string> runnable;
+  std::set<std::string> compiled_tests;
+  for (const std::string& file : compiling_files_) {
+    for (const std::string& test : DeclaredGoFunctions(ReadFile(fs::path(exercise_.tests_dir) / file), "Test")) {
+      if (test != "TestMain") compiled_tests.insert(test);
+    }
+  }
+  for (const std::string& test : exercise_.hidden_tests) {
+    if (compiled_tests.count(test)) runnable.push_back(test);
+  }
+  ASSIGN_OR_RETURN(HiddenRun run, RunHiddenTests(runnable, /*race=*/false));
+  run.uncompilable = hidden_.uncompilable;
+  hidden_ = std::move(run);
+  for (const std::string& test : exercise_.hidden_tests) {
+    if (hidden_.results.count(test)) continue;
+    TestResult result;
+    result.set_name(test);
+    result.set_status(TestResult::MISSING);
+    result.set_output(absl::StrCat("its hidden test file does not compile against your package: ",
+                                   absl::StrJoin(hidden_.uncompilable, "; ")));
+    hidden_.results[test] = std::move(result);
+  }
+  for (const std::string& flag : hidden_.flags) report_.add_flags(flag);
+  for (const Criterion& criterion : exercise_.exercise.criteria()) {
+    if (!criterion.has_tests()) continue;
+    RE2 pattern(TestGroupPattern(criterion));
+    std::vector<TestResult> expected;
+    for (const std::string& test : exercise_.hidden_tests) {
+      if (RE2::PartialMatch(test, pattern)) expected.push_back(hidden_.results[test]);
+    }
+    scored_[criterion.id()] = ScoreTestGroup(criterion, expected);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Grading::Race() {
+  for (const Criterion& criterion : exercise_.exercise.criteria()) {
+    if (!criterion.has_race()) continue;
+    RE2 pattern(criterion.race().pattern().empty() ? "." : criterion.race().pattern());
+    std::vector<std::string> tests;
+    for (const auto& [name, result] : hidden_.results) {
+      if (result.status() != TestResult::MISSING && RE2::PartialMatch(name, pattern)) tests.push_back(name);
+    }
+    RaceOutcome outcome;
+    if (tests.empty()) {
+      outcome.problem = "none of the tests it runs compiled against your package";
+    } else {
+      ASSIGN_OR_RETURN(HiddenRun run, RunHiddenTests(tests, /*race=*/true));
+      outcome.completed = run.limit.empty();
+      outcome.problem = run.limit;
+      static const LazyRE2 kRaceReport = {"WARNING: DATA RACE"};
+      re2::StringPiece input(run.combined_output);
+      while (RE2::FindAndConsume(&input, *kRaceReport)) ++outcome.races;
+      for (const auto& [name, result] : run.results) {
+        if (absl::StrContains(result.output(), "race detected during execution of test") ||
+            absl::StrContains(result.output(), "WARNING: DATA RACE")) {
+          outcome.racy_tests.push_back(name);
+        }
+      }
+      if (outcome.races == 0 && !outcome.racy_tests.empty()) outcome.races = outcome.racy_tests.size();
+      for (const std::string& flag : run.flags) report_.add_flags(flag);
+    }
+    scored_[criterion.id()] = ScoreRace(criterion, outcome);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Grading::Benchmarks() {
+  std::vector<const Criterion*> criteria;
+  std::vector<std::string> names;
+  for (const Criterion& criterion : exercise_.exercise.criteria()) {
+    if (!criterion.has_benchmark()) continue;
+    criteria.push_back(&criterion);
+    names.push_back(criterion.benchmark().benchmark());
+  }
+  if (criteria.empty()) return absl::OkStatus();
+  auto fail_all = [&](const std::string& problem) {
+    for (const Criterion* criterion : criteria) scored_[criterion->id()] = ScoreBenchmark(*criterion, {}, {}, problem);
+  };
+  // Compile both sides once; the rounds then run only the test binaries.
+  RunNonce nonce = NewRunNonce();
+  ASSIGN_OR_RETURN(std::string student_dir, MakeTestWorkspace(compiling_files_, nonce));
+  fs::path reference_dir = work_ / "bench-reference";
+  RETURN_IF_ERROR(CopyModule(exercise_.reference_dir, reference_dir.string(), /*skip_tests=*/true));
+  RETURN_IF_ERROR(RequireExerciseModules(reference_dir.string(), exercise_.exercise, options_.toolchain));
+  RETURN_IF_ERROR(AddHiddenTests(reference_dir.string(), exercise_, {}, nonce));
+  std::vector<std::string> compile = {"go", "test", "-c", "-vet=off", "-o", absl::StrCat(kBox, "/", kBenchBinary), "."};
+  ASSIGN_OR_RETURN(StepOutput student_build,
+                   RunStep(Step::BENCH, "compile benchmarks (student)", Command(Step::BENCH, student_dir, compile)));
+  if (student_build.result.verdict() != SandboxResult::OK) {
+    fail_all(absl::StrCat("the benchmarks do not compile against your package: ",
+                          absl::StripAsciiWhitespace(student_build.err.substr(0, 500))));
+    return absl::OkStatus();
+  }
+  ASSIGN_OR_RETURN(StepOutput reference_build, RunStep(Step::BENCH, "compile benchmarks (reference)",
+                                                       Command(Step::BENCH, reference_dir.string(), compile)));
+  if (reference_build.result.verdict() != SandboxResult::OK) {
+    return absl::InternalError(absl::StrCat("the reference solution's benchmarks do not compile: ",
+                                            reference_build.err.substr(0, 1000)));
+  }
+  int rounds = exercise_.exercise.benchmarks().rounds() > 0 ? exercise_.exercise.benchmarks().rounds() : 5;
+  std::string benchtime =
+      exercise_.exercise.benchmarks().benchtime().empty() ? "1s" : exercise_.exercise.benchmarks().benchtime();
+  std::vector<std::string> run = {absl::StrCat(kBox, "/", kBenchBinary), "-test.run=^$",
+                                  "-test.bench=" + ExactNames(names), "-test.benchtime=" + benchtime,
+                                  "-test.count=1", "-test.benchmem"};
+  std::map<std::string, std::vector<double>> student_ns, reference_ns;
+  std::string problem;
+  for (int round = 1; round <= rounds && problem.empty(); ++round) {
+    for (bool reference : {false, true}) {
+      const std::string& dir = reference ? reference_dir.string() : student_dir;
+      ASSIGN_OR_RETURN(StepOutput output,
+                       RunStep(Step::BENCH, absl::StrCat("benchmark round ", round, reference ? " (reference)" : " (student)"),
+                               Command(Step::BENCH, dir, run)));
+      bool complete = absl::StrContains(output.out, nonce.Line());
+      if (!complete || output.result.verdict() != SandboxResult::OK) {
+        std::string why = HitLimit(output.result) ? LimitReason(output.result)
+                                                  : absl::StripAsciiWhitespace(output.out.substr(output.out.size() > 800 ? output.out.size() - 800 : 0)).data();
+        if (reference) return absl::InternalError("the reference solution's benchmark run failed: " + why);
+        problem = absl::StrCat("the benchmark run failed: ", why);
+        break;
+      }
+      for (const BenchmarkSample& sample : ParseBenchmarkOutput(output.out)) {
+        (reference ? reference_ns : student_ns)[sample.name].push_back(sample.ns_per_op);
+      }
+    }
+  }
+  for (const Criterion* criterion : criteria) {
+    const std::string& name = criterion->benchmark().benchmark();
+    scored_[criterion->id()] = ScoreBenchmark(*criterion, student_ns[name], reference_ns[name], problem);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Grading::Coverage() {
+  for (const Criterion& criterion : exercise_.exercise.criteria()) {
+    if (!criterion.has_coverage()) continue;
+    GoCommand command = Command(Step::COVERAGE, student_.string(),
+                                {"go", "test", "-count=1", "-vet=off", "-coverpkg=./...",
+                                 absl::StrCat("-coverprofile=", kBox, "/", kCoverProfile), "./..."});
+    ASSIGN_OR_RETURN(StepOutput output, RunStep(Step::COVERAGE, "coverage of your tests", command));
+    std::string profile = ReadFile(student_ / kCoverProfile);
+    absl::StatusOr<double> percent = CoveragePercentFromProfile(profile);
+    std::string problem;
+    if (!percent.ok()) {
+      problem = profile.empty() ? "your tests did not produce a coverage profile (do they build and pass?)"
+                                : std::string(percent.status().message());
+    } else if (output.result.verdict() != SandboxResult::OK) {
+      problem = "your own tests fail; coverage counts only when they pass";
+      percent = absl::FailedPreconditionError(problem);
+    }
+    scored_[criterion.id()] =
+        ScoreCoverage(criterion, percent.ok() ? std::optional<double>(*percent) : std::nullopt, problem);
+  }
+  return absl::OkStatus();
+}
+
+void Grading::AddTestResults() {
+  for (const std::string& test : exercise_.hidden_tests) {
+    auto found = hidden_.results.find(test);
+    if (found != hidden_.results.end()) *report_.add_tests() = found->second;
+  }
+}
+
+absl::StatusOr<GradeReport> Grading::Run(const std::string& submission_dir) {
+  const gograder::v1::Exercise& exercise = exercise_.exercise;
+  report_.set_exercise_id(exercise.id());
+  report_.set_toolchain(options_.toolchain.Description());
+  report_.set_rubric_digest(exercise_.digest);
+  ASSIGN_OR_RETURN(std::string digest, Sha256OfTree(submission_dir));
+  report_.set_submission_digest(digest);
+
+  // The student's go.mod must fit the exercise before anything runs.
+  fs::path go_mod_path = fs::path(submission_dir) / "go.mod";
+  if (!fs::exists(go_mod_path)) {
+    return absl::InvalidArgumentError("go.mod is missing: a submission is a Go module (run `go mod init " +
+                                      exercise.module() + "`)");
+  }
+  ASSIGN_OR_RETURN(GoMod go_mod, ParseGoMod(ReadFile(go_mod_path)));
+  RETURN_IF_ERROR(CheckGoModForExercise(go_mod, exercise));
+
+  work_ = fs::path(options_.work_root) / absl::StrCat("grade-", getpid(), "-", absl::ToUnixNanos(absl::Now()));
+  student_ = work_ / "student";
+  RETURN_IF_ERROR(CopyModule(submission_dir, student_.string(), /*skip_tests=*/false));
+  ASSIGN_OR_RETURN(std::vector<std::string> notes, CheckSubmissionTree(student_.string()));
+  for (const std::string& note : notes) {
+    Annotation* annotation = report_.add_annotations();
+    annotation->set_severity(gograder::v1::NOTICE);
+    annotation->set_message(note);
+    annotation->set_source("intake");
+  }
+  RETURN_IF_ERROR(RequireExerciseModules(student_.string(), exercise, options_.toolchain));
+
+  RETURN_IF_ERROR(Build());
+  if (!report_.build_failed()) {
+    RETURN_IF_ERROR(Vet());
+    RETURN_IF_ERROR(Gofmt());
+    RETURN_IF_ERROR(StaticRules());
+    RETURN_IF_ERROR(Tests());
+    RETURN_IF_ERROR(Race());
+    RETURN_IF_ERROR(Benchmarks());
+    RETURN_IF_ERROR(Coverage());
+    AddTestResults();
+  }
+  for (const Criterion& criterion : exercise.criteria()) {
+    auto found = scored_.find(criterion.id());
+    *report_.add_criteria() = found != scored_.end() ? found->second : EmptyResult(criterion);
+  }
+  report_.set_status(GradeReport::GRADED);
+  TotalScore(report_);
+  return report_;
+}
+
+}  // namespace
+
+void TotalScore(GradeReport& report) {
+  double score = 0, max_score = 0;
+  for (const auto& criterion : report.criteria()) {
+    score += criterion.points();
+    max_score += criterion.max_points();
+  }
+  report.set_score(RoundPoints(score));
+  report.set_max_score(RoundPoints(max_score));
+}
+
+absl::StatusOr<std::unique_ptr<Grader>> Grader::Create(GraderOptions options) {
+  std::error_code error;
+  for (const auto& [name, path] : {std::pair{"sandbox binary", options.sandbox_binary},
+                                   {"inspector binary", options.inspector_binary}}) {
+    if (!fs::is_regular_file(path, error)) {
+      return absl::FailedPreconditionError(absl::StrCat("the ", name, " is missing: ", path));
+    }
+  }
+  fs::create_directories(options.work_root, error);
+  if (error) return absl::InternalError(absl::StrCat("cannot create ", options.work_root, ": ", error.message()));
+  return std::unique_ptr<Grader>(new Grader(std::move(options)));
+}
+
+absl::StatusOr<GradeReport> Grader::Grade(const ExerciseBundle& exercise, const std::string& submission_dir,
+                                          const ProgressCallback& progress) const {
+  absl::Time start = absl::Now();
+  Grading grading(options_, exercise, progress);
+  absl::StatusOr<GradeReport> report = grading.Run(submission_dir);
+  if (!report.ok() && report.status().code() == absl::StatusCode::kInvalidArgument) return report.status();
+  if (!report.ok()) {
+    GradeReport failed;
+    failed.set_status(GradeReport::GRADING_FAILED);
+    failed.set_exercise_id(exercise.exercise.id());
+    failed.set_error(std::string(report.status().message()));
+    failed.set_toolchain(options_.toolchain.Description());
+    failed.set_rubric_digest(exercise.digest);
+    report = failed;
+  }
+  report->set_duration_seconds(absl::ToDoubleSeconds(absl::Now() - start));
+  report->set_graded_at(absl::FormatTime(absl::RFC3339_sec, start, absl::UTCTimeZone()));
+  return report;
+}
+
+}  // namespace gograder::core
