@@ -1,0 +1,3 @@
+module gograder.dev/inspector
+
+go 1.24

@@ -1,0 +1,5 @@
+package skipped
+
+import "time"
+
+func f() { time.Sleep(1) }

@@ -1,0 +1,10 @@
+package facts
+
+import (
+	. "example.com/facts/internal/store"
+	. "strings"
+)
+
+func dottedLocal() {
+	Put(ToUpper("x"))
+}

@@ -1,0 +1,5 @@
+package testonly_test
+
+import "testing"
+
+func TestOnly(t *testing.T) {}
