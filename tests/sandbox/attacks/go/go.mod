@@ -1,0 +1,3 @@
+module gograder.test/attacks
+
+go 1.24
