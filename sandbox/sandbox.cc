@@ -240,12 +240,19 @@ absl::Status PrepareInit(const InitContext& context) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   char go = 0;
   if (read(fds.go_read, &go, 1) != 1) _exit(1);  // the supervisor gave up
-  close(fds.go_read);
   
   if (auto status = PrepareInit(fds); !status.ok()) {
     WriteAll(fds.status_write, absl::StrCat("ERROR ", status.message()));
     _exit(1);
   }
+  // Becoming the namespace's root (setresuid in PrepareInit) cleared the
+  // parent-death signal, so a killed supervisor would leave the run behind,
+  // unlimited in time: arm it again, then check that the supervisor did not
+  // die before that (its end of the `go` pipe stays open while it lives).
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  struct pollfd supervisor = {fds.go_read, POLLIN, 0};
+  if (poll(&supervisor, 1, 0) != 0) _exit(1);
+  close(fds.go_read);
   int exec_error[2];
   if (pipe2(exec_error, O_CLOEXEC) != 0) {
     WriteAll(fds.status_write, absl::StrCat("ERROR pipe2: ", strerror(errno)));
