@@ -15,6 +15,31 @@
 #include "sandbox/status_macros.h"
 
 namespace gograder::sandbox {
+namespace {
+
+// True when the caller's network namespace holds no socket at all. A run
+// that ends can leave sockets behind in the namespace it shared with the
+// slot's later runs: TIME_WAIT connections (their ports stay bound for a
+// minute), and listeners whose descriptors it sent in flight through a unix
+// socket that holds itself, alive until the kernel's garbage collector runs.
+// The next run would find those ports taken and connect to those listeners.
+bool NoSocketsLeft() {
+  for (const char* table : {"tcp", "tcp6", "udp", "udp6", "raw", "raw6", "icmp", "icmp6", "unix"}) {
+    int fd = open(absl::StrCat("/proc/thread-self/net/", table).c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;  // a protocol this kernel lacks
+    char buffer[4096];
+    int lines = 0;
+    ssize_t n;
+    while (lines < 2 && (n = read(fd, buffer, sizeof buffer)) > 0) {
+      for (ssize_t i = 0; i < n; ++i) lines += buffer[i] == '\n';
+    }
+    close(fd);
+    if (lines >= 2) return false;  // a header line and at least one socket
+  }
+  return true;
+}
+
+}  // namespace
 
 absl::Status BringLoopbackUp() {
   int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -40,7 +65,9 @@ absl::Status EnterSlotNetwork(const std::string& state_dir, int slot) {
   if (fd >= 0) {
     bool entered = setns(fd, CLONE_NEWNET) == 0;  // fails on a stale file (no pin mounted)
     close(fd);
-    if (entered) return absl::OkStatus();
+    if (entered && NoSocketsLeft()) return absl::OkStatus();
+    // Left dirty by the previous run: replace it by a fresh namespace.
+    if (entered) umount2(pin.c_str(), MNT_DETACH);
   }
   if (unshare(CLONE_NEWNET) != 0) return ErrnoStatus("unshare network namespace");
   RETURN_IF_ERROR(BringLoopbackUp());
