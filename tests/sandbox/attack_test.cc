@@ -169,6 +169,14 @@ TEST_F(AttackTest, TmpfsLargerThanMemoryLimitIsChargedToTheRun) {
   EXPECT_LE(run.result.peak_memory_bytes(), 64 * kMiB);
 }
 
+TEST_F(AttackTest, TmpfsInodeFloodIsChargedToTheRun) {
+  SandboxSpec spec = AttackSpec(151, {Attack("tmp_fill"), "inodes", "/tmp"});
+  spec.mutable_limits()->set_memory_bytes(32 * kMiB);
+  spec.mutable_limits()->set_wall_time_ms(20000);
+  SandboxRun run = RunAttack(spec);
+  EXPECT_EQ(run.result.verdict(), SandboxResult::MEMORY_LIMIT) << last_;
+}
+
 TEST_F(AttackTest, DevShmFillIsChargedToTheRun) {
   SandboxSpec spec = AttackSpec(146, {Attack("tmp_fill"), "/dev/shm/fill"});
   spec.mutable_limits()->set_memory_bytes(32 * kMiB);
@@ -387,6 +395,8 @@ TEST_F(AttackTest, NetworkReachesNothingOutsideButLoopbackWorks) {
   ExpectOk("dns_localhost");
   ExpectErrno("abstract_host_listener", "ECONNREFUSED");
   ExpectErrnos({"vsock", "packet_socket", "raw_socket"}, "EPERM");
+  // The slot's network namespace outlives the run: no reconfiguring it.
+  ExpectErrnos({"loopback_down", "loopback_set_address"}, "EPERM");
   ExpectOk("loopback");
 }
 
@@ -437,9 +447,9 @@ TEST_F(AttackTest, ProcWritesFailAndProcRootDoesNotEscape) {
   // Absent when the kernel has no magic SysRq, else not writable.
   EXPECT_THAT(Value("sysrq_trigger", "errno"), AnyOf("ENOENT", "EACCES")) << last_;
   EXPECT_THAT(Value("sysrq", "errno"), AnyOf("ENOENT", "EACCES")) << last_;
-  ExpectErrnos(
-      {"core_pattern", "drop_caches", "kernel_hostname", "oom_score_adj", "proc1_oom_score_adj"},
-      "EACCES");
+  ExpectErrnos({"core_pattern", "drop_caches", "kernel_hostname", "net_port_range",
+                "net_ip_forward", "net_somaxconn", "oom_score_adj", "proc1_oom_score_adj"},
+               "EACCES");
   ExpectFailed("mkdir_proc");
   ExpectErrnos(
       {"escape_chdir_dotdot", "escape_proc_self_root", "escape_openat_dotdot", "host_path_direct"},

@@ -8,6 +8,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <stddef.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
@@ -77,6 +78,21 @@ int main(int argc, char** argv) {
   memcpy(unix_address.sun_path + 1, abstract, name_length);
   probe_connect("abstract_host_listener", AF_UNIX, (struct sockaddr*)&unix_address,
                 offsetof(struct sockaddr_un, sun_path) + 1 + name_length);
+
+  /* The slot's network namespace outlives the run: it cannot be reconfigured. */
+  int control = socket(AF_INET, SOCK_DGRAM, 0);
+  struct ifreq request = {0};
+  strcpy(request.ifr_name, "lo");
+  ioctl(control, SIOCGIFFLAGS, &request);
+  request.ifr_flags &= ~IFF_UP;
+  probe_rc("loopback_down", ioctl(control, SIOCSIFFLAGS, &request));
+  struct ifreq address_request = {0};
+  strcpy(address_request.ifr_name, "lo");
+  struct sockaddr_in* new_address = (struct sockaddr_in*)&address_request.ifr_addr;
+  new_address->sin_family = AF_INET;
+  inet_pton(AF_INET, "127.0.0.2", &new_address->sin_addr);
+  probe_rc("loopback_set_address", ioctl(control, SIOCSIFADDR, &address_request));
+  close(control);
 
   probe_rc("vsock", socket(AF_VSOCK, SOCK_STREAM, 0));
   probe_rc("packet_socket", socket(AF_PACKET, SOCK_RAW, 0));

@@ -33,6 +33,10 @@ int main(int argc, char** argv) {
   probe_open_write("drop_caches", "/proc/sys/vm/drop_caches", NULL);
   probe_open_write("sysrq", "/proc/sys/kernel/sysrq", NULL);
   probe_open_write("kernel_hostname", "/proc/sys/kernel/hostname", "pwned-by-sandbox");
+  /* The slot's network namespace outlives the run: its knobs must be out of reach. */
+  probe_open_write("net_port_range", "/proc/sys/net/ipv4/ip_local_port_range", NULL);
+  probe_open_write("net_ip_forward", "/proc/sys/net/ipv4/ip_forward", NULL);
+  probe_open_write("net_somaxconn", "/proc/sys/net/core/somaxconn", NULL);
   probe_open_write("oom_score_adj", "/proc/self/oom_score_adj", "-1000");
   probe_open_write("proc1_oom_score_adj", "/proc/1/oom_score_adj", "-1000");
   probe_rc("mkdir_proc", mkdir("/proc/sandbox-was-here", 0755));
