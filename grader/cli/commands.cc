@@ -190,7 +190,20 @@ int RunRubricTest(const GlobalOptions& global, const std::vector<std::string>& i
   return failed == 0 ? kOk : kBelowMinimum;
 }
 
-int RunToolchainPrepare(const GlobalOptions& global, std::ostream& out, std::ostream& err) {
+int RunToolchainPrepare(const GlobalOptions& global, bool force, std::ostream& out, std::ostream& err) {
+  if (!force) {
+    auto prepared = core::OpenToolchain(global.data_dir);
+    bool same_allowlist = prepared.ok() && prepared->modules.size() == core::DefaultAllowlist().size();
+    for (size_t i = 0; same_allowlist && i < prepared->modules.size(); ++i) {
+      same_allowlist = prepared->modules[i].path == core::DefaultAllowlist()[i].path &&
+                       prepared->modules[i].version == core::DefaultAllowlist()[i].version;
+    }
+    if (same_allowlist) {
+      out << "toolchain: already prepared: " << prepared->Description() << " in " << global.data_dir
+          << " (--force rebuilds it)\n";
+      return kOk;
+    }
+  }
   core::ToolchainOptions options;
   options.data_dir = global.data_dir;
   options.sandbox_binary = global.sandbox;
@@ -232,7 +245,9 @@ int Main(int argc, char** argv) {
       ->add_option("exercise", test_ids, "exercise ids (default: all)");
   CLI::App* toolchain = app.add_subcommand("toolchain", "Go toolchain set-up");
   toolchain->require_subcommand(1);
-  toolchain->add_subcommand("prepare", "download the module allowlist and build the warm cache");
+  bool force = false;
+  toolchain->add_subcommand("prepare", "download the module allowlist and build the warm cache")
+      ->add_flag("--force", force, "rebuild even when already prepared");
 
   try {
     app.parse(argc, argv);
@@ -245,7 +260,7 @@ int Main(int argc, char** argv) {
   if (app.got_subcommand("exercises")) return RunExercises(global, out, err);
   if (rubric->got_subcommand("lint")) return RunRubricLint(global, lint_dir, out, err);
   if (rubric->got_subcommand("test")) return RunRubricTest(global, test_ids, out, err);
-  if (toolchain->got_subcommand("prepare")) return RunToolchainPrepare(global, out, err);
+  if (toolchain->got_subcommand("prepare")) return RunToolchainPrepare(global, force, out, err);
   return kBadInput;
 }
 

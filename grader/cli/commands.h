@@ -37,7 +37,8 @@ int RunRubricLint(const GlobalOptions& global, const std::string& dir, std::ostr
 // land in their range and lose the named criteria). Empty = all exercises.
 int RunRubricTest(const GlobalOptions& global, const std::vector<std::string>& exercises, std::ostream& out,
                   std::ostream& err);
-int RunToolchainPrepare(const GlobalOptions& global, std::ostream& out, std::ostream& err);
+// Prepares the toolchain unless it is already prepared for this Go and allowlist (or `force`).
+int RunToolchainPrepare(const GlobalOptions& global, bool force, std::ostream& out, std::ostream& err);
 
 // Parses argv and runs the chosen subcommand.
 int Main(int argc, char** argv);
