@@ -12,7 +12,6 @@
 #include <filesystem>
 #include <fstream>
 #include <initializer_list>
-#include <sstream>
 #include <thread>
 
 #include "absl/strings/match.h"
