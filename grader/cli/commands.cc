@@ -254,6 +254,11 @@ int Main(int argc, char** argv) {
   } catch (const CLI::ParseError& error) {
     return app.exit(error) == 0 ? kOk : kBadInput;
   }
+  // Paths reach the sandbox's specs, which take absolute paths only.
+  for (std::string* path : {&global.rubrics, &global.data_dir, &global.sandbox, &global.inspector}) {
+    std::error_code error;
+    if (!path->empty()) *path = fs::absolute(*path, error).lexically_normal().string();
+  }
   std::ostream& out = std::cout;
   std::ostream& err = std::cerr;
   if (grade_command->parsed()) return RunGrade(global, grade, out, err);
