@@ -8,8 +8,29 @@ fi
 # Configures (once) and builds everything with Ninja; quiet unless it fails.
 build_all() {
   if [[ ! -f "$BUILD/build.ninja" ]]; then
+    mkdir -p "$BUILD"
     cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
   fi
-  ninja -C "$BUILD" -j "$(nproc)" | grep -Ev '^\[[0-9]+/[0-9]+\] ' || true
-  [[ ${PIPESTATUS[0]} -eq 0 ]]
+  ensure_searchable "$BUILD"
+  echo "build: ninja -C $BUILD (log in $BUILD/ninja.log)"
+  if ! ninja -C "$BUILD" -j "$(nproc)" >"$BUILD/ninja.log" 2>&1; then
+    grep -E -A12 'FAILED|error' "$BUILD/ninja.log" | head -80
+    echo "build: failed; see $BUILD/ninja.log" >&2
+    return 1
+  fi
+}
+
+# The sandbox's unprivileged ids read test binaries and fixtures from the
+# build tree through bind mounts, so every directory above it must be
+# searchable by others (o+x: traversal only, no listing).
+ensure_searchable() {
+  local dir
+  dir=$(cd "$1" && pwd)
+  while [[ $dir != / ]]; do
+    if ! [[ $(stat -c %a "$dir") =~ [1357]$ ]]; then
+      echo "setup: making $dir searchable by others (o+x) so the sandbox can reach the build tree"
+      chmod o+x "$dir"
+    fi
+    dir=$(dirname "$dir")
+  done
 }
