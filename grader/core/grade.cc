@@ -116,7 +116,7 @@ class Grading {
  public:
   Grading(const GraderOptions& options, const ExerciseBundle& exercise, const ProgressCallback& progress)
       : options_(options), exercise_(exercise), progress_(progress),
-        runner_({options.sandbox_binary, options.work_root}) {}
+        runner_({options.sandbox_binary, options.work_root, absl::Seconds(20), options.bare_build_cache}) {}
   ~Grading() {
     std::error_code error;
     if (!options_.keep_work && !work_.empty()) fs::remove_all(work_, error);

@@ -21,6 +21,9 @@ struct GraderOptions {
   std::string work_root;   // where workspaces are made (world-searchable; under the data dir)
   int slot = 0;            // the sandbox slot this grader runs in (one grading at a time per slot)
   bool keep_work = false;  // keep workspaces for debugging
+  // Benchmark baseline only (trusted code, never submissions): run every
+  // step bare on the host with this writable copy of the warm build cache.
+  std::string bare_build_cache;
 };
 
 // Progress of a grading, for streaming: a step started (run unset) or finished.

@@ -19,6 +19,10 @@ struct SandboxRunnerOptions {
   std::string scratch_dir;  // where spec and result files are written (must exist)
   // Added to the spec's wall limit before the guard kills the sandbox binary.
   absl::Duration grace = absl::Seconds(20);
+  // Benchmark baseline only, never for untrusted code: when set, specs run
+  // directly on the host, with sandbox paths mapped to their host sources and
+  // the overlay at /cache replaced by this writable host directory.
+  std::string bare_build_cache;
 };
 
 class SandboxRunner {
@@ -32,6 +36,8 @@ class SandboxRunner {
   const SandboxRunnerOptions& options() const { return options_; }
 
  private:
+  absl::StatusOr<gograder::v1::SandboxResult> RunBare(const gograder::v1::SandboxSpec& spec) const;
+
   SandboxRunnerOptions options_;
 };
 
