@@ -1,0 +1,118 @@
+// The durable store of the grading service: submissions, their queue, their
+// progress events and reports. SQLite (WAL) in the data directory is the
+// embedded default; the interface leaves room for PostgreSQL when several
+// daemons share work.
+//
+// Guarantees every implementation keeps:
+// - A submission is durable once Insert returns (the files are already in
+//   its directory under the data dir; the row is committed).
+// - A grading finishes at most once: Finish succeeds only for the claim
+//   (submission id + claim number) that is current, so a stale worker (e.g.
+//   from before a crash) cannot add a second report.
+// - After a crash, RecoverAfterCrash puts RUNNING submissions back in the
+//   queue, so each accepted submission ends with exactly one final report.
+#ifndef GOGRADER_GRADER_STORE_STORE_H_
+#define GOGRADER_GRADER_STORE_STORE_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "proto/gograder/v1/grader.pb.h"
+
+namespace gograder::store {
+
+using gograder::v1::Submission;
+using gograder::v1::WatchEvent;
+
+// What Submit hands to the store.
+struct NewSubmission {
+  std::string exercise_id, course_id, student_id, attempt_id;
+  std::string idempotency_key;  // empty = none
+  std::string files_dir;        // where intake put the module (inside the data dir)
+  std::string digest;           // sha256 of the files
+};
+
+struct InsertOutcome {
+  Submission submission;
+  bool duplicate = false;  // the (course_id, idempotency_key) existed: the earlier submission
+  int queue_position = 0;  // 1 = next; 0 when not queued
+};
+
+// A queued submission taken by a worker.
+struct Claim {
+  Submission submission;
+  std::string files_dir;
+  int64_t claim = 0;  // increases with every claim of the submission
+};
+
+struct ListFilter {
+  std::string course_id, exercise_id, student_id;  // empty = any
+  int page_size = 50;
+  std::string page_token;  // opaque; from the previous page
+};
+
+struct ListPage {
+  std::vector<Submission> submissions;  // newest first, without reports
+  std::string next_page_token;          // empty on the last page
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Stores a new QUEUED submission, or returns the earlier one with the same
+  // (course_id, idempotency_key). ResourceExhausted when `queue_limit`
+  // submissions are already queued.
+  virtual absl::StatusOr<InsertOutcome> Insert(const NewSubmission& submission, int queue_limit) = 0;
+
+  // The submission with its latest report; NotFound if unknown.
+  virtual absl::StatusOr<Submission> Get(const std::string& submission_id) = 0;
+
+  // Filtered, paged listing.
+  virtual absl::StatusOr<ListPage> List(const ListFilter& filter) = 0;
+
+  // Takes the oldest QUEUED submission and marks it RUNNING; nullopt when
+  // the queue is empty.
+  virtual absl::StatusOr<std::optional<Claim>> ClaimNext() = 0;
+
+  // Stores the report of `claim` and marks the submission DONE. Fails with
+  // FailedPrecondition (and changes nothing) when the claim is not current
+  // (cancelled, requeued after a crash, or already finished).
+  virtual absl::Status Finish(const std::string& submission_id, int64_t claim,
+                              const gograder::v1::GradeReport& report) = 0;
+
+  // Marks a QUEUED or RUNNING submission CANCELLED; a DONE one is unchanged.
+  virtual absl::StatusOr<Submission> Cancel(const std::string& submission_id) = 0;
+
+  // Queues a stored submission again (Regrade); its regrade count increases.
+  virtual absl::StatusOr<InsertOutcome> Requeue(const std::string& submission_id) = 0;
+
+  // At startup: RUNNING submissions (a crash interrupted them) go back to
+  // QUEUED. Returns how many.
+  virtual absl::StatusOr<int> RecoverAfterCrash() = 0;
+
+  // 1-based position in the queue; 0 when not queued.
+  virtual absl::StatusOr<int> QueuePosition(const std::string& submission_id) = 0;
+  virtual absl::StatusOr<int> QueueDepth() = 0;
+
+  // Appends a progress event (its sequence is assigned here) and lists the
+  // events after `after_sequence`, in order.
+  virtual absl::StatusOr<WatchEvent> AppendEvent(const std::string& submission_id, WatchEvent event) = 0;
+  virtual absl::StatusOr<std::vector<WatchEvent>> EventsAfter(const std::string& submission_id,
+                                                              int64_t after_sequence) = 0;
+
+  // Where the files of a submission are kept.
+  virtual absl::StatusOr<std::string> FilesDir(const std::string& submission_id) = 0;
+};
+
+// Opens (creating if needed) the SQLite store at `path` in WAL mode, with
+// its schema migrated. Safe to use from several threads.
+absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path);
+
+}  // namespace gograder::store
+
+#endif  // GOGRADER_GRADER_STORE_STORE_H_
