@@ -66,8 +66,9 @@ class Metrics {
   // `grpc_code` is the numeric grpc::StatusCode, exported by name ("OK").
   void RpcFinished(absl::string_view method, int grpc_code, double seconds);
 
-  // The text exposition of every family (what /metrics serves), for tests and
-  // the CLI.
+  // The text exposition of every family (what /metrics serves, less the
+  // exposer's own exposer_* families), for tests and the CLI. A labelled
+  // family appears once it has a series.
   std::string Scrape() const;
 
   // The "host:port" /metrics is served on (the bound port when the listen
