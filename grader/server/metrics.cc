@@ -76,7 +76,7 @@ Histogram::BucketBoundaries ScoreBuckets() {
 // Grading steps run from a fraction of a second (gofmt) to minutes (race,
 // bench); whole submissions up to the longest deadline.
 Histogram::BucketBoundaries StepBuckets() {
-  return {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300};
+  return {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300, 600};
 }
 Histogram::BucketBoundaries GradingBuckets() {
   return {0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300, 600, 1200};

@@ -63,7 +63,8 @@ class Metrics {
   void SetWorkers(int workers);
 
   // Records one finished RPC in gograder_rpc_duration_seconds{method,code};
-  // `grpc_code` is the numeric grpc::StatusCode, exported by name ("OK").
+  // `method` is the bare RPC name ("GetReport"), `grpc_code` the numeric
+  // grpc::StatusCode, exported by name ("OK").
   void RpcFinished(absl::string_view method, int grpc_code, double seconds);
 
   // The text exposition of every family (what /metrics serves, less the

@@ -119,8 +119,8 @@ void RecordSome(Metrics& metrics) {
                        3.2);
   metrics.StepFinished(gograder::v1::TEST,
                        gograder::v1::SandboxResult::TIME_LIMIT, 30);
-  metrics.RpcFinished("/gograder.v1.Grader/GetReport", 0, 0.0004);
-  metrics.RpcFinished("/gograder.v1.Grader/Submit", 8, 0.002);
+  metrics.RpcFinished("GetReport", 0, 0.0004);
+  metrics.RpcFinished("Submit", 8, 0.002);
 }
 
 TEST(MetricsTest, ScrapeHasEveryFamily) {
@@ -181,8 +181,7 @@ TEST(MetricsTest, ScrapeHasEveryFamily) {
   EXPECT_THAT(text, HasSubstr("gograder_sandbox_verdicts_total{step=\"test\","
                               "verdict=\"time_limit\"} 1\n"));
   EXPECT_THAT(text, HasSubstr("gograder_rpc_duration_seconds_count{code="
-                              "\"RESOURCE_EXHAUSTED\",method=\"/gograder.v1."
-                              "Grader/Submit\"} 1\n"));
+                              "\"RESOURCE_EXHAUSTED\",method=\"Submit\"} 1\n"));
   EXPECT_THAT(text, HasSubstr("gograder_build_info{commit=\""));
   EXPECT_THAT(text, HasSubstr(absl::StrCat("version=\"", "0.1.0", "\"} 1\n")));
 }
@@ -205,7 +204,7 @@ TEST(MetricsTest, UnexpectedLabelValuesStayBounded) {
   ASSERT_NE(metrics, nullptr);
   metrics->SubmissionFinished("hello-world", "exploded", 0, 1);
   metrics->SubmissionRejected("because");
-  metrics->RpcFinished("/gograder.v1.Grader/Submit", 99, 0.1);
+  metrics->RpcFinished("Submit", 99, 0.1);
   metrics->StepFinished(static_cast<gograder::v1::Step>(99),
                         static_cast<gograder::v1::SandboxResult::Verdict>(42),
                         1);
