@@ -1,0 +1,108 @@
+#include "grader/server/config.h"
+
+#include <filesystem>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "sandbox/status_macros.h"
+#include "sandbox/text_proto.h"
+
+namespace gograder::server {
+namespace {
+
+namespace fs = std::filesystem;
+using ::gograder::v1::DaemonConfig;
+
+// Splits "host:port" / "[v6]:port"; false when malformed.
+bool SplitHostPort(absl::string_view address, std::string& host, int& port) {
+  size_t colon = address.rfind(':');
+  if (colon == absl::string_view::npos || colon == 0) return false;
+  host = std::string(address.substr(0, colon));
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  return absl::SimpleAtoi(address.substr(colon + 1), &port) && port >= 0 && port <= 65535;
+}
+
+}  // namespace
+
+absl::StatusOr<DaemonConfig> LoadConfig(const std::string& path) {
+  DaemonConfig config;
+  RETURN_IF_ERROR(ParseTextProtoFile(path, &config));
+  return config;
+}
+
+void ApplyDefaults(DaemonConfig& config, const std::string& binary_dir) {
+  if (config.listen_address().empty()) config.set_listen_address("127.0.0.1:50051");
+  if (config.metrics_address().empty()) config.set_metrics_address("127.0.0.1:9464");
+  if (config.data_dir().empty()) config.set_data_dir("/var/lib/gograder");
+  if (config.sandbox_binary().empty()) config.set_sandbox_binary((fs::path(binary_dir) / "gograder-sandbox").string());
+  if (config.inspector_binary().empty()) {
+    config.set_inspector_binary((fs::path(binary_dir) / "gograder-inspector").string());
+  }
+  if (config.workers() == 0) config.set_workers(std::max(1u, std::thread::hardware_concurrency()));
+  if (config.queue_limit() == 0) config.set_queue_limit(1000);
+  if (config.max_submission_bytes() == 0) config.set_max_submission_bytes(16 << 20);
+  if (config.first_slot() == 0) config.set_first_slot(100);
+  if (config.database().empty()) config.set_database((fs::path(config.data_dir()) / "gograder.db").string());
+}
+
+bool IsLoopbackAddress(absl::string_view address) {
+  std::string host;
+  int port = 0;
+  if (!SplitHostPort(address, host, port)) return false;
+  return host == "localhost" || host == "::1" || absl::StartsWith(host, "127.");
+}
+
+absl::Status ValidateConfig(const DaemonConfig& config) {
+  std::vector<std::string> problems;
+  std::string host;
+  int port = 0;
+  if (!SplitHostPort(config.listen_address(), host, port)) {
+    problems.push_back(absl::StrCat("listen_address \"", config.listen_address(), "\" is not host:port"));
+  } else if (!IsLoopbackAddress(config.listen_address()) && config.auth().tokens_file().empty()) {
+    problems.push_back(absl::StrCat("listen_address \"", config.listen_address(),
+                                    "\" is not loopback: refusing to serve it without auth.tokens_file "
+                                    "(every caller would be an admin)"));
+  }
+  if (config.metrics_address() != kMetricsOff && !SplitHostPort(config.metrics_address(), host, port)) {
+    problems.push_back(absl::StrCat("metrics_address \"", config.metrics_address(), "\" is not host:port (or \"off\")"));
+  }
+  if (config.rubrics_dir().empty()) {
+    problems.push_back("rubrics_dir is required");
+  } else if (!fs::is_directory(config.rubrics_dir())) {
+    problems.push_back(absl::StrCat("rubrics_dir \"", config.rubrics_dir(), "\" is not a directory"));
+  }
+  if (!fs::path(config.data_dir()).is_absolute()) {
+    problems.push_back(absl::StrCat("data_dir \"", config.data_dir(), "\" must be an absolute path"));
+  }
+  for (const auto& [name, path] : {std::pair<std::string, std::string>{"sandbox_binary", config.sandbox_binary()},
+                                   {"inspector_binary", config.inspector_binary()}}) {
+    if (!fs::path(path).is_absolute() || !fs::is_regular_file(path)) {
+      problems.push_back(absl::StrCat(name, " \"", path, "\" is not an existing file (absolute path)"));
+    }
+  }
+  if (config.workers() < 1 || config.workers() > 256) {
+    problems.push_back(absl::StrCat("workers ", config.workers(), " must be in 1..256"));
+  }
+  if (config.queue_limit() < 1) problems.push_back(absl::StrCat("queue_limit ", config.queue_limit(), " must be >= 1"));
+  if (config.max_submission_bytes() < 1 || config.max_submission_bytes() > (int64_t{1} << 30)) {
+    problems.push_back(absl::StrCat("max_submission_bytes ", config.max_submission_bytes(), " must be in 1..1 GiB"));
+  }
+  if (config.first_slot() < 0 || config.first_slot() + config.workers() > 1024) {
+    problems.push_back(absl::StrCat("sandbox slots ", config.first_slot(), "..",
+                                    config.first_slot() + config.workers() - 1, " must lie in 0..1023"));
+  }
+  if (config.tls().cert_file().empty() != config.tls().key_file().empty()) {
+    problems.push_back("tls needs both cert_file and key_file");
+  }
+  for (const std::string& file : {config.tls().cert_file(), config.tls().key_file(), config.auth().tokens_file()}) {
+    if (!file.empty() && !fs::is_regular_file(file)) problems.push_back(absl::StrCat("\"", file, "\" does not exist"));
+  }
+  if (problems.empty()) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat("invalid config:\n  ", absl::StrJoin(problems, "\n  ")));
+}
+
+}  // namespace gograder::server

@@ -1,0 +1,112 @@
+#include "grader/server/config.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace gograder::server {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+
+class ConfigTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("gograderd_config_test_" + std::to_string(getpid()));
+    fs::create_directories(dir_ / "rubrics");
+    std::ofstream(dir_ / "gograder-sandbox") << "x";
+    std::ofstream(dir_ / "gograder-inspector") << "x";
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::string Write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name) << text;
+    return (dir_ / name).string();
+  }
+
+  v1::DaemonConfig Valid() {
+    v1::DaemonConfig config;
+    config.set_rubrics_dir((dir_ / "rubrics").string());
+    ApplyDefaults(config, dir_.string());
+    return config;
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(ConfigTest, ParsesCommentedTextProto) {
+  std::string path = Write("gograderd.textproto",
+                           "# the grading service\n"
+                           "listen_address: \"127.0.0.1:6000\"  # loopback\n"
+                           "workers: 3\n"
+                           "auth { tokens_file: \"/etc/gograder/tokens.textproto\" }\n");
+  auto config = LoadConfig(path);
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->listen_address(), "127.0.0.1:6000");
+  EXPECT_EQ(config->workers(), 3);
+  EXPECT_EQ(config->auth().tokens_file(), "/etc/gograder/tokens.textproto");
+}
+
+TEST_F(ConfigTest, UnknownFieldIsAnErrorWithLineAndColumn) {
+  std::string path = Write("bad.textproto", "workers: 2\nlisten_adress: \"x\"\n");
+  auto config = LoadConfig(path);
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(config.status().message()), HasSubstr("bad.textproto:2:"));
+  EXPECT_THAT(std::string(config.status().message()), HasSubstr("listen_adress"));
+}
+
+TEST_F(ConfigTest, DefaultsAreApplied) {
+  v1::DaemonConfig config = Valid();
+  EXPECT_EQ(config.listen_address(), "127.0.0.1:50051");
+  EXPECT_EQ(config.data_dir(), "/var/lib/gograder");
+  EXPECT_EQ(config.database(), "/var/lib/gograder/gograder.db");
+  EXPECT_GE(config.workers(), 1);
+  EXPECT_EQ(config.queue_limit(), 1000);
+  EXPECT_EQ(config.max_submission_bytes(), 16 << 20);
+  EXPECT_EQ(config.first_slot(), 100);
+  EXPECT_EQ(config.sandbox_binary(), (dir_ / "gograder-sandbox").string());
+  EXPECT_TRUE(ValidateConfig(config).ok()) << ValidateConfig(config);
+}
+
+TEST_F(ConfigTest, RefusesNonLoopbackWithoutTokens) {
+  v1::DaemonConfig config = Valid();
+  config.set_listen_address("0.0.0.0:50051");
+  absl::Status status = ValidateConfig(config);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("not loopback"));
+  config.mutable_auth()->set_tokens_file(Write("tokens.textproto", ""));
+  EXPECT_TRUE(ValidateConfig(config).ok()) << ValidateConfig(config);
+}
+
+TEST_F(ConfigTest, ReportsEveryProblemAtOnce) {
+  v1::DaemonConfig config = Valid();
+  config.set_rubrics_dir("");
+  config.set_workers(-1);
+  config.set_queue_limit(-5);
+  config.mutable_tls()->set_cert_file("/nonexistent/cert.pem");
+  config.set_listen_address("nonsense");
+  std::string message(ValidateConfig(config).message());
+  EXPECT_THAT(message, HasSubstr("rubrics_dir is required"));
+  EXPECT_THAT(message, HasSubstr("workers -1"));
+  EXPECT_THAT(message, HasSubstr("queue_limit -5"));
+  EXPECT_THAT(message, HasSubstr("tls needs both"));
+  EXPECT_THAT(message, HasSubstr("is not host:port"));
+}
+
+TEST(LoopbackTest, Addresses) {
+  EXPECT_TRUE(IsLoopbackAddress("127.0.0.1:0"));
+  EXPECT_TRUE(IsLoopbackAddress("[::1]:50051"));
+  EXPECT_TRUE(IsLoopbackAddress("localhost:1"));
+  EXPECT_FALSE(IsLoopbackAddress("0.0.0.0:50051"));
+  EXPECT_FALSE(IsLoopbackAddress("[::]:50051"));
+  EXPECT_FALSE(IsLoopbackAddress("10.0.0.1:50051"));
+  EXPECT_FALSE(IsLoopbackAddress("127.0.0.1"));
+}
+
+}  // namespace
+}  // namespace gograder::server
