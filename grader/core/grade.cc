@@ -109,6 +109,9 @@ struct HiddenRun {
   std::string combined_output;  // all test output, for race detection
   std::vector<std::string> uncompilable;  // hidden files that do not compile, with why
   std::string limit;  // a limit verdict that cut a run short, if any
+  // Tests whose binary never completed, even when they ran alone: nothing
+  // they printed can be trusted (forged output, os.Exit).
+  std::vector<std::string> unverified;
 };
 
 // One grading in progress.
@@ -156,6 +159,9 @@ class Grading {
   std::map<std::string, CriterionResult> scored_;  // by criterion id
   HiddenRun hidden_;
   std::vector<std::string> compiling_files_;  // hidden files that compile with the student's code
+  // Broken integrity rules (testing import, linkname, cgo): the submission
+  // could reach into the test framework, so no test-based point is given.
+  std::vector<std::string> integrity_violations_;
 };
 
 GoCommand Grading::Command(Step step, const std::string& dir, std::vector<std::string> argv) const {
@@ -272,6 +278,7 @@ absl::Status Grading::StaticRules() {
   }
   ASSIGN_OR_RETURN(InspectorFacts facts, ParseInspectorFacts(inspect.out));
   for (StaticRuleResult& violation : EvaluateIntegrityRules(facts, exercise_.exercise)) {
+    integrity_violations_.push_back(violation.reason);
     report_.add_flags(violation.reason);
     for (Annotation& annotation : violation.annotations) *report_.add_annotations() = std::move(annotation);
   }
@@ -309,6 +316,12 @@ absl::Status Grading::RunTestPass(const std::vector<std::string>& files, const s
   if (HitLimit(output.result)) run.limit = LimitReason(output.result);
   bool complete = std::find(parsed.package_output.begin(), parsed.package_output.end(), nonce.Line()) !=
                   parsed.package_output.end();
+  if (!complete && output.result.verdict() == SandboxResult::OK && tests.size() > 1) {
+    // go test succeeded, yet the tests never ran to the end: the binary was
+    // cut short with status 0 (os.Exit in the submission, forged output).
+    run.flags.push_back(absl::StrCat(label, ": the test binary exited with status 0 before its tests "
+                                     "finished; its reported results were ignored"));
+  }
   for (const TestOutcome& outcome : parsed.tests) {
     absl::StrAppend(&run.combined_output, outcome.output);
   }
@@ -378,6 +391,7 @@ absl::StatusOr<HiddenRun> Grading::RunHiddenTests(const std::vector<std::string>
       result.set_status(TestResult::FAILED);
       result.set_output("the test binary ended before reporting this test, also when it ran alone");
       run.results[test] = std::move(result);
+      run.unverified.push_back(test);
     }
   }
   return run;
@@ -460,8 +474,10 @@ absl::Status Grading::Race() {
       outcome.problem = "none of the tests it runs compiled against your package";
     } else {
       ASSIGN_OR_RETURN(HiddenRun run, RunHiddenTests(tests, /*race=*/true));
-      outcome.completed = run.limit.empty();
-      outcome.problem = run.limit;
+      outcome.completed = run.limit.empty() && run.unverified.empty();
+      outcome.problem = !run.limit.empty() ? run.limit
+                        : absl::StrCat("the test binary never completed for ", absl::StrJoin(run.unverified, ", "),
+                                       ", so its race reports cannot be trusted");
       static const LazyRE2 kRaceReport = {"WARNING: DATA RACE"};
       re2::StringPiece input(run.combined_output);
       while (RE2::FindAndConsume(&input, *kRaceReport)) ++outcome.races;
@@ -618,7 +634,15 @@ absl::StatusOr<GradeReport> Grading::Run(const std::string& submission_dir) {
   }
   for (const Criterion& criterion : exercise.criteria()) {
     auto found = scored_.find(criterion.id());
-    *report_.add_criteria() = found != scored_.end() ? found->second : EmptyResult(criterion);
+    CriterionResult result = found != scored_.end() ? found->second : EmptyResult(criterion);
+    bool test_based = criterion.has_tests() || criterion.has_race() || criterion.has_benchmark() ||
+                      criterion.has_coverage();
+    if (test_based && !integrity_violations_.empty()) {
+      result.set_points(0);
+      result.set_reason(absl::StrCat("not counted: ", absl::StrJoin(integrity_violations_, "; "),
+                                     " (not allowed in this exercise: it could change how tests run)"));
+    }
+    *report_.add_criteria() = std::move(result);
   }
   report_.set_status(GradeReport::GRADED);
   TotalScore(report_);

@@ -1,0 +1,187 @@
+#include "grader/cli/client.h"
+
+#include <grpcpp/grpcpp.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "grader/core/render.h"
+#include "proto/gograder/v1/grader.grpc.pb.h"
+
+namespace gograder::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using ::gograder::v1::Submission;
+using ::gograder::v1::WatchEvent;
+
+constexpr int kOk = 0, kBadInput = 2, kFailure = 3;
+
+int FailRpc(std::ostream& err, const grpc::Status& status) {
+  err << "gograder: " << status.error_message() << " (" << static_cast<int>(status.error_code()) << ")\n";
+  switch (status.error_code()) {
+    case grpc::StatusCode::INVALID_ARGUMENT:
+    case grpc::StatusCode::NOT_FOUND:
+    case grpc::StatusCode::PERMISSION_DENIED:
+    case grpc::StatusCode::UNAUTHENTICATED:
+      return kBadInput;
+    default:
+      return kFailure;
+  }
+}
+
+std::unique_ptr<gograder::v1::Grader::Stub> Connect(const ClientOptions& client) {
+  grpc::ChannelArguments args;
+  args.SetMaxSendMessageSize(256 << 20);
+  args.SetMaxReceiveMessageSize(256 << 20);
+  return gograder::v1::Grader::NewStub(
+      grpc::CreateCustomChannel(client.server, grpc::InsecureChannelCredentials(), args));
+}
+
+void Prepare(grpc::ClientContext& context, const ClientOptions& client, bool deadline = true) {
+  if (!client.token.empty()) context.AddMetadata("authorization", "Bearer " + client.token);
+  if (deadline) {
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::milliseconds(static_cast<int64_t>(client.timeout_seconds * 1000)));
+  }
+}
+
+std::string ReadAll(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+std::string StateName(Submission::State state) { return Submission::State_Name(state); }
+
+void PrintEvent(const WatchEvent& event, std::ostream& out) {
+  out << absl::StrFormat("[%3d] %s ", event.sequence(), event.time());
+  if (event.has_queued()) {
+    out << "queued (position " << event.queued().position() << ")\n";
+  } else if (event.has_step_started()) {
+    out << "started  " << gograder::v1::Step_Name(event.step_started().step()) << " "
+        << event.step_started().label() << "\n";
+  } else if (event.has_step_finished()) {
+    const auto& run = event.step_finished().run();
+    out << absl::StrFormat("finished %s %s: %s in %.2fs\n", gograder::v1::Step_Name(run.step()), run.label(),
+                           gograder::v1::SandboxResult::Verdict_Name(run.verdict()), run.wall_time_us() / 1e6);
+  } else if (event.has_finished()) {
+    const Submission& submission = event.finished();
+    out << StateName(submission.state());
+    if (submission.has_report()) {
+      out << absl::StrFormat(" %s %.2f/%.2f",
+                             gograder::v1::GradeReport::Status_Name(submission.report().status()),
+                             submission.report().score(), submission.report().max_score());
+    }
+    out << "\n";
+  } else {
+    out << "(unknown event)\n";
+  }
+  out << std::flush;
+}
+
+}  // namespace
+
+int RunSubmit(const ClientOptions& client, const SubmitOptions& options, std::ostream& out, std::ostream& err) {
+  gograder::v1::SubmitRequest request;
+  request.set_exercise_id(options.exercise);
+  request.set_course_id(options.course);
+  request.set_student_id(options.student);
+  request.set_attempt_id(options.attempt);
+  request.set_idempotency_key(options.key);
+  std::error_code error;
+  if (fs::is_directory(options.path, error)) {
+    auto* files = request.mutable_file_map()->mutable_files();
+    for (fs::recursive_directory_iterator it(options.path, error), end; !error && it != end; it.increment(error)) {
+      if (it->is_symlink() || !it->is_regular_file()) continue;
+      std::string relative = fs::relative(it->path(), options.path).generic_string();
+      if (relative.starts_with(".git/")) continue;
+      (*files)[relative] = ReadAll(it->path());
+    }
+  } else if (fs::is_regular_file(options.path, error)) {
+    request.set_archive(ReadAll(options.path));
+  } else {
+    err << "gograder: " << options.path << ": not a directory or an archive\n";
+    return kBadInput;
+  }
+  auto stub = Connect(client);
+  grpc::ClientContext context;
+  Prepare(context, client);
+  gograder::v1::SubmitResponse response;
+  grpc::Status status = stub->Submit(&context, request, &response);
+  if (!status.ok()) return FailRpc(err, status);
+  out << response.submission_id();
+  if (response.duplicate()) out << " (duplicate of an earlier submission)";
+  if (response.queue_position() > 0) out << " queued at position " << response.queue_position();
+  out << "\n" << std::flush;
+  if (!options.wait) return kOk;
+  int watched = RunWatch(client, response.submission_id(), out, err);
+  if (watched != kOk) return watched;
+  return RunReport(client, response.submission_id(), options.format, out, err);
+}
+
+int RunWatch(const ClientOptions& client, const std::string& id, std::ostream& out, std::ostream& err) {
+  auto stub = Connect(client);
+  grpc::ClientContext context;
+  Prepare(context, client, /*deadline=*/false);
+  gograder::v1::WatchRequest request;
+  request.set_submission_id(id);
+  auto reader = stub->Watch(&context, request);
+  WatchEvent event;
+  while (reader->Read(&event)) PrintEvent(event, out);
+  grpc::Status status = reader->Finish();
+  return status.ok() ? kOk : FailRpc(err, status);
+}
+
+int RunReport(const ClientOptions& client, const std::string& id, const std::string& format, std::ostream& out,
+              std::ostream& err) {
+  auto parsed = core::ParseReportFormat(format);
+  if (!parsed.ok()) {
+    err << "gograder: " << parsed.status().message() << "\n";
+    return kBadInput;
+  }
+  auto stub = Connect(client);
+  grpc::ClientContext context;
+  Prepare(context, client);
+  gograder::v1::GetReportRequest request;
+  request.set_submission_id(id);
+  Submission submission;
+  grpc::Status status = stub->GetReport(&context, request, &submission);
+  if (!status.ok()) return FailRpc(err, status);
+  if (!submission.has_report()) {
+    out << "submission " << id << " is " << StateName(submission.state()) << ": no report yet\n";
+    return submission.state() == Submission::CANCELLED ? kOk : kFailure;
+  }
+  out << core::RenderReport(submission.report(), *parsed);
+  return submission.report().status() == gograder::v1::GradeReport::GRADED ? kOk : kFailure;
+}
+
+int RunList(const ClientOptions& client, const ListOptions& options, std::ostream& out, std::ostream& err) {
+  auto stub = Connect(client);
+  gograder::v1::ListSubmissionsRequest request;
+  request.set_course_id(options.course);
+  request.set_exercise_id(options.exercise);
+  request.set_student_id(options.student);
+  request.set_page_size(500);
+  out << absl::StrFormat("%-36s %-34s %-10s %-10s %-10s %s\n", "ID", "EXERCISE", "COURSE", "STUDENT", "STATE",
+                         "SUBMITTED");
+  do {
+    grpc::ClientContext context;
+    Prepare(context, client);
+    gograder::v1::ListSubmissionsResponse response;
+    grpc::Status status = stub->ListSubmissions(&context, request, &response);
+    if (!status.ok()) return FailRpc(err, status);
+    for (const Submission& s : response.submissions()) {
+      out << absl::StrFormat("%-36s %-34s %-10s %-10s %-10s %s\n", s.submission_id(), s.exercise_id(), s.course_id(),
+                             s.student_id(), StateName(s.state()), s.submitted_at());
+    }
+    request.set_page_token(response.next_page_token());
+  } while (!request.page_token().empty());
+  return kOk;
+}
+
+}  // namespace gograder::cli

@@ -1,0 +1,106 @@
+// gograderd: the grading daemon. Thin main: flags -> DaemonOptions ->
+// Daemon::Create -> Run; SIGTERM/SIGINT start a graceful shutdown.
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <thread>
+
+#include "grader/server/config.h"
+#include "grader/server/daemon.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using ::gograder::server::Daemon;
+
+std::string BinaryDir() {
+  std::error_code error;
+  fs::path self = fs::read_symlink("/proc/self/exe", error);
+  return error ? "." : self.parent_path().string();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"gograderd: the gograder grading service (gRPC)"};
+  std::string config_path;
+  std::optional<std::string> listen, metrics, data_dir, rubrics, sandbox, inspector, database;
+  std::optional<int> workers, queue_limit, first_slot;
+  double grace_seconds = 30;
+  app.add_option("--config", config_path, "DaemonConfig text proto");
+  app.add_option("--listen", listen, "gRPC address (default 127.0.0.1:50051; port 0 picks one)");
+  app.add_option("--metrics", metrics, "Prometheus /metrics address, or \"off\"");
+  app.add_option("--data-dir", data_dir, "toolchain, submissions and workspaces");
+  app.add_option("--db", database, "SQLite database (default DATA_DIR/gograder.db)");
+  app.add_option("--rubrics", rubrics, "rubrics directory");
+  app.add_option("--workers", workers, "gradings at once (default: cores)");
+  app.add_option("--queue-limit", queue_limit, "queued submissions before RESOURCE_EXHAUSTED");
+  app.add_option("--first-slot", first_slot, "first sandbox slot of the workers");
+  app.add_option("--sandbox", sandbox, "gograder-sandbox binary");
+  app.add_option("--inspector", inspector, "gograder-inspector binary");
+  app.add_option("--shutdown-grace", grace_seconds, "seconds running gradings get at SIGTERM")->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
+
+  gograder::v1::DaemonConfig config;
+  if (!config_path.empty()) {
+    auto loaded = gograder::server::LoadConfig(config_path);
+    if (!loaded.ok()) {
+      std::cerr << "gograderd: " << loaded.status().message() << "\n";
+      return 2;
+    }
+    config = *std::move(loaded);
+  }
+  auto absolute = [](const std::string& path) {
+    std::error_code error;
+    return path.empty() ? path : fs::absolute(path, error).lexically_normal().string();
+  };
+  if (listen) config.set_listen_address(*listen);
+  if (metrics) config.set_metrics_address(metrics->empty() ? "off" : *metrics);
+  if (data_dir) config.set_data_dir(absolute(*data_dir));
+  if (database) config.set_database(absolute(*database));
+  if (rubrics) config.set_rubrics_dir(absolute(*rubrics));
+  if (sandbox) config.set_sandbox_binary(absolute(*sandbox));
+  if (inspector) config.set_inspector_binary(absolute(*inspector));
+  if (workers) config.set_workers(*workers);
+  if (queue_limit) config.set_queue_limit(*queue_limit);
+  if (first_slot) config.set_first_slot(*first_slot);
+  gograder::server::ApplyDefaults(config, BinaryDir());
+
+  // Signals are taken by one thread with sigwait; every other thread blocks them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  gograder::server::DaemonOptions options;
+  options.config = config;
+  options.shutdown_grace = absl::Seconds(grace_seconds);
+  auto daemon = Daemon::Create(std::move(options));
+  if (!daemon.ok()) {
+    std::cerr << "gograderd: " << daemon.status().message() << "\n";
+    return 1;
+  }
+  absl::Status stopped;
+  std::thread signal_thread([&] {
+    int signal = 0;
+    sigwait(&signals, &signal);
+    std::cerr << "gograderd: " << strsignal(signal) << std::endl;
+    stopped = (*daemon)->Shutdown();
+  });
+  (*daemon)->Run();
+  signal_thread.join();
+  if (!stopped.ok()) {
+    // Some gradings were requeued and their threads still run: leave now.
+    std::cerr << "gograderd: stopped (" << stopped.message() << ")" << std::endl;
+    std::_Exit(0);
+  }
+  std::cerr << "gograderd: stopped" << std::endl;
+  return 0;
+}

@@ -1,0 +1,158 @@
+#include "grader/server/workers.h"
+
+#include <iostream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "grader/core/rubric.h"
+
+namespace gograder::server {
+
+using ::gograder::v1::GradeReport;
+using ::gograder::v1::Submission;
+using ::gograder::v1::WatchEvent;
+
+std::string NowRfc3339() { return absl::FormatTime(absl::RFC3339_sec, absl::Now(), absl::UTCTimeZone()); }
+
+absl::StatusOr<std::unique_ptr<WorkerPool>> WorkerPool::Start(WorkerPoolOptions options) {
+  if (options.store == nullptr) return absl::InvalidArgumentError("worker pool without a store");
+  if (options.graders.empty()) return absl::InvalidArgumentError("worker pool without graders");
+  std::unique_ptr<WorkerPool> pool(new WorkerPool(std::move(options)));
+  int workers = static_cast<int>(pool->options_.graders.size());
+  RecordWorkers(pool->options_.metrics, workers, 0);
+  pool->running_threads_ = workers;
+  for (int i = 0; i < workers; ++i) pool->threads_.emplace_back([p = pool.get(), i] { p->RunWorker(i); });
+  return pool;
+}
+
+WorkerPool::~WorkerPool() {
+  if (!threads_.empty()) Stop(absl::ZeroDuration()).IgnoreError();
+}
+
+void WorkerPool::Wake() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ++wakeups_;
+  wake_.notify_all();
+}
+
+int WorkerPool::Busy() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return busy_;
+}
+
+absl::Status WorkerPool::Stop(absl::Duration grace) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  stopping_ = true;
+  wake_.notify_all();
+  bool done = exited_.wait_for(lock, absl::ToChronoNanoseconds(grace), [this] { return running_threads_ == 0; });
+  std::vector<std::thread> threads = std::move(threads_);
+  threads_.clear();
+  lock.unlock();
+  for (std::thread& thread : threads) {
+    if (done) {
+      thread.join();
+    } else {
+      thread.detach();
+    }
+  }
+  if (done) return absl::OkStatus();
+  return absl::DeadlineExceededError("gradings still running after the grace period");
+}
+
+void WorkerPool::RunWorker(int index) {
+  const core::Grader& grader = *options_.graders[index];
+  while (true) {
+    uint64_t seen;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (stopping_) break;
+      seen = wakeups_;
+    }
+    absl::StatusOr<std::optional<store::Claim>> claim = options_.store->ClaimNext();
+    if (claim.ok() && claim->has_value()) {
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        ++busy_;
+        RecordWorkers(options_.metrics, static_cast<int>(options_.graders.size()), busy_);
+      }
+      if (auto depth = options_.store->QueueDepth(); depth.ok()) RecordQueue(options_.metrics, *depth);
+      GradeClaim(grader, **claim);
+      std::lock_guard<std::mutex> lock(mutex_);
+      --busy_;
+      RecordWorkers(options_.metrics, static_cast<int>(options_.graders.size()), busy_);
+      continue;
+    }
+    if (!claim.ok()) std::cerr << "gograderd: worker " << index << ": claim failed: " << claim.status() << "\n";
+    std::unique_lock<std::mutex> lock(mutex_);
+    wake_.wait_for(lock, absl::ToChronoNanoseconds(options_.poll),
+                   [&] { return stopping_ || wakeups_ != seen; });
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  --running_threads_;
+  exited_.notify_all();
+}
+
+void WorkerPool::GradeClaim(const core::Grader& grader, const store::Claim& claim) {
+  const std::string& id = claim.submission.submission_id();
+  const std::string& exercise_id = claim.submission.exercise_id();
+  absl::Time start = absl::Now();
+  auto append = [&](WatchEvent event) {
+    event.set_time(NowRfc3339());
+    if (auto appended = options_.store->AppendEvent(id, std::move(event)); !appended.ok()) {
+      std::cerr << "gograderd: " << id << ": cannot store an event: " << appended.status() << "\n";
+    }
+  };
+  core::ProgressCallback progress = [&](const core::GradeProgress& step) {
+    WatchEvent event;
+    if (step.finished) {
+      *event.mutable_step_finished()->mutable_run() = step.run;
+      RecordStep(options_.metrics, step.step, step.run.verdict(), step.run.wall_time_us() / 1e6);
+    } else {
+      event.mutable_step_started()->set_step(step.step);
+      event.mutable_step_started()->set_label(step.label);
+    }
+    append(std::move(event));
+  };
+
+  GradeReport report;
+  auto bundle = core::LoadExercise(options_.rubrics_dir, exercise_id);
+  if (!bundle.ok()) {
+    report.set_status(GradeReport::GRADING_FAILED);
+    report.set_exercise_id(exercise_id);
+    report.set_error(absl::StrCat("cannot load the exercise: ", bundle.status().message()));
+  } else {
+    auto graded = grader.Grade(*bundle, claim.files_dir, progress);
+    if (graded.ok()) {
+      report = *std::move(graded);
+    } else {
+      report.set_status(GradeReport::GRADING_FAILED);
+      report.set_exercise_id(exercise_id);
+      report.set_error(std::string(graded.status().message()));
+    }
+  }
+  absl::Status finished = options_.store->Finish(id, claim.claim, report);
+  if (!finished.ok()) {
+    // Cancelled or requeued meanwhile: this claim's report is dropped on purpose.
+    std::cerr << "gograderd: " << id << ": report of claim " << claim.claim << " not stored: " << finished << "\n";
+    return;
+  }
+  bool graded = report.status() == GradeReport::GRADED;
+  double score = report.max_score() > 0 ? 100 * report.score() / report.max_score() : 0;
+  RecordFinished(options_.metrics, exercise_id, graded ? "graded" : "grading_failed", score,
+                 absl::ToDoubleSeconds(absl::Now() - start));
+  WatchEvent event;
+  if (auto stored = options_.store->Get(id); stored.ok()) {
+    *event.mutable_finished() = *std::move(stored);
+  } else {
+    *event.mutable_finished() = claim.submission;
+    event.mutable_finished()->set_state(Submission::DONE);
+    *event.mutable_finished()->mutable_report() = report;
+  }
+  append(std::move(event));
+  std::cerr << "gograderd: " << id << " (" << exercise_id << "): "
+            << (graded ? absl::StrCat("graded ", report.score(), "/", report.max_score())
+                       : absl::StrCat("grading failed: ", report.error()))
+            << "\n";
+}
+
+}  // namespace gograder::server

@@ -1,0 +1,74 @@
+// The worker pool of gograderd. Theory of operation: each worker thread owns
+// one core::Grader (its own sandbox slot) and loops: Store::ClaimNext takes
+// the oldest queued submission (marking it RUNNING with a new claim number),
+// the exercise is loaded with its current rubric, the grading's progress is
+// appended as WatchEvents, and Store::Finish stores the report for that claim
+// only (a cancelled or requeued claim cannot add a report). Then the final
+// event is appended. Idle workers sleep until Wake() or a short poll.
+#ifndef GOGRADER_GRADER_SERVER_WORKERS_H_
+#define GOGRADER_GRADER_SERVER_WORKERS_H_
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "grader/core/grade.h"
+#include "grader/server/record.h"
+#include "grader/store/store.h"
+
+namespace gograder::server {
+
+struct WorkerPoolOptions {
+  store::Store* store = nullptr;  // not owned; outlives the pool
+  std::string rubrics_dir;
+  std::vector<std::unique_ptr<core::Grader>> graders;  // one per worker
+  MetricsHandle metrics;
+  absl::Duration poll = absl::Milliseconds(250);
+};
+
+class WorkerPool {
+ public:
+  // Starts one thread per grader.
+  static absl::StatusOr<std::unique_ptr<WorkerPool>> Start(WorkerPoolOptions options);
+  // Stops (with no grace) if still running.
+  ~WorkerPool();
+
+  // Tells idle workers that the queue has work.
+  void Wake();
+
+  // Stops claiming and waits up to `grace` for running gradings. OK when all
+  // finished; DeadlineExceeded when some still run (their threads are left
+  // behind: the caller requeues them through the store and exits).
+  absl::Status Stop(absl::Duration grace);
+
+  // Workers grading now.
+  int Busy() const;
+
+ private:
+  explicit WorkerPool(WorkerPoolOptions options) : options_(std::move(options)) {}
+  void RunWorker(int index);
+  void GradeClaim(const core::Grader& grader, const store::Claim& claim);
+
+  WorkerPoolOptions options_;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::condition_variable exited_;
+  bool stopping_ = false;
+  int running_threads_ = 0;
+  int busy_ = 0;
+  uint64_t wakeups_ = 0;
+  std::vector<std::thread> threads_;
+};
+
+// A WatchEvent's RFC 3339 time of now.
+std::string NowRfc3339();
+
+}  // namespace gograder::server
+
+#endif  // GOGRADER_GRADER_SERVER_WORKERS_H_

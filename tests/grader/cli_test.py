@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""End-to-end tests of `gograder grade`: formats, exit codes, hostile input
+and tampering, through the real CLI, sandbox and Go toolchain.
+
+usage: cli_test.py GOGRADER_ARGV...   (the gograder binary and its global flags)
+"""
+import io
+import json
+import os
+import subprocess
+import sys
+import tarfile
+import tempfile
+import unittest
+import xml.dom.minidom
+
+GOGRADER = sys.argv[1:]
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+EXERCISE = "phase1/concurrent-web-scraper"
+EXERCISE_DIR = os.path.join(ROOT, "rubrics", EXERCISE)
+
+
+def grade(path, *flags, exercise=EXERCISE):
+    return subprocess.run(GOGRADER + ["grade", "--exercise", exercise, path, *flags],
+                          capture_output=True, text=True, timeout=900)
+
+
+class GradeCliTest(unittest.TestCase):
+    def test_json_report_of_a_racy_sample_explains_the_lost_points(self):
+        run = grade(os.path.join(EXERCISE_DIR, "samples", "racy"), "--format", "json")
+        self.assertEqual(run.returncode, 0, run.stderr)
+        report = json.loads(run.stdout)
+        self.assertEqual(report["status"], "GRADED")
+        race = next(c for c in report["criteria"] if c["id"] == "race")
+        self.assertEqual(race["points"], 0)
+        self.assertIn("data race", race["reason"])
+        self.assertGreater(report["score"], 70)
+
+    def test_min_score_sets_the_exit_code_for_ci_pipelines(self):
+        run = grade(os.path.join(EXERCISE_DIR, "samples", "no-build"), "--min-score", "50")
+        self.assertEqual(run.returncode, 1, run.stdout + run.stderr)
+        self.assertIn("below --min-score", run.stderr)
+
+    def test_junit_gradescope_and_github_formats(self):
+        sample = os.path.join(EXERCISE_DIR, "samples", "no-build")
+        junit = grade(sample, "--format", "junit")
+        self.assertEqual(junit.returncode, 0, junit.stderr)
+        xml.dom.minidom.parseString(junit.stdout)  # well-formed
+        gradescope = json.loads(grade(sample, "--format", "gradescope").stdout)
+        self.assertEqual(gradescope["score"], 0)
+        github = grade(sample, "--format", "github").stdout
+        self.assertRegex(github, r"::error file=[^,]+\.go,line=\d+")
+
+    def test_hostile_archive_is_rejected_naming_the_entry(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "evil.tar.gz")
+            with tarfile.open(path, "w:gz") as archive:
+                for name, data in [("go.mod", b"module example.com/concurrent-web-scraper\n\ngo 1.26\n"),
+                                   ("../escape.go", b"package x\n")]:
+                    info = tarfile.TarInfo(name)
+                    info.size = len(data)
+                    archive.addfile(info, io.BytesIO(data))
+            run = grade(path)
+            self.assertEqual(run.returncode, 2, run.stdout + run.stderr)
+            self.assertIn("../escape.go", run.stderr)
+            self.assertFalse(os.path.exists(os.path.join(tmp, "..", "escape.go")))
+
+    def test_wrong_module_path_is_rejected_with_the_go_mod_line(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            with open(os.path.join(tmp, "go.mod"), "w") as f:
+                f.write("module example.com/other\n\ngo 1.26\n")
+            with open(os.path.join(tmp, "x.go"), "w") as f:
+                f.write("package scraper\n")
+            run = grade(tmp)
+            self.assertEqual(run.returncode, 2, run.stdout + run.stderr)
+            self.assertIn("go.mod:1", run.stderr)
+
+    def test_unknown_exercise_is_a_clear_error(self):
+        run = grade(os.path.join(EXERCISE_DIR, "reference"), exercise="phase1/no-such-thing")
+        self.assertEqual(run.returncode, 2)
+        self.assertIn("unknown exercise", run.stderr)
+
+    def test_forged_test_output_earns_no_test_points_and_is_flagged(self):
+        run = grade(os.path.join(HERE, "tamper", "forged_exit"), "--format", "json")
+        self.assertEqual(run.returncode, 0, run.stderr)
+        report = json.loads(run.stdout)
+        for criterion in report["criteria"]:
+            if criterion["id"].startswith("tests.") or criterion["id"] == "race":
+                self.assertEqual(criterion["points"], 0, criterion)
+        self.assertTrue(any("exited with status 0 before its tests finished" in f for f in report["flags"]))
+
+    def test_testing_import_in_non_test_code_zeroes_test_points(self):
+        run = grade(os.path.join(HERE, "tamper", "testing_import"), "--format", "json")
+        report = json.loads(run.stdout)
+        self.assertTrue(any("imports \"testing\"" in f for f in report["flags"]), report["flags"])
+        tests = [c for c in report["criteria"] if c["id"].startswith("tests.")]
+        self.assertTrue(tests and all(c["points"] == 0 for c in tests))
+
+
+if __name__ == "__main__":
+    unittest.main(argv=[sys.argv[0], "-v"])
