@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "grader/cli/client.h"
 #include "grader/cli/paths.h"
 #include "grader/core/grade.h"
 #include "grader/core/intake.h"
@@ -249,6 +250,33 @@ int Main(int argc, char** argv) {
   toolchain->add_subcommand("prepare", "download the module allowlist and build the warm cache")
       ->add_flag("--force", force, "rebuild even when already prepared");
 
+  // Client mode: the same commands against a gograderd (--server ADDR).
+  ClientOptions client;
+  app.add_option("--server", client.server, "gograderd address for submit/watch/report/list (127.0.0.1:50051)");
+  app.add_option("--token", client.token, "bearer token for --server (default: $GOGRADER_TOKEN)");
+  SubmitOptions submit;
+  CLI::App* submit_command = app.add_subcommand("submit", "submit a module to --server");
+  submit_command->add_option("--exercise", submit.exercise, "exercise id")->required();
+  submit_command->add_option("path", submit.path, "a module directory, .tar.gz or .zip")->required();
+  submit_command->add_option("--course", submit.course, "course id");
+  submit_command->add_option("--student", submit.student, "student id");
+  submit_command->add_option("--attempt", submit.attempt, "attempt id");
+  submit_command->add_option("--key", submit.key, "idempotency key (a retry with the same key is not graded twice)");
+  submit_command->add_flag("--wait", submit.wait, "watch the grading, then print the report");
+  submit_command->add_option("--format", submit.format, "report format with --wait")->capture_default_str();
+  std::string watch_id, report_id, report_format = "text";
+  app.add_subcommand("watch", "stream a submission's progress from --server")
+      ->add_option("id", watch_id, "submission id")
+      ->required();
+  CLI::App* report_command = app.add_subcommand("report", "print a submission's report from --server");
+  report_command->add_option("id", report_id, "submission id")->required();
+  report_command->add_option("--format", report_format, "text|json|junit|gradescope|github")->capture_default_str();
+  ListOptions list;
+  CLI::App* list_command = app.add_subcommand("list", "list submissions on --server");
+  list_command->add_option("--course", list.course, "course id");
+  list_command->add_option("--exercise", list.exercise, "exercise id");
+  list_command->add_option("--student", list.student, "student id");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -261,6 +289,18 @@ int Main(int argc, char** argv) {
   }
   std::ostream& out = std::cout;
   std::ostream& err = std::cerr;
+  if (submit_command->parsed() || app.got_subcommand("watch") || report_command->parsed() ||
+      list_command->parsed()) {
+    if (client.token.empty() && getenv("GOGRADER_TOKEN") != nullptr) client.token = getenv("GOGRADER_TOKEN");
+    if (client.server.empty()) {
+      err << "gograder: submit, watch, report and list need --server ADDR (a gograderd)\n";
+      return kBadInput;
+    }
+    if (submit_command->parsed()) return RunSubmit(client, submit, out, err);
+    if (app.got_subcommand("watch")) return RunWatch(client, watch_id, out, err);
+    if (report_command->parsed()) return RunReport(client, report_id, report_format, out, err);
+    return RunList(client, list, out, err);
+  }
   if (grade_command->parsed()) return RunGrade(global, grade, out, err);
   if (app.got_subcommand("exercises")) return RunExercises(global, out, err);
   if (rubric->got_subcommand("lint")) return RunRubricLint(global, lint_dir, out, err);
