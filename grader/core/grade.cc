@@ -18,6 +18,7 @@
 // another is running, is DUPLICATED and flagged. If the hidden files do not
 // compile together against the student's API, each file is compiled and run
 // on its own, so a missing symbol costs only the groups of its file.
+#include "grader/core/files.h"
 #include "grader/core/grade.h"
 
 #include <unistd.h>
@@ -69,13 +70,6 @@ constexpr char kInspectorInSandbox[] = "/opt/gograder/inspector";
 constexpr char kBenchBinary[] = "gograder.bench.test";
 constexpr char kCoverProfile[] = ".gograder-coverage.out";
 constexpr int kSingleTestTimeoutSeconds = 30;
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream content;
-  content << in.rdbuf();
-  return content.str();
-}
 
 // Alternation of exact names for -run / -bench.
 std::string ExactNames(const std::vector<std::string>& names) {
@@ -429,7 +423,7 @@ absl::Status Grading::Tests() {
   std::vector<std::string> runnable;
   std::set<std::string> compiled_tests;
   for (const std::string& file : compiling_files_) {
-    for (const std::string& test : DeclaredGoFunctions(ReadFile(fs::path(exercise_.tests_dir) / file), "Test")) {
+    for (const std::string& test : DeclaredGoFunctions(ReadFileOrEmpty(fs::path(exercise_.tests_dir) / file), "Test")) {
       if (test != "TestMain") compiled_tests.insert(test);
     }
   }
@@ -569,7 +563,7 @@ absl::Status Grading::Coverage() {
                                 {"go", "test", "-count=1", "-vet=off", "-coverpkg=./...",
                                  absl::StrCat("-coverprofile=", kBox, "/", kCoverProfile), "./..."});
     ASSIGN_OR_RETURN(StepOutput output, RunStep(Step::COVERAGE, "coverage of your tests", command));
-    std::string profile = ReadFile(student_ / kCoverProfile);
+    std::string profile = ReadFileOrEmpty(student_ / kCoverProfile);
     absl::StatusOr<double> percent = CoveragePercentFromProfile(profile);
     std::string problem;
     if (!percent.ok()) {
@@ -606,7 +600,7 @@ absl::StatusOr<GradeReport> Grading::Run(const std::string& submission_dir) {
     return absl::InvalidArgumentError("go.mod is missing: a submission is a Go module (run `go mod init " +
                                       exercise.module() + "`)");
   }
-  ASSIGN_OR_RETURN(GoMod go_mod, ParseGoMod(ReadFile(go_mod_path)));
+  ASSIGN_OR_RETURN(GoMod go_mod, ParseGoMod(ReadFileOrEmpty(go_mod_path)));
   RETURN_IF_ERROR(CheckGoModForExercise(go_mod, exercise));
 
   work_ = fs::path(options_.work_root) / absl::StrCat("grade-", getpid(), "-", absl::ToUnixNanos(absl::Now()));

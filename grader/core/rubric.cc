@@ -1,3 +1,4 @@
+#include "grader/core/files.h"
 #include "grader/core/rubric.h"
 
 #include <algorithm>
@@ -28,13 +29,6 @@ using ::gograder::v1::Phase;
 using ::gograder::v1::Step;
 
 constexpr int64_t kMiB = 1 << 20;
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream content;
-  content << in.rdbuf();
-  return content.str();
-}
 
 // The grader's own per-step defaults, before phase and exercise overrides.
 Limits BuiltinLimits(Step step) {
@@ -170,11 +164,11 @@ absl::StatusOr<ExerciseBundle> LoadExercise(const std::string& rubrics_dir, absl
   bundle.starter_dir = (dir / "starter").string();
   bundle.tests_dir = (dir / "tests").string();
   bundle.reference_dir = (dir / "reference").string();
-  bundle.statement = ReadFile(dir / "README.md");
+  bundle.statement = ReadFileOrEmpty(dir / "README.md");
   ASSIGN_OR_RETURN(bundle.samples, LoadSamples(dir / "samples"));
   bundle.hidden_files = GoFilesBelow(bundle.tests_dir, /*tests_only=*/false);
   for (const std::string& file : bundle.hidden_files) {
-    std::string source = ReadFile(fs::path(bundle.tests_dir) / file);
+    std::string source = ReadFileOrEmpty(fs::path(bundle.tests_dir) / file);
     for (std::string& name : DeclaredGoFunctions(source, "Test")) {
       if (name != "TestMain") bundle.hidden_tests.push_back(std::move(name));
     }
@@ -183,8 +177,8 @@ absl::StatusOr<ExerciseBundle> LoadExercise(const std::string& rubrics_dir, absl
     }
   }
   Sha256 digest;
-  digest.Update(ReadFile(exercise_file));
-  digest.Update(ReadFile(phase_file));
+  digest.Update(ReadFileOrEmpty(exercise_file));
+  digest.Update(ReadFileOrEmpty(phase_file));
   ASSIGN_OR_RETURN(std::string tests_digest, Sha256OfTree(bundle.tests_dir));
   digest.Update(tests_digest);
   bundle.digest = digest.HexDigest();

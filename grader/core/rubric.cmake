@@ -8,6 +8,7 @@ target_link_libraries(gograder_digest PUBLIC absl::status absl::statusor absl::s
 
 add_library(gograder_rubric STATIC ${CMAKE_CURRENT_LIST_DIR}/rubric.cc)
 add_library(gograder::rubric ALIAS gograder_rubric)
+target_link_libraries(gograder_rubric PRIVATE gograder::files)
 target_link_libraries(gograder_rubric
   PUBLIC gograder::grading_proto gograder::sandbox absl::status absl::statusor absl::strings
   PRIVATE gograder::digest PkgConfig::RE2)

@@ -1,3 +1,4 @@
+#include "grader/core/files.h"
 #include "grader/core/sandbox_runner.h"
 
 #include <unistd.h>
@@ -19,13 +20,6 @@ namespace gograder::core {
 namespace {
 
 namespace bp = boost::process;
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream content;
-  content << in.rdbuf();
-  return content.str();
-}
 
 // Unique file names for concurrent runs from several threads.
 std::string ScratchPrefix(const std::string& dir) {
@@ -103,8 +97,8 @@ absl::StatusOr<gograder::v1::SandboxResult> SandboxRunner::RunBare(
   result.set_exit_code(child.exit_code());
   result.set_verdict(child.exit_code() == 0 ? gograder::v1::SandboxResult::OK
                                             : gograder::v1::SandboxResult::NONZERO_EXIT);
-  result.mutable_stdout()->set_data(ReadFile(out_path));
-  result.mutable_stderr()->set_data(ReadFile(err_path));
+  result.mutable_stdout()->set_data(ReadFileOrEmpty(out_path));
+  result.mutable_stderr()->set_data(ReadFileOrEmpty(err_path));
   unlink(out_path.c_str());
   unlink(err_path.c_str());
   std::filesystem::remove_all(tmp, error);
@@ -154,8 +148,8 @@ absl::StatusOr<gograder::v1::SandboxResult> SandboxRunner::Run(
   }
   child.wait(error);
   int exit_code = child.exit_code();
-  std::string stderr_text(absl::StripAsciiWhitespace(ReadFile(error_path)));
-  std::string result_bytes = ReadFile(result_path);
+  std::string stderr_text(absl::StripAsciiWhitespace(ReadFileOrEmpty(error_path)));
+  std::string result_bytes = ReadFileOrEmpty(result_path);
   cleanup();
   if (timed_out) {
     return absl::DeadlineExceededError(

@@ -1,3 +1,4 @@
+#include "grader/core/files.h"
 #include "grader/core/toolchain.h"
 
 #include <sys/stat.h>
@@ -23,20 +24,6 @@ namespace fs = std::filesystem;
 
 constexpr char kStampFile[] = "toolchain.stamp";
 
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream content;
-  content << in.rdbuf();
-  return content.str();
-}
-
-absl::Status WriteFile(const fs::path& path, absl::string_view content) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << content;
-  if (!out) return absl::InternalError(absl::StrCat("cannot write ", path.string()));
-  return absl::OkStatus();
-}
-
 // Runs a trusted host command (the go tool on our own files), returning its
 // combined output, or an error with that output.
 absl::StatusOr<std::string> RunHost(const std::vector<std::string>& argv, const std::string& cwd,
@@ -53,7 +40,7 @@ absl::StatusOr<std::string> RunHost(const std::vector<std::string>& argv, const 
                   bp::std_in < bp::null, (bp::std_out & bp::std_err) > output.string(), error);
   if (error) return absl::InternalError(absl::StrCat("cannot run ", argv[0], ": ", error.message()));
   child.wait(error);
-  std::string text = ReadFile(output);
+  std::string text = ReadFileOrEmpty(output);
   fs::remove(output, error);
   if (child.exit_code() != 0) {
     return absl::InternalError(absl::StrCat("`", absl::StrJoin(argv, " "), "` failed (exit ",
@@ -115,7 +102,7 @@ absl::StatusOr<std::string> HostGoEnv(const std::string& name) {
 
 absl::StatusOr<Toolchain> OpenToolchain(const std::string& data_dir) {
   fs::path root(data_dir);
-  std::string stamp = ReadFile(root / kStampFile);
+  std::string stamp = ReadFileOrEmpty(root / kStampFile);
   std::vector<std::string> lines = absl::StrSplit(stamp, '\n', absl::SkipEmpty());
   if (lines.size() < 3) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -141,7 +128,7 @@ absl::StatusOr<Toolchain> OpenToolchain(const std::string& data_dir) {
   }
   toolchain.environment.module_cache = (root / "gomodcache").string();
   toolchain.environment.build_cache = (root / "gocache").string();
-  toolchain.go_sum = ReadFile(root / "allowlist" / "go.sum");
+  toolchain.go_sum = ReadFileOrEmpty(root / "allowlist" / "go.sum");
   return toolchain;
 }
 
@@ -175,8 +162,8 @@ absl::StatusOr<Toolchain> PrepareToolchain(const ToolchainOptions& options, std:
   fs::remove_all(allowlist, error);
   RETURN_IF_ERROR(MakeWorldSearchable(allowlist));
   RETURN_IF_ERROR(MakeWorldSearchable(toolchain.environment.module_cache));
-  RETURN_IF_ERROR(WriteFile(allowlist / "go.mod", AllowlistGoMod(options.modules)));
-  RETURN_IF_ERROR(WriteFile(allowlist / "warm.go", WarmProgram(options.modules)));
+  RETURN_IF_ERROR(WriteWholeFile(allowlist / "go.mod", AllowlistGoMod(options.modules)));
+  RETURN_IF_ERROR(WriteWholeFile(allowlist / "warm.go", WarmProgram(options.modules)));
   log << "toolchain: " << toolchain.Description() << " at " << toolchain.environment.goroot << "\n"
       << "toolchain: downloading the module allowlist into " << toolchain.environment.module_cache << "\n";
   std::vector<std::pair<std::string, std::string>> env = {
@@ -184,7 +171,7 @@ absl::StatusOr<Toolchain> PrepareToolchain(const ToolchainOptions& options, std:
       {"GOTOOLCHAIN", "local"}, {"GOWORK", "off"}, {"GOENV", "off"}};
   RETURN_IF_ERROR(RunHost({"go", "mod", "tidy"}, allowlist.string(), env).status());
   RETURN_IF_ERROR(RunHost({"go", "mod", "download", "all"}, allowlist.string(), env).status());
-  toolchain.go_sum = ReadFile(allowlist / "go.sum");
+  toolchain.go_sum = ReadFileOrEmpty(allowlist / "go.sum");
 
   // 2. The warm build cache, compiled inside the sandbox with the grading environment.
   fs::remove_all(toolchain.environment.build_cache, error);
@@ -218,7 +205,7 @@ absl::StatusOr<Toolchain> PrepareToolchain(const ToolchainOptions& options, std:
   ASSIGN_OR_RETURN(std::string prepared,
                    RunHost({options.sandbox_binary, "--prepare-lower", toolchain.environment.build_cache},
                            "/", {}));
-  RETURN_IF_ERROR(WriteFile(root / kStampFile, Stamp(toolchain)));
+  RETURN_IF_ERROR(WriteWholeFile(root / kStampFile, Stamp(toolchain)));
   return toolchain;
 }
 

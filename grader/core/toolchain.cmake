@@ -3,6 +3,7 @@ add_library(gograder_toolchain STATIC
   ${CMAKE_CURRENT_LIST_DIR}/go_command.cc
   ${CMAKE_CURRENT_LIST_DIR}/toolchain.cc)
 add_library(gograder::toolchain ALIAS gograder_toolchain)
+target_link_libraries(gograder_toolchain PRIVATE gograder::files)
 target_link_libraries(gograder_toolchain
   PUBLIC gograder::sandbox_proto absl::status absl::statusor absl::strings
   PRIVATE gograder::sandbox_runner gograder::sandbox Boost::filesystem)

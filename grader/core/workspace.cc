@@ -1,3 +1,4 @@
+#include "grader/core/files.h"
 #include "grader/core/workspace.h"
 
 #include <openssl/rand.h>
@@ -21,20 +22,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream content;
-  content << in.rdbuf();
-  return content.str();
-}
-
-absl::Status WriteFile(const fs::path& path, absl::string_view content) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << content;
-  if (!out) return absl::InternalError(absl::StrCat("cannot write ", path.string()));
-  return absl::OkStatus();
-}
-
 std::string RandomHex(int bytes) {
   std::string buffer(bytes, '\0');
   RAND_bytes(reinterpret_cast<unsigned char*>(buffer.data()), bytes);
@@ -45,7 +32,7 @@ std::string RandomHex(int bytes) {
 absl::StatusOr<std::string> PackageClause(const fs::path& file) {
   static const LazyRE2 kPackage = {R"((?m)^package\s+(\w+))"};
   std::string package;
-  if (!RE2::PartialMatch(ReadFile(file), *kPackage, &package)) {
+  if (!RE2::PartialMatch(ReadFileOrEmpty(file), *kPackage, &package)) {
     return absl::InvalidArgumentError(absl::StrCat(file.string(), ": no package clause"));
   }
   return package;
@@ -102,7 +89,7 @@ absl::Status CopyModule(const std::string& from, const std::string& to, bool ski
 absl::Status RequireExerciseModules(const std::string& dir, const gograder::v1::Exercise& exercise,
                                     const Toolchain& toolchain) {
   fs::path go_mod = fs::path(dir) / "go.mod";
-  std::string text = ReadFile(go_mod);
+  std::string text = ReadFileOrEmpty(go_mod);
   for (const std::string& module : exercise.modules()) {
     std::vector<std::string> path_version = absl::StrSplit(module, absl::MaxSplits('@', 1));
     if (path_version.size() != 2) {
@@ -118,17 +105,17 @@ absl::Status RequireExerciseModules(const std::string& dir, const gograder::v1::
     }
     absl::StrAppend(&text, "\nrequire ", path_version[0], " ", path_version[1], "\n");
   }
-  RETURN_IF_ERROR(WriteFile(go_mod, text));
+  RETURN_IF_ERROR(WriteWholeFile(go_mod, text));
   // go.sum: the student's lines plus the toolchain's, without duplicates.
   fs::path go_sum = fs::path(dir) / "go.sum";
   std::set<std::string> seen;
   std::string merged;
-  for (const std::string& source : {ReadFile(go_sum), toolchain.go_sum}) {
+  for (const std::string& source : {ReadFileOrEmpty(go_sum), toolchain.go_sum}) {
     for (absl::string_view line : absl::StrSplit(source, '\n', absl::SkipEmpty())) {
       if (seen.insert(std::string(line)).second) absl::StrAppend(&merged, line, "\n");
     }
   }
-  return WriteFile(go_sum, merged);
+  return WriteWholeFile(go_sum, merged);
 }
 
 absl::Status AddHiddenTests(const std::string& dir, const ExerciseBundle& exercise,
@@ -147,7 +134,7 @@ absl::Status AddHiddenTests(const std::string& dir, const ExerciseBundle& exerci
     }
   }
   for (const auto& [directory, package] : packages) {
-    RETURN_IF_ERROR(WriteFile(directory / kGeneratedMainFile, GeneratedTestMain(package, nonce)));
+    RETURN_IF_ERROR(WriteWholeFile(directory / kGeneratedMainFile, GeneratedTestMain(package, nonce)));
   }
   return absl::OkStatus();
 }

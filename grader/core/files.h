@@ -1,0 +1,21 @@
+// Whole-file reads and writes of our own (trusted) files.
+#ifndef GOGRADER_GRADER_CORE_FILES_H_
+#define GOGRADER_GRADER_CORE_FILES_H_
+
+#include <filesystem>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+
+namespace gograder::core {
+
+// The file's bytes, or "" when it cannot be read.
+std::string ReadFileOrEmpty(const std::filesystem::path& path);
+
+// Creates or truncates `path` with `content`.
+absl::Status WriteWholeFile(const std::filesystem::path& path, absl::string_view content);
+
+}  // namespace gograder::core
+
+#endif  // GOGRADER_GRADER_CORE_FILES_H_
