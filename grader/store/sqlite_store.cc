@@ -1,0 +1,622 @@
+// The SQLite implementation of Store.
+//
+// Theory of operation: one connection (WAL, synchronous=FULL) guarded by a
+// mutex serves every thread of the daemon. Each Store call is one
+// transaction: writes take the write lock up front (BEGIN IMMEDIATE), so a
+// read-then-write such as a claim cannot be overtaken even by another
+// process on the same file; multi-statement reads use a deferred transaction
+// for a consistent snapshot. A call returns only after its commit reached
+// the disk, which is what makes Insert's "durable once it returns" true.
+//
+// The queue is the set of QUEUED rows ordered by queue_seq, a number taken
+// when a submission is queued (insert, regrade). Recovery after a crash keeps
+// a submission's number, so interrupted gradings go back to the front in
+// their original order. Each claim increments the row's claim number; Finish
+// checks it (with the state) inside its transaction, which is what lets only
+// the current claim store a report.
+#include <algorithm>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/random/random.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "grader/store/sqlite_db.h"
+#include "grader/store/store.h"
+#include "proto/gograder/v1/grader.pb.h"
+#include "proto/gograder/v1/report.pb.h"
+#include "sandbox/status_macros.h"
+
+namespace gograder::store {
+namespace {
+
+using gograder::v1::GradeReport;
+using Mode = Transaction::Mode;
+
+// Schema migrations: kMigrations[i] takes the schema from version i to i+1.
+// Append new ones; never edit one that has shipped.
+constexpr const char* kMigrations[] = {
+    // 1: submissions, their reports and progress events.
+    R"sql(
+CREATE TABLE submissions (
+  id              TEXT PRIMARY KEY NOT NULL,  -- 32 hex digits: ms timestamp + 80 random bits
+  exercise_id     TEXT NOT NULL,
+  course_id       TEXT NOT NULL,
+  student_id      TEXT NOT NULL,
+  attempt_id      TEXT NOT NULL,
+  idempotency_key TEXT,                       -- NULL when the client sent none
+  files_dir       TEXT NOT NULL,
+  digest          TEXT NOT NULL,              -- sha256 of the files
+  state           INTEGER NOT NULL CHECK (state BETWEEN 1 AND 4),  -- Submission.State
+  submitted_at    TEXT NOT NULL,              -- RFC 3339 UTC, fixed width: sorts as text
+  finished_at     TEXT NOT NULL DEFAULT '',
+  regrades        INTEGER NOT NULL DEFAULT 0,
+  claim           INTEGER NOT NULL DEFAULT 0, -- number of the latest claim
+  queue_seq       INTEGER NOT NULL            -- order in the queue, taken when queued
+);
+CREATE UNIQUE INDEX submissions_by_idempotency_key
+  ON submissions (course_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
+CREATE UNIQUE INDEX submissions_by_queue_seq ON submissions (queue_seq);
+CREATE INDEX submissions_queued ON submissions (queue_seq) WHERE state = 1;
+CREATE INDEX submissions_by_time ON submissions (submitted_at, id);
+CREATE INDEX submissions_by_course ON submissions (course_id, submitted_at, id);
+CREATE INDEX submissions_by_exercise ON submissions (exercise_id, submitted_at, id);
+CREATE INDEX submissions_by_student ON submissions (student_id, submitted_at, id);
+
+-- One row per grading: a regrade adds a row; the latest claim's is current.
+CREATE TABLE reports (
+  id            INTEGER PRIMARY KEY,
+  submission_id TEXT NOT NULL REFERENCES submissions (id),
+  claim         INTEGER NOT NULL,
+  created_at    TEXT NOT NULL,
+  report        BLOB NOT NULL,                -- serialized gograder.v1.GradeReport
+  UNIQUE (submission_id, claim)
+);
+
+CREATE TABLE events (
+  submission_id TEXT NOT NULL REFERENCES submissions (id),
+  sequence      INTEGER NOT NULL,             -- 1, 2, ... per submission
+  event         BLOB NOT NULL,                -- serialized gograder.v1.WatchEvent
+  PRIMARY KEY (submission_id, sequence)
+) WITHOUT ROWID;
+)sql",
+};
+constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
+
+// The SQL writes "state = 1" as a literal where the partial index on queued
+// rows must apply.
+static_assert(Submission::QUEUED == 1);
+
+constexpr int kDefaultPageSize = 50;
+constexpr int kMaxPageSize = 500;
+constexpr absl::string_view kPageTokenVersion = "1";
+
+// Columns read by ReadRow, in its order.
+constexpr absl::string_view kColumns =
+    "id, exercise_id, course_id, student_id, attempt_id, state, submitted_at, finished_at, "
+    "digest, regrades, files_dir, claim, queue_seq";
+
+// A submissions row: the proto plus what only the store sees.
+struct Row {
+  Submission submission;
+  std::string files_dir;
+  int64_t claim = 0;
+  int64_t queue_seq = 0;
+};
+
+Row ReadRow(const Statement& statement) {
+  Row row;
+  Submission& s = row.submission;
+  s.set_submission_id(statement.ColumnText(0));
+  s.set_exercise_id(statement.ColumnText(1));
+  s.set_course_id(statement.ColumnText(2));
+  s.set_student_id(statement.ColumnText(3));
+  s.set_attempt_id(statement.ColumnText(4));
+  s.set_state(static_cast<Submission::State>(statement.ColumnInt(5)));
+  s.set_submitted_at(statement.ColumnText(6));
+  s.set_finished_at(statement.ColumnText(7));
+  s.set_submission_digest(statement.ColumnText(8));
+  s.set_regrades(static_cast<int32_t>(statement.ColumnInt(9)));
+  row.files_dir = statement.ColumnText(10);
+  row.claim = statement.ColumnInt(11);
+  row.queue_seq = statement.ColumnInt(12);
+  return row;
+}
+
+// Now as RFC 3339 UTC with microseconds; fixed width, so text order is time order.
+std::string NowRfc3339() {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", absl::Now(), absl::UTCTimeZone());
+}
+
+std::string EncodePageToken(const Submission& last) {
+  return absl::WebSafeBase64Escape(
+      absl::StrCat(kPageTokenVersion, "|", last.submitted_at(), "|", last.submission_id()));
+}
+
+// The (submitted_at, id) after which the next page starts.
+absl::StatusOr<std::pair<std::string, std::string>> DecodePageToken(const std::string& token) {
+  std::string raw;
+  if (absl::WebSafeBase64Unescape(token, &raw)) {
+    std::vector<std::string> parts = absl::StrSplit(raw, '|');
+    if (parts.size() == 3 && parts[0] == kPageTokenVersion) {
+      return std::make_pair(std::move(parts[1]), std::move(parts[2]));
+    }
+  }
+  return absl::InvalidArgumentError(absl::StrCat("invalid page token '", token, "'"));
+}
+
+absl::Status NotFound(const std::string& submission_id) {
+  return absl::NotFoundError(absl::StrCat("submission '", submission_id, "' not found"));
+}
+
+class SqliteStore : public Store {
+ public:
+  explicit SqliteStore(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+
+  // Creates the schema or brings it to kSchemaVersion.
+  absl::Status Migrate() {
+    absl::MutexLock lock(&mu_);
+    ASSIGN_OR_RETURN(auto transaction, Transaction::Begin(*db_, Mode::kImmediate));
+    RETURN_IF_ERROR(
+        db_->Exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"));
+    int64_t version = 0;
+    {
+      ASSIGN_OR_RETURN(auto select, db_->Prepare("SELECT version FROM schema_version"));
+      ASSIGN_OR_RETURN(bool row, select->Step());
+      if (row) {
+        version = select->ColumnInt(0);
+      } else {
+        ASSIGN_OR_RETURN(auto insert,
+                         db_->Prepare("INSERT INTO schema_version (version) VALUES (0)"));
+        RETURN_IF_ERROR(insert->Run());
+      }
+    }
+    if (version > kSchemaVersion) {
+      return absl::FailedPreconditionError(absl::StrCat(db_->path(), ": schema version ", version,
+                                                        " is newer than this program's (",
+                                                        kSchemaVersion, ")"));
+    }
+    for (; version < kSchemaVersion; ++version) {
+      RETURN_IF_ERROR(db_->Exec(kMigrations[version]));
+    }
+    {
+      ASSIGN_OR_RETURN(auto update, db_->Prepare("UPDATE schema_version SET version = ?"));
+      RETURN_IF_ERROR(update->BindInt(1, version).Run());
+    }
+    return transaction->Commit();
+  }
+
+  absl::StatusOr<InsertOutcome> Insert(const NewSubmission& submission, int queue_limit) override {
+    if (submission.exercise_id.empty()) return absl::InvalidArgumentError("exercise_id is empty");
+    if (submission.files_dir.empty()) return absl::InvalidArgumentError("files_dir is empty");
+    absl::MutexLock lock(&mu_);
+    ASSIGN_OR_RETURN(auto transaction, Transaction::Begin(*db_, Mode::kImmediate));
+
+    // A retry of an accepted submission succeeds even when the queue is full.
+    if (!submission.idempotency_key.empty()) {
+      std::optional<Row> earlier;
+      {
+        ASSIGN_OR_RETURN(auto select,
+                         db_->Prepare(absl::StrCat("SELECT ", kColumns,
+                                                   " FROM submissions WHERE course_id = ? AND "
+                                                   "idempotency_key = ?")));
+        select->BindText(1, submission.course_id).BindText(2, submission.idempotency_key);
+        ASSIGN_OR_RETURN(bool found, select->Step());
+        if (found) earlier = ReadRow(*select);
+      }
+      if (earlier.has_value()) {
+        InsertOutcome outcome;
+        outcome.duplicate = true;
+        ASSIGN_OR_RETURN(outcome.queue_position, PositionOf(*earlier));
+        outcome.submission = std::move(earlier->submission);
+        RETURN_IF_ERROR(transaction->Commit());
+        return outcome;
+      }
+    }
+
+    if (queue_limit > 0) {
+      ASSIGN_OR_RETURN(int depth, CountQueued());
+      if (depth >= queue_limit) {
+        return absl::ResourceExhaustedError(absl::StrCat(
+            "the grading queue is full (", depth, " submissions queued, limit ", queue_limit, ")"));
+      }
+    }
+
+    Row row;
+    Submission& s = row.submission;
+    s.set_submission_id(NewSubmissionId());
+    s.set_exercise_id(submission.exercise_id);
+    s.set_course_id(submission.course_id);
+    s.set_student_id(submission.student_id);
+    s.set_attempt_id(submission.attempt_id);
+    s.set_state(Submission::QUEUED);
+    s.set_submitted_at(NowRfc3339());
+    s.set_submission_digest(submission.digest);
+    row.files_dir = submission.files_dir;
+    ASSIGN_OR_RETURN(row.queue_seq, NextQueueSeq());
+    {
+      ASSIGN_OR_RETURN(auto insert,
+                       db_->Prepare("INSERT INTO submissions (id, exercise_id, course_id, "
+                                    "student_id, attempt_id, idempotency_key, files_dir, digest, "
+                                    "state, submitted_at, queue_seq) "
+                                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+      insert->BindText(1, s.submission_id())
+          .BindText(2, s.exercise_id())
+          .BindText(3, s.course_id())
+          .BindText(4, s.student_id())
+          .BindText(5, s.attempt_id())
+          .BindText(7, row.files_dir)
+          .BindText(8, s.submission_digest())
+          .BindInt(9, s.state())
+          .BindText(10, s.submitted_at())
+          .BindInt(11, row.queue_seq);
+      if (submission.idempotency_key.empty()) {
+        insert->BindNull(6);
+      } else {
+        insert->BindText(6, submission.idempotency_key);
+      }
+      RETURN_IF_ERROR(insert->Run());
+    }
+    InsertOutcome outcome;
+    ASSIGN_OR_RETURN(outcome.queue_position, PositionOf(row));
+    RETURN_IF_ERROR(transaction->Commit());
+    outcome.submission = std::move(row.submission);
+    return outcome;
+  }
+
+  absl::StatusOr<Submission> Get(const std::string& submission_id) override {
+    absl::MutexLock lock(&mu_);
+    ASSIGN_OR_RETURN(auto transaction, Transaction::Begin(*db_, Mode::kDeferred));
+    ASSIGN_OR_RETURN(Row row, Load(submission_id));
+    RETURN_IF_ERROR(AttachLatestReport(row.submission));
+    RETURN_IF_ERROR(transaction->Commit());
+    return std::move(row.submission);
+  }
+
+  absl::StatusOr<ListPage> List(const ListFilter& filter) override {
+    int page_size =
+        filter.page_size <= 0 ? kDefaultPageSize : std::min(filter.page_size, kMaxPageSize);
+    std::optional<std::pair<std::string, std::string>> after;
+    if (!filter.page_token.empty()) {
+      ASSIGN_OR_RETURN(after, DecodePageToken(filter.page_token));
+    }
+    // One statement per combination of filters, so each can use its index.
+    std::vector<std::string> conditions;
+    std::vector<std::string> values;
+    auto add = [&](const std::string& column, const std::string& value) {
+      if (value.empty()) return;
+      conditions.push_back(absl::StrCat(column, " = ?"));
+      values.push_back(value);
+    };
+    add("course_id", filter.course_id);
+    add("exercise_id", filter.exercise_id);
+    add("student_id", filter.student_id);
+    if (after.has_value()) conditions.push_back("(submitted_at, id) < (?, ?)");
+    std::string sql = absl::StrCat("SELECT ", kColumns, " FROM submissions");
+    if (!conditions.empty()) absl::StrAppend(&sql, " WHERE ", absl::StrJoin(conditions, " AND "));
+    absl::StrAppend(&sql, " ORDER BY submitted_at DESC, id DESC LIMIT ?");
+
+    absl::MutexLock lock(&mu_);
+    ASSIGN_OR_RETURN(auto select, db_->Prepare(sql));
+    int index = 1;
+    for (const std::string& value : values) select->BindText(index++, value);
+    if (after.has_value()) {
+      select->BindText(index, after->first).BindText(index + 1, after->second);
+      index += 2;
+    }
+    select->BindInt(index, page_size + 1);  // one more tells whether a next page exists
+    ListPage page;
+    while (true) {
+      ASSIGN_OR_RETURN(bool found, select->Step());
+      if (!found) break;
+      if (static_cast<int>(page.submissions.size()) == page_size) {
+        page.next_page_token = EncodePageToken(page.submissions.back());
+        break;
+      }
+      page.submissions.push_back(ReadRow(*select).submission);
+    }
+    return page;
+  }
+
+  absl::StatusOr<std::optional<Claim>> ClaimNext() override {
+    absl::MutexLock lock(&mu_);
+    ASSIGN_OR_RETURN(auto transaction, Transaction::Begin(*db_, Mode::kImmediate));
+    std::optional<Row> next;
+    {
+      ASSIGN_OR_RETURN(auto select, db_->Prepare(absl::StrCat("SELECT ", kColumns,
+                                                              " FROM submissions WHERE state = 1 "
+                                                              "ORDER BY queue_seq LIMIT 1")));
+      ASSIGN_OR_RETURN(bool found, select->Step());
+      if (found) next = ReadRow(*select);
+    }
+    if (!next.has_value()) {
+      RETURN_IF_ERROR(transaction->Commit());
+      return std::nullopt;
+    }
+    {
+      ASSIGN_OR_RETURN(auto update, db_->Prepare("UPDATE submissions SET state = ?, claim = ? "
+                                                 "WHERE id = ?"));
+      RETURN_IF_ERROR(update->BindInt(1, Submission::RUNNING)
+                          .BindInt(2, next->claim + 1)
+                          .BindText(3, next->submission.submission_id())
+                          .Run());
+    }
+    RETURN_IF_ERROR(transaction->Commit());
+    Claim claim;
+    claim.claim = next->claim + 1;
+    claim.files_dir = std::move(next->files_dir);
+    claim.submission = std::move(next->submission);
+    claim.submission.set_state(Submission::RUNNING);
+    return claim;
+  }
+
+  absl::Status Finish(const std::string& submission_id, int64_t claim,
+                      const GradeReport& report) override {
+    std::string blob;
+    if (!report.SerializeToString(&blob)) {
+      return absl::InternalError(
+          absl::StrCat("submission '", submission_id, "': cannot serialize the report"));
+    }
+    absl::MutexLock lock(&mu_);
+    ASSIGN_OR_RETURN(auto transaction, Transaction::Begin(*db_, Mode::kImmediate));
+    ASSIGN_OR_RETURN(Row row, Load(submission_id));
+    if (row.submission.state() != Submission::RUNNING || row.claim != claim) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "submission '", submission_id, "': claim ", claim, " is not current (the submission is ",
+          Submission::State_Name(row.submission.state()), ", latest claim ", row.claim, ")"));
+    }
+    std::string now = NowRfc3339();
+    {
+      ASSIGN_OR_RETURN(auto insert, db_->Prepare("INSERT INTO reports (submission_id, claim, "
+                                                 "created_at, report) VALUES (?, ?, ?, ?)"));
+      RETURN_IF_ERROR(insert->BindText(1, submission_id)
+                          .BindInt(2, claim)
+                          .BindText(3, now)
+                          .BindBlob(4, blob)
+                          .Run());
+    }
+    {
+      ASSIGN_OR_RETURN(
+          auto update,
+          db_->Prepare("UPDATE submissions SET state = ?, finished_at = ? WHERE id = ?"));
+      RETURN_IF_ERROR(
+          update->BindInt(1, Submission::DONE).BindText(2, now).BindText(3, submission_id).Run());
+    }
+    return transaction->Commit();
+  }
+
+  absl::StatusOr<Submission> Cancel(const std::string& submission_id) override {
+    absl::MutexLock lock(&mu_);
+    ASSIGN_OR_RETURN(auto transaction, Transaction::Begin(*db_, Mode::kImmediate));
+    ASSIGN_OR_RETURN(Row row, Load(submission_id));
+    Submission& s = row.submission;
+    if (s.state() == Submission::QUEUED || s.state() == Submission::RUNNING) {
+      s.set_state(Submission::CANCELLED);
+      s.set_finished_at(NowRfc3339());
+      ASSIGN_OR_RETURN(
+          auto update,
+          db_->Prepare("UPDATE submissions SET state = ?, finished_at = ? WHERE id = ?"));
+      RETURN_IF_ERROR(update->BindInt(1, s.state())
+                          .BindText(2, s.finished_at())
+                          .BindText(3, submission_id)
+                          .Run());
+    }
+    RETURN_IF_ERROR(AttachLatestReport(s));
+    RETURN_IF_ERROR(transaction->Commit());
+    return std::move(s);
+  }
+
+  absl::StatusOr<InsertOutcome> Requeue(const std::string& submission_id) override {
+    absl::MutexLock lock(&mu_);
+    ASSIGN_OR_RETURN(auto transaction, Transaction::Begin(*db_, Mode::kImmediate));
+    ASSIGN_OR_RETURN(Row row, Load(submission_id));
+    Submission& s = row.submission;
+    if (s.state() == Submission::QUEUED || s.state() == Submission::RUNNING) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("submission '", submission_id, "' is already ",
+                       s.state() == Submission::QUEUED ? "queued" : "being graded"));
+    }
+    s.set_state(Submission::QUEUED);
+    s.set_regrades(s.regrades() + 1);
+    s.clear_finished_at();
+    ASSIGN_OR_RETURN(row.queue_seq, NextQueueSeq());
+    {
+      ASSIGN_OR_RETURN(auto update, db_->Prepare("UPDATE submissions SET state = ?, regrades = ?, "
+                                                 "finished_at = '', queue_seq = ? WHERE id = ?"));
+      RETURN_IF_ERROR(update->BindInt(1, s.state())
+                          .BindInt(2, s.regrades())
+                          .BindInt(3, row.queue_seq)
+                          .BindText(4, submission_id)
+                          .Run());
+    }
+    InsertOutcome outcome;
+    ASSIGN_OR_RETURN(outcome.queue_position, PositionOf(row));
+    RETURN_IF_ERROR(transaction->Commit());
+    outcome.submission = std::move(s);
+    return outcome;
+  }
+
+  absl::StatusOr<int> RecoverAfterCrash() override {
+    absl::MutexLock lock(&mu_);
+    ASSIGN_OR_RETURN(auto transaction, Transaction::Begin(*db_, Mode::kImmediate));
+    int recovered = 0;
+    {
+      // The claim number stays: the next claim increments it, so a worker
+      // still holding the interrupted claim cannot finish.
+      ASSIGN_OR_RETURN(auto update,
+                       db_->Prepare("UPDATE submissions SET state = ? WHERE state = ?"));
+      RETURN_IF_ERROR(update->BindInt(1, Submission::QUEUED).BindInt(2, Submission::RUNNING).Run());
+      recovered = db_->Changes();
+    }
+    RETURN_IF_ERROR(transaction->Commit());
+    return recovered;
+  }
+
+  absl::StatusOr<int> QueuePosition(const std::string& submission_id) override {
+    absl::MutexLock lock(&mu_);
+    ASSIGN_OR_RETURN(auto transaction, Transaction::Begin(*db_, Mode::kDeferred));
+    ASSIGN_OR_RETURN(Row row, Load(submission_id));
+    ASSIGN_OR_RETURN(int position, PositionOf(row));
+    RETURN_IF_ERROR(transaction->Commit());
+    return position;
+  }
+
+  absl::StatusOr<int> QueueDepth() override {
+    absl::MutexLock lock(&mu_);
+    return CountQueued();
+  }
+
+  absl::StatusOr<WatchEvent> AppendEvent(const std::string& submission_id,
+                                         WatchEvent event) override {
+    absl::MutexLock lock(&mu_);
+    ASSIGN_OR_RETURN(auto transaction, Transaction::Begin(*db_, Mode::kImmediate));
+    RETURN_IF_ERROR(CheckExists(submission_id));
+    {
+      ASSIGN_OR_RETURN(auto select, db_->Prepare("SELECT COALESCE(MAX(sequence), 0) + 1 FROM "
+                                                 "events WHERE submission_id = ?"));
+      select->BindText(1, submission_id);
+      ASSIGN_OR_RETURN(bool found, select->Step());
+      event.set_sequence(found ? select->ColumnInt(0) : 1);
+    }
+    if (event.time().empty()) event.set_time(NowRfc3339());
+    std::string blob;
+    if (!event.SerializeToString(&blob)) {
+      return absl::InternalError(
+          absl::StrCat("submission '", submission_id, "': cannot serialize the event"));
+    }
+    {
+      ASSIGN_OR_RETURN(auto insert, db_->Prepare("INSERT INTO events (submission_id, sequence, "
+                                                 "event) VALUES (?, ?, ?)"));
+      RETURN_IF_ERROR(
+          insert->BindText(1, submission_id).BindInt(2, event.sequence()).BindBlob(3, blob).Run());
+    }
+    RETURN_IF_ERROR(transaction->Commit());
+    return event;
+  }
+
+  absl::StatusOr<std::vector<WatchEvent>> EventsAfter(const std::string& submission_id,
+                                                      int64_t after_sequence) override {
+    absl::MutexLock lock(&mu_);
+    ASSIGN_OR_RETURN(auto transaction, Transaction::Begin(*db_, Mode::kDeferred));
+    RETURN_IF_ERROR(CheckExists(submission_id));
+    std::vector<WatchEvent> events;
+    {
+      ASSIGN_OR_RETURN(auto select, db_->Prepare("SELECT sequence, event FROM events WHERE "
+                                                 "submission_id = ? AND sequence > ? "
+                                                 "ORDER BY sequence"));
+      select->BindText(1, submission_id).BindInt(2, after_sequence);
+      while (true) {
+        ASSIGN_OR_RETURN(bool found, select->Step());
+        if (!found) break;
+        WatchEvent& event = events.emplace_back();
+        if (!event.ParseFromString(select->ColumnBlob(1))) {
+          return absl::DataLossError(absl::StrCat("submission '", submission_id, "': event ",
+                                                  select->ColumnInt(0), " does not parse"));
+        }
+      }
+    }
+    RETURN_IF_ERROR(transaction->Commit());
+    return events;
+  }
+
+  absl::StatusOr<std::string> FilesDir(const std::string& submission_id) override {
+    absl::MutexLock lock(&mu_);
+    ASSIGN_OR_RETURN(auto select, db_->Prepare("SELECT files_dir FROM submissions WHERE id = ?"));
+    select->BindText(1, submission_id);
+    ASSIGN_OR_RETURN(bool found, select->Step());
+    if (!found) return NotFound(submission_id);
+    return select->ColumnText(0);
+  }
+
+ private:
+  // A new id: the time in ms (48 bits) then 80 random bits, as 32 hex digits,
+  // so ids sort roughly by creation time.
+  std::string NewSubmissionId() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    uint64_t ms =
+        static_cast<uint64_t>(absl::ToUnixMillis(absl::Now())) & ((uint64_t{1} << 48) - 1);
+    uint64_t high = absl::Uniform<uint64_t>(bitgen_);
+    uint64_t low = absl::Uniform<uint64_t>(bitgen_) & 0xffff;
+    return absl::StrCat(absl::Hex(ms, absl::kZeroPad12), absl::Hex(high, absl::kZeroPad16),
+                        absl::Hex(low, absl::kZeroPad4));
+  }
+
+  absl::StatusOr<Row> Load(const std::string& submission_id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    ASSIGN_OR_RETURN(auto select, db_->Prepare(absl::StrCat("SELECT ", kColumns,
+                                                            " FROM submissions WHERE id = ?")));
+    select->BindText(1, submission_id);
+    ASSIGN_OR_RETURN(bool found, select->Step());
+    if (!found) return NotFound(submission_id);
+    return ReadRow(*select);
+  }
+
+  absl::Status CheckExists(const std::string& submission_id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    ASSIGN_OR_RETURN(auto select, db_->Prepare("SELECT 1 FROM submissions WHERE id = ?"));
+    select->BindText(1, submission_id);
+    ASSIGN_OR_RETURN(bool found, select->Step());
+    return found ? absl::OkStatus() : NotFound(submission_id);
+  }
+
+  absl::Status AttachLatestReport(Submission& submission) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    ASSIGN_OR_RETURN(auto select, db_->Prepare("SELECT claim, report FROM reports WHERE "
+                                               "submission_id = ? ORDER BY claim DESC LIMIT 1"));
+    select->BindText(1, submission.submission_id());
+    ASSIGN_OR_RETURN(bool found, select->Step());
+    if (!found) return absl::OkStatus();
+    if (!submission.mutable_report()->ParseFromString(select->ColumnBlob(1))) {
+      return absl::DataLossError(absl::StrCat("submission '", submission.submission_id(),
+                                              "': the report of claim ", select->ColumnInt(0),
+                                              " does not parse"));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<int64_t> NextQueueSeq() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    ASSIGN_OR_RETURN(auto select,
+                     db_->Prepare("SELECT COALESCE(MAX(queue_seq), 0) + 1 FROM submissions"));
+    ASSIGN_OR_RETURN(bool found, select->Step());
+    return found ? select->ColumnInt(0) : 1;
+  }
+
+  // 1-based position of `row` in the queue; 0 when it is not queued.
+  absl::StatusOr<int> PositionOf(const Row& row) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (row.submission.state() != Submission::QUEUED) return 0;
+    ASSIGN_OR_RETURN(auto select, db_->Prepare("SELECT COUNT(*) FROM submissions WHERE state = 1 "
+                                               "AND queue_seq <= ?"));
+    select->BindInt(1, row.queue_seq);
+    ASSIGN_OR_RETURN(bool found, select->Step());
+    return found ? static_cast<int>(select->ColumnInt(0)) : 0;
+  }
+
+  absl::StatusOr<int> CountQueued() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    ASSIGN_OR_RETURN(auto select, db_->Prepare("SELECT COUNT(*) FROM submissions WHERE state = 1"));
+    ASSIGN_OR_RETURN(bool found, select->Step());
+    return found ? static_cast<int>(select->ColumnInt(0)) : 0;
+  }
+
+  absl::Mutex mu_;
+  std::unique_ptr<Database> db_ ABSL_GUARDED_BY(mu_);
+  absl::BitGen bitgen_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
+  ASSIGN_OR_RETURN(std::unique_ptr<Database> db, Database::Open(path));
+  auto store = std::make_unique<SqliteStore>(std::move(db));
+  RETURN_IF_ERROR(store->Migrate());
+  return store;
+}
+
+}  // namespace gograder::store
