@@ -10,12 +10,51 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "sandbox/status_macros.h"
 
 namespace gograder::sandbox {
 namespace {
+
+// True when `table` (a /proc/thread-self/net file listing sockets one per
+// line after a header) lists none; also when this kernel lacks it.
+bool TableEmpty(const char* table) {
+  int fd = open(absl::StrCat("/proc/thread-self/net/", table).c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return true;
+  char buffer[4096];
+  int lines = 0;
+  ssize_t n;
+  while (lines < 2 && (n = read(fd, buffer, sizeof buffer)) > 0) {
+    for (ssize_t i = 0; i < n; ++i) lines += buffer[i] == '\n';
+  }
+  close(fd);
+  return lines < 2;  // a header line and no socket
+}
+
+// True when the per-namespace counters of `sockstat` ("inuse", and "tw" for
+// TCP) are all zero. Unlike /proc/net/tcp, which walks the kernel's global
+// connection tables (milliseconds with many connections on the host), this
+// reads counters.
+bool SockstatIdle(const char* file) {
+  std::string text;
+  int fd = open(absl::StrCat("/proc/thread-self/net/", file).c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return true;
+  char buffer[1024];
+  ssize_t n;
+  while ((n = read(fd, buffer, sizeof buffer)) > 0) text.append(buffer, n);
+  close(fd);
+  for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
+    std::vector<absl::string_view> words = absl::StrSplit(line, ' ', absl::SkipEmpty());
+    for (size_t i = 1; i + 1 < words.size(); ++i) {
+      if ((words[i] == "inuse" || words[i] == "tw") && words[i + 1] != "0") return false;
+    }
+  }
+  return true;
+}
 
 // True when the caller's network namespace holds no socket at all. A run
 // that ends can leave sockets behind in the namespace it shared with the
@@ -24,19 +63,8 @@ namespace {
 // socket that holds itself, alive until the kernel's garbage collector runs.
 // The next run would find those ports taken and connect to those listeners.
 bool NoSocketsLeft() {
-  for (const char* table : {"tcp", "tcp6", "udp", "udp6", "raw", "raw6", "icmp", "icmp6", "unix"}) {
-    int fd = open(absl::StrCat("/proc/thread-self/net/", table).c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) continue;  // a protocol this kernel lacks
-    char buffer[4096];
-    int lines = 0;
-    ssize_t n;
-    while (lines < 2 && (n = read(fd, buffer, sizeof buffer)) > 0) {
-      for (ssize_t i = 0; i < n; ++i) lines += buffer[i] == '\n';
-    }
-    close(fd);
-    if (lines >= 2) return false;  // a header line and at least one socket
-  }
-  return true;
+  return SockstatIdle("sockstat") && SockstatIdle("sockstat6") && TableEmpty("unix") &&
+         TableEmpty("icmp") && TableEmpty("icmp6");
 }
 
 }  // namespace
