@@ -3,6 +3,7 @@
 // go commands bare on the host (no sandbox, a fresh hard-linked copy of the
 // same warm cache for every grading), interleaved in one run. Prints the
 // median wall time of both per exercise and their ratio. Target: <= 1.25x.
+// (A reference may drop a benchmark band on a busy machine; only the time counts here.)
 //
 //   bench/grade_overhead --rubrics rubrics --data-dir /var/lib/gograder \
 //       --sandbox build/sandbox/gograder-sandbox \
@@ -79,8 +80,8 @@ int main(int argc, char** argv) {
           if (std::system(copy.c_str()) != 0) return 1;
         }
         auto report = (is_bare ? *bare : *sandboxed)->Grade(exercise, exercise.reference_dir);
-        if (!report.ok() || report->score() != report->max_score()) {
-          std::fprintf(stderr, "%s (%s): not full marks: %s\n", exercise.exercise.id().c_str(),
+        if (!report.ok() || report->status() != gograder::v1::GradeReport::GRADED) {
+          std::fprintf(stderr, "%s (%s): not graded: %s\n", exercise.exercise.id().c_str(),
                        is_bare ? "bare" : "sandboxed",
                        report.ok() ? report->error().c_str() : std::string(report.status().message()).c_str());
           return 1;

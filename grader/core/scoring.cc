@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -136,7 +137,14 @@ CriterionResult ScoreBenchmark(const Criterion& criterion, const std::vector<dou
     return result;
   }
   double student = Median(student_ns), reference = Median(reference_ns);
-  double ratio = reference > 0 ? student / reference : 0;
+  // Rounds interleave student and reference runs, so a pair shares the
+  // machine's state at that moment: the median of per-round ratios cancels
+  // slow drifts and outlier rounds better than a ratio of medians.
+  std::vector<double> ratios;
+  for (size_t i = 0; i < std::min(student_ns.size(), reference_ns.size()); ++i) {
+    if (reference_ns[i] > 0) ratios.push_back(student_ns[i] / reference_ns[i]);
+  }
+  double ratio = ratios.empty() ? 0 : Median(ratios);
   result.set_student_ns_per_op(student);
   result.set_reference_ns_per_op(reference);
   result.set_ratio(ratio);
@@ -152,7 +160,8 @@ CriterionResult ScoreBenchmark(const Criterion& criterion, const std::vector<dou
   }
   result.set_points(RoundPoints(criterion.points() * share));
   result.set_reason(absl::StrFormat(
-      "%s: %.0f ns/op vs reference %.0f ns/op (median of %d runs each): %.2fx, %.0f%% of the points",
+      "%s: %.0f ns/op vs reference %.0f ns/op (medians of %d interleaved rounds; median round ratio %.2fx): "
+      "%.0f%% of the points",
       name, student, reference, static_cast<int>(student_ns.size()), ratio, share * 100));
   return result;
 }

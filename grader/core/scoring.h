@@ -37,7 +37,8 @@ struct RaceOutcome {
 };
 CriterionResult ScoreRace(const Criterion& criterion, const RaceOutcome& outcome);
 
-// Benchmark ratio: median student ns/op over median reference ns/op, banded.
+// Benchmark ratio, banded: the median over rounds of student ns/op divided by
+// the reference's ns/op of the same (interleaved) round.
 CriterionResult ScoreBenchmark(const Criterion& criterion, const std::vector<double>& student_ns,
                                const std::vector<double>& reference_ns, absl::string_view problem);
 
