@@ -41,15 +41,15 @@ absl::Status MountOrError(const char* source, const std::string& target, const c
   return absl::OkStatus();
 }
 
-// mkdir -p for a path below the new root.
+// mkdir -p: tries the whole path first and walks up only on ENOENT, so a
+// directory whose parent exists costs one syscall.
 absl::Status MakeDirectories(const std::string& path) {
-  for (size_t slash = path.find('/', 1); ; slash = path.find('/', slash + 1)) {
-    std::string prefix = path.substr(0, slash);
-    if (mkdir(prefix.c_str(), 0755) != 0 && errno != EEXIST) {
-      return ErrnoStatus("mkdir " + prefix);
-    }
-    if (slash == std::string::npos) break;
-  }
+  if (mkdir(path.c_str(), 0755) == 0 || errno == EEXIST) return absl::OkStatus();
+  if (errno != ENOENT) return ErrnoStatus("mkdir " + path);
+  size_t slash = path.rfind('/');
+  if (slash == 0 || slash == std::string::npos) return ErrnoStatus("mkdir " + path, ENOENT);
+  RETURN_IF_ERROR(MakeDirectories(path.substr(0, slash)));
+  if (mkdir(path.c_str(), 0755) != 0 && errno != EEXIST) return ErrnoStatus("mkdir " + path);
   return absl::OkStatus();
 }
 

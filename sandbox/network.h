@@ -1,7 +1,8 @@
 // The sandbox's network: a private network namespace whose only interface is
 // loopback. Creating a network namespace costs ~0.5 ms, so each slot keeps
-// one (pinned by a bind mount of its nsfs file under the state directory) and
-// its sequential runs reuse it; runs of different slots never share one.
+// one (pinned by a bind mount of its nsfs file, inside a mount namespace kept
+// for the pins alone) and its sequential runs reuse it while no socket is
+// left in it; runs of different slots never share one.
 #ifndef GOGRADER_SANDBOX_NETWORK_H_
 #define GOGRADER_SANDBOX_NETWORK_H_
 
