@@ -34,13 +34,29 @@ absl::StatusOr<DaemonConfig> LoadConfig(const std::string& path) {
   return config;
 }
 
+namespace {
+
+// Beside gograderd when installed; in the build tree (build/grader/daemon)
+// the companions are built in build/sandbox and build/grader/inspector.
+std::string Companion(const std::string& binary_dir, const std::string& name, const fs::path& build_location) {
+  fs::path beside = fs::path(binary_dir) / name;
+  fs::path in_build = fs::path(binary_dir) / ".." / ".." / build_location / name;
+  std::error_code error;
+  if (!fs::exists(beside, error) && fs::exists(in_build, error)) return in_build.lexically_normal().string();
+  return beside.string();
+}
+
+}  // namespace
+
 void ApplyDefaults(DaemonConfig& config, const std::string& binary_dir) {
   if (config.listen_address().empty()) config.set_listen_address("127.0.0.1:50051");
   if (config.metrics_address().empty()) config.set_metrics_address("127.0.0.1:9464");
   if (config.data_dir().empty()) config.set_data_dir("/var/lib/gograder");
-  if (config.sandbox_binary().empty()) config.set_sandbox_binary((fs::path(binary_dir) / "gograder-sandbox").string());
+  if (config.sandbox_binary().empty()) {
+    config.set_sandbox_binary(Companion(binary_dir, "gograder-sandbox", "sandbox"));
+  }
   if (config.inspector_binary().empty()) {
-    config.set_inspector_binary((fs::path(binary_dir) / "gograder-inspector").string());
+    config.set_inspector_binary(Companion(binary_dir, "gograder-inspector", fs::path("grader") / "inspector"));
   }
   if (config.workers() == 0) config.set_workers(std::max(1u, std::thread::hardware_concurrency()));
   if (config.queue_limit() == 0) config.set_queue_limit(1000);
