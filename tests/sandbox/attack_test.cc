@@ -120,12 +120,17 @@ TEST_F(AttackTest, GoThreadBombFailsCleanlyAtPidsLimit) {
 
 // --- Cases 3-5: memory and tmpfs ---------------------------------------------
 
+// The cgroup's peak may pass its limit by a few pages: the kernel charges some
+// allocations it cannot refuse (page_counter_charge for kernel memory and OOM
+// victims) past the limit. Anything more means the limit did not hold.
+constexpr int64_t kForcedChargeSlack = 1 * kMiB;
+
 TEST_F(AttackTest, MemoryBombEndsWithMemoryLimit) {
   SandboxSpec spec = AttackSpec(102, {Attack("mem_bomb")});
   spec.mutable_limits()->set_memory_bytes(128 * kMiB);
   SandboxRun run = RunAttack(spec);
   EXPECT_EQ(run.result.verdict(), SandboxResult::MEMORY_LIMIT) << last_;
-  EXPECT_LE(run.result.peak_memory_bytes(), 128 * kMiB);
+  EXPECT_LE(run.result.peak_memory_bytes(), 128 * kMiB + kForcedChargeSlack);
   EXPECT_EQ(Value("alloc", "result"), "<missing>") << "the 10 GiB allocation completed";
 }
 
@@ -135,7 +140,7 @@ TEST_F(AttackTest, GoMemoryBombEndsWithMemoryLimit) {
   spec.mutable_limits()->set_memory_bytes(128 * kMiB);
   SandboxRun run = RunAttack(spec);
   EXPECT_EQ(run.result.verdict(), SandboxResult::MEMORY_LIMIT) << last_;
-  EXPECT_LE(run.result.peak_memory_bytes(), 128 * kMiB);
+  EXPECT_LE(run.result.peak_memory_bytes(), 128 * kMiB + kForcedChargeSlack);
 }
 
 TEST_F(AttackTest, GoRaceMemoryBombEndsWithMemoryLimitNotTsanFailure) {
@@ -165,7 +170,7 @@ TEST_F(AttackTest, TmpfsLargerThanMemoryLimitIsChargedToTheRun) {
   spec.mutable_limits()->set_memory_bytes(64 * kMiB);
   SandboxRun run = RunAttack(spec);
   EXPECT_EQ(run.result.verdict(), SandboxResult::MEMORY_LIMIT) << last_;
-  EXPECT_LE(run.result.peak_memory_bytes(), 64 * kMiB);
+  EXPECT_LE(run.result.peak_memory_bytes(), 64 * kMiB + kForcedChargeSlack);
 }
 
 TEST_F(AttackTest, TmpfsInodeFloodIsChargedToTheRun) {
