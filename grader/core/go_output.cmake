@@ -24,4 +24,4 @@ add_executable(go_output_test
 target_compile_definitions(go_output_test PRIVATE
   GOGRADER_GO_OUTPUT_TESTDATA="${CMAKE_CURRENT_LIST_DIR}/testdata/go_output")
 target_link_libraries(go_output_test PRIVATE gograder::go_output GTest::gtest_main GTest::gmock)
-gtest_discover_tests(go_output_test)
+gtest_discover_tests(go_output_test NO_PRETTY_VALUES)

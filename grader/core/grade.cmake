@@ -5,7 +5,7 @@ target_link_libraries(gograder_scoring PUBLIC gograder::grading_proto absl::stri
 
 add_executable(scoring_test ${CMAKE_CURRENT_LIST_DIR}/scoring_test.cc)
 target_link_libraries(scoring_test PRIVATE gograder::scoring GTest::gtest_main GTest::gmock)
-gtest_discover_tests(scoring_test)
+gtest_discover_tests(scoring_test NO_PRETTY_VALUES)
 
 add_library(gograder_grade STATIC
   ${CMAKE_CURRENT_LIST_DIR}/grade.cc

@@ -13,4 +13,4 @@ add_executable(intake_test
   ${CMAKE_CURRENT_LIST_DIR}/go_mod_test.cc)
 target_link_libraries(intake_test PRIVATE
   gograder::intake gograder::digest PkgConfig::LIBARCHIVE GTest::gtest_main GTest::gmock)
-gtest_discover_tests(intake_test)
+gtest_discover_tests(intake_test NO_PRETTY_VALUES)

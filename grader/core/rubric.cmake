@@ -15,4 +15,4 @@ target_link_libraries(gograder_rubric
 
 add_executable(rubric_test ${CMAKE_CURRENT_LIST_DIR}/rubric_test.cc)
 target_link_libraries(rubric_test PRIVATE gograder::rubric GTest::gtest_main GTest::gmock)
-gtest_discover_tests(rubric_test)
+gtest_discover_tests(rubric_test NO_PRETTY_VALUES)

@@ -50,4 +50,4 @@ target_compile_definitions(static_rules_test PRIVATE
   GOGRADER_STATIC_RULES_TESTDATA="${CMAKE_CURRENT_LIST_DIR}/testdata/static_rules")
 target_link_libraries(static_rules_test PRIVATE
   gograder::static_rules GTest::gtest_main GTest::gmock)
-gtest_discover_tests(static_rules_test)
+gtest_discover_tests(static_rules_test NO_PRETTY_VALUES)

@@ -11,4 +11,4 @@ target_link_libraries(gograder_toolchain
 add_executable(go_command_test ${CMAKE_CURRENT_LIST_DIR}/go_command_test.cc)
 target_link_libraries(go_command_test PRIVATE gograder::toolchain gograder::sandbox
                       GTest::gtest_main GTest::gmock)
-gtest_discover_tests(go_command_test)
+gtest_discover_tests(go_command_test NO_PRETTY_VALUES)
