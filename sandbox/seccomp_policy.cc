@@ -97,6 +97,16 @@ int Resolve(absl::string_view name) {
   return seccomp_syscall_resolve_name(std::string(name).c_str());
 }
 
+// Allows `syscall` except when argument `arg` equals `value`, which gets EPERM.
+absl::Status DenyOneArgumentValue(scmp_filter_ctx ctx, int syscall, unsigned int arg, uint64_t value,
+                                  absl::string_view what) {
+  RETURN_IF_ERROR(Check(seccomp_rule_add(ctx, SCMP_ACT_ALLOW, syscall, 1,
+                                         SCMP_CMP(arg, SCMP_CMP_NE, value)),
+                        what));
+  return Check(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), syscall, 1, SCMP_CMP(arg, SCMP_CMP_EQ, value)),
+               what);
+}
+
 absl::Status AddRules(scmp_filter_ctx ctx) {
   for (absl::string_view name : kAllowed) {
     int nr = Resolve(name);
@@ -122,19 +132,9 @@ absl::Status AddRules(scmp_filter_ctx ctx) {
                         "clone"));
   // Terminal injection: no TIOCSTI (there is no terminal inside, but stay safe
   // should a caller pass one in); every other ioctl is allowed.
-  RETURN_IF_ERROR(Check(seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
-                                         SCMP_A1(SCMP_CMP_NE, TIOCSTI)),
-                        "ioctl"));
-  RETURN_IF_ERROR(Check(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1,
-                                         SCMP_A1(SCMP_CMP_EQ, TIOCSTI)),
-                        "ioctl TIOCSTI"));
+  RETURN_IF_ERROR(DenyOneArgumentValue(ctx, SCMP_SYS(ioctl), 1, TIOCSTI, "ioctl TIOCSTI"));
   // No vsock: it reaches the hypervisor, which no network namespace fences off.
-  RETURN_IF_ERROR(Check(seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
-                                         SCMP_A0(SCMP_CMP_NE, AF_VSOCK)),
-                        "socket"));
-  RETURN_IF_ERROR(Check(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(socket), 1,
-                                         SCMP_A0(SCMP_CMP_EQ, AF_VSOCK)),
-                        "socket vsock"));
+  RETURN_IF_ERROR(DenyOneArgumentValue(ctx, SCMP_SYS(socket), 0, AF_VSOCK, "socket AF_VSOCK"));
   return absl::OkStatus();
 }
 
