@@ -7,6 +7,7 @@ usage: cli_test.py GOGRADER_ARGV...   (the gograder binary and its global flags)
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -19,6 +20,15 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 EXERCISE = "phase1/concurrent-web-scraper"
 EXERCISE_DIR = os.path.join(ROOT, "rubrics", EXERCISE)
+
+
+def hostile_copy_of_reference(tmp, name):
+    """The exercise's reference plus the one hostile file of tamper/<name>/."""
+    module = os.path.join(tmp, name)
+    shutil.copytree(os.path.join(EXERCISE_DIR, "reference"), module)
+    for hostile in os.listdir(os.path.join(HERE, "tamper", name)):
+        shutil.copy(os.path.join(HERE, "tamper", name, hostile), module)
+    return module
 
 
 def grade(path, *flags, exercise=EXERCISE):
@@ -82,7 +92,8 @@ class GradeCliTest(unittest.TestCase):
         self.assertIn("unknown exercise", run.stderr)
 
     def test_forged_test_output_earns_no_test_points_and_is_flagged(self):
-        run = grade(os.path.join(HERE, "tamper", "forged_exit"), "--format", "json")
+        with tempfile.TemporaryDirectory() as tmp:
+            run = grade(hostile_copy_of_reference(tmp, "forged_exit"), "--format", "json")
         self.assertEqual(run.returncode, 0, run.stderr)
         report = json.loads(run.stdout)
         for criterion in report["criteria"]:
@@ -91,7 +102,8 @@ class GradeCliTest(unittest.TestCase):
         self.assertTrue(any("exited with status 0 before its tests finished" in f for f in report["flags"]))
 
     def test_testing_import_in_non_test_code_zeroes_test_points(self):
-        run = grade(os.path.join(HERE, "tamper", "testing_import"), "--format", "json")
+        with tempfile.TemporaryDirectory() as tmp:
+            run = grade(hostile_copy_of_reference(tmp, "testing_import"), "--format", "json")
         report = json.loads(run.stdout)
         self.assertTrue(any("imports \"testing\"" in f for f in report["flags"]), report["flags"])
         tests = [c for c in report["criteria"] if c["id"].startswith("tests.")]
