@@ -46,9 +46,13 @@ absl::StatusOr<std::unique_ptr<core::Grader>> MakeGrader(const GlobalOptions& gl
   return core::Grader::Create(std::move(options));
 }
 
-// A fresh directory for one submission's files under the data dir.
-absl::StatusOr<std::string> FreshIntakeDir(const GlobalOptions& global) {
-  fs::path dir = fs::path(global.data_dir) / "intake" / absl::StrCat(getpid(), "-", rand());
+// The most the unchanged starter/ may score in `rubric test`.
+constexpr double kStarterMaxScore = 5;
+
+// A fresh directory under DATA_DIR/<kind> (intake: a submission's files;
+// sample: a composed sample).
+absl::StatusOr<std::string> FreshIntakeDir(const GlobalOptions& global, const std::string& kind = "intake") {
+  fs::path dir = fs::path(global.data_dir) / kind / absl::StrCat(getpid(), "-", rand());
   std::error_code error;
   fs::remove_all(dir, error);
   fs::create_directories(dir, error);
@@ -139,6 +143,37 @@ int RunRubricTest(const GlobalOptions& global, const std::vector<std::string>& i
     (ok ? passed : failed)++;
     out << (ok ? "PASS " : "FAIL ") << name << "  " << detail << "\n" << std::flush;
   };
+  auto check_sample = [&](const core::ExerciseBundle& bundle, const core::Sample& sample, const std::string& name,
+                          const std::string& path) {
+    const auto& expect = sample.expectation;
+    auto report = GradePath(**grader, bundle, global, path);
+    if (!report.ok()) {
+      // A sample may be meant to be rejected at intake (e.g. a hostile go.mod): range 0..0.
+      bool rejected_as_expected = report.status().code() == absl::StatusCode::kInvalidArgument &&
+                                  expect.max_score() == 0;
+      check(name, rejected_as_expected, absl::StrCat("rejected: ", report.status().message()));
+      return;
+    }
+    std::vector<std::string> problems;
+    if (report->status() != GradeReport::GRADED) problems.push_back("grading failed: " + report->error());
+    if (report->score() < expect.min_score() || report->score() > expect.max_score()) {
+      problems.push_back(absl::StrFormat("score %.2f outside [%.2f, %.2f]", report->score(), expect.min_score(),
+                                         expect.max_score()));
+    }
+    for (const std::string& id : expect.must_lose()) {
+      for (const auto& criterion : report->criteria()) {
+        if (criterion.id() == id && criterion.points() >= criterion.max_points()) {
+          problems.push_back(absl::StrCat("kept all points of ", id));
+        }
+      }
+    }
+    std::string detail = absl::StrFormat("%.2f in [%.2f, %.2f] (%.1fs)", report->score(), expect.min_score(),
+                                         expect.max_score(), report->duration_seconds());
+    if (!problems.empty()) {
+      detail = absl::StrJoin(problems, "; ") + "\n" + core::RenderReport(*report, core::ReportFormat::kText);
+    }
+    check(name, problems.empty(), detail);
+  };
   for (const core::ExerciseBundle& bundle : *all) {
     if (!ids.empty() && std::find(ids.begin(), ids.end(), bundle.exercise.id()) == ids.end()) continue;
     if (absl::Status valid = core::ValidateExercise(bundle); !valid.ok()) {
@@ -155,40 +190,45 @@ int RunRubricTest(const GlobalOptions& global, const std::vector<std::string>& i
       if (!full) detail += "\n" + core::RenderReport(*reference, core::ReportFormat::kText);
       check(bundle.exercise.id() + "/reference", full, detail);
     }
+    // The unchanged starter is a built-in sample: a student who submits
+    // nothing must earn (almost) nothing.
+    core::Sample starter;
+    starter.name = "starter";
+    starter.expectation.set_description("the unchanged starter/: a submission that does nothing");
+    starter.expectation.set_max_score(kStarterMaxScore);
+    check_sample(bundle, starter, absl::StrCat(bundle.exercise.id(), "/starter"), bundle.starter_dir);
     for (const core::Sample& sample : bundle.samples) {
       std::string name = absl::StrCat(bundle.exercise.id(), "/samples/", sample.name);
-      const auto& expect = sample.expectation;
-      auto report = GradePath(**grader, bundle, global, sample.dir);
-      if (!report.ok()) {
-        // A sample may be meant to be rejected at intake (e.g. a hostile go.mod): range 0..0.
-        bool rejected_as_expected = report.status().code() == absl::StatusCode::kInvalidArgument &&
-                                    expect.max_score() == 0;
-        check(name, rejected_as_expected, absl::StrCat("rejected: ", report.status().message()));
-        continue;
+      auto dir = FreshIntakeDir(global, "sample");
+      absl::Status composed = dir.ok() ? core::ComposeSample(bundle, sample, *dir) : dir.status();
+      if (!composed.ok()) {
+        check(name, false, std::string(composed.message()));
+      } else {
+        check_sample(bundle, sample, name, *dir);
       }
-      std::vector<std::string> problems;
-      if (report->status() != GradeReport::GRADED) problems.push_back("grading failed: " + report->error());
-      if (report->score() < expect.min_score() || report->score() > expect.max_score()) {
-        problems.push_back(absl::StrFormat("score %.2f outside [%.2f, %.2f]", report->score(), expect.min_score(),
-                                           expect.max_score()));
-      }
-      for (const std::string& id : expect.must_lose()) {
-        for (const auto& criterion : report->criteria()) {
-          if (criterion.id() == id && criterion.points() >= criterion.max_points()) {
-            problems.push_back(absl::StrCat("kept all points of ", id));
-          }
-        }
-      }
-      std::string detail = absl::StrFormat("%.2f in [%.2f, %.2f] (%.1fs)", report->score(), expect.min_score(),
-                                           expect.max_score(), report->duration_seconds());
-      if (!problems.empty()) {
-        detail = absl::StrJoin(problems, "; ") + "\n" + core::RenderReport(*report, core::ReportFormat::kText);
-      }
-      check(name, problems.empty(), detail);
+      std::error_code error;
+      if (dir.ok()) fs::remove_all(*dir, error);
     }
   }
   out << passed << " passed, " << failed << " failed\n";
   return failed == 0 ? kOk : kBelowMinimum;
+}
+
+int RunRubricSample(const GlobalOptions& global, const std::string& exercise_id, const std::string& name,
+                    const std::string& destination, std::ostream& out, std::ostream& err) {
+  auto exercise = core::LoadExercise(global.rubrics, exercise_id);
+  if (!exercise.ok()) return Fail(err, exercise.status());
+  auto sample = core::FindSample(*exercise, name);
+  if (!sample.ok()) return Fail(err, sample.status());
+  std::error_code error;
+  if (fs::exists(destination, error) && !fs::is_empty(destination, error)) {
+    return Fail(err, absl::InvalidArgumentError(absl::StrCat(destination, " exists and is not empty")));
+  }
+  if (absl::Status composed = core::ComposeSample(*exercise, **sample, destination); !composed.ok()) {
+    return Fail(err, composed);
+  }
+  out << destination << "\n";
+  return kOk;
 }
 
 int RunToolchainPrepare(const GlobalOptions& global, bool force, std::ostream& out, std::ostream& err) {
@@ -242,8 +282,14 @@ int Main(int argc, char** argv) {
   std::string lint_dir;
   rubric->add_subcommand("lint", "parse and validate rubric files")->add_option("dir", lint_dir, "rubrics directory");
   std::vector<std::string> test_ids;
-  rubric->add_subcommand("test", "grade references (full marks) and samples (expected ranges)")
+  rubric->add_subcommand("test", "grade references (full marks), starters (at most 5) and samples (expected ranges)")
       ->add_option("exercise", test_ids, "exercise ids (default: all)");
+  std::string sample_exercise, sample_name, sample_destination;
+  CLI::App* sample_command =
+      rubric->add_subcommand("sample", "write a sample as a whole module: reference/ + the sample's overlay");
+  sample_command->add_option("exercise", sample_exercise, "exercise id")->required();
+  sample_command->add_option("sample", sample_name, "sample name (a directory of samples/)")->required();
+  sample_command->add_option("destination", sample_destination, "directory to create")->required();
   CLI::App* toolchain = app.add_subcommand("toolchain", "Go toolchain set-up");
   toolchain->require_subcommand(1);
   bool force = false;
@@ -305,6 +351,9 @@ int Main(int argc, char** argv) {
   if (app.got_subcommand("exercises")) return RunExercises(global, out, err);
   if (rubric->got_subcommand("lint")) return RunRubricLint(global, lint_dir, out, err);
   if (rubric->got_subcommand("test")) return RunRubricTest(global, test_ids, out, err);
+  if (sample_command->parsed()) {
+    return RunRubricSample(global, sample_exercise, sample_name, sample_destination, out, err);
+  }
   if (toolchain->got_subcommand("prepare")) return RunToolchainPrepare(global, force, out, err);
   return kBadInput;
 }

@@ -33,10 +33,14 @@ struct GradeOptions {
 int RunGrade(const GlobalOptions& global, const GradeOptions& options, std::ostream& out, std::ostream& err);
 int RunExercises(const GlobalOptions& global, std::ostream& out, std::ostream& err);
 int RunRubricLint(const GlobalOptions& global, const std::string& dir, std::ostream& out, std::ostream& err);
-// Grades each exercise's reference (must get full marks) and samples (must
-// land in their range and lose the named criteria). Empty = all exercises.
+// Grades each exercise's reference (must get full marks), unchanged starter
+// (at most 5) and samples composed over the reference (must land in their
+// range and lose the named criteria). Empty = all exercises.
 int RunRubricTest(const GlobalOptions& global, const std::vector<std::string>& exercises, std::ostream& out,
                   std::ostream& err);
+// Writes sample `name` of an exercise, composed over its reference, into `destination`.
+int RunRubricSample(const GlobalOptions& global, const std::string& exercise, const std::string& name,
+                    const std::string& destination, std::ostream& out, std::ostream& err);
 // Prepares the toolchain unless it is already prepared for this Go and allowlist (or `force`).
 int RunToolchainPrepare(const GlobalOptions& global, bool force, std::ostream& out, std::ostream& err);
 

@@ -16,6 +16,11 @@ std::string ReadFileOrEmpty(const std::filesystem::path& path);
 // Creates or truncates `path` with `content`.
 absl::Status WriteWholeFile(const std::filesystem::path& path, absl::string_view content);
 
+// Copies the regular files and directories of a module tree into `to`
+// (created), never following a symlink. With `skip_tests`, *_test.go files
+// are left out.
+absl::Status CopyModule(const std::string& from, const std::string& to, bool skip_tests);
+
 }  // namespace gograder::core
 
 #endif  // GOGRADER_GRADER_CORE_FILES_H_

@@ -42,6 +42,7 @@
 #include "grader/core/compiler_output.h"
 #include "grader/core/coverage_output.h"
 #include "grader/core/digest.h"
+#include "grader/core/gating.h"
 #include "grader/core/go_command.h"
 #include "grader/core/go_mod.h"
 #include "grader/core/sandbox_runner.h"
@@ -475,6 +476,15 @@ absl::Status Grading::Race() {
       static const LazyRE2 kRaceReport = {"WARNING: DATA RACE"};
       re2::StringPiece input(run.combined_output);
       while (RE2::FindAndConsume(&input, *kRaceReport)) ++outcome.races;
+      outcome.tests = static_cast<int>(tests.size());
+      for (const std::string& name : tests) {
+        auto found = run.results.find(name);
+        if (found == run.results.end()) {
+          outcome.failed_tests.push_back(absl::StrCat(name, ": did not report"));
+        } else if (found->second.status() != TestResult::PASSED) {
+          outcome.failed_tests.push_back(DescribeTest(found->second));
+        }
+      }
       for (const auto& [name, result] : run.results) {
         if (absl::StrContains(result.output(), "race detected during execution of test") ||
             absl::StrContains(result.output(), "WARNING: DATA RACE")) {
@@ -626,6 +636,7 @@ absl::StatusOr<GradeReport> Grading::Run(const std::string& submission_dir) {
     RETURN_IF_ERROR(Coverage());
     AddTestResults();
   }
+  std::vector<CriterionResult> results;
   for (const Criterion& criterion : exercise.criteria()) {
     auto found = scored_.find(criterion.id());
     CriterionResult result = found != scored_.end() ? found->second : EmptyResult(criterion);
@@ -636,8 +647,10 @@ absl::StatusOr<GradeReport> Grading::Run(const std::string& submission_dir) {
       result.set_reason(absl::StrCat("not counted: ", absl::StrJoin(integrity_violations_, "; "),
                                      " (not allowed in this exercise: it could change how tests run)"));
     }
-    *report_.add_criteria() = std::move(result);
+    results.push_back(std::move(result));
   }
+  ApplyGates(exercise, EffectiveStyleScaling(exercise, exercise_.phase), hidden_.results, results);
+  for (CriterionResult& result : results) *report_.add_criteria() = std::move(result);
   report_.set_status(GradeReport::GRADED);
   TotalScore(report_);
   return report_;

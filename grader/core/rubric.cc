@@ -89,6 +89,15 @@ std::vector<std::string> GoFilesBelow(const fs::path& dir, bool tests_only) {
   return files;
 }
 
+// A relative path inside a module: not absolute, no "..", no empty element.
+bool IsModuleRelativePath(absl::string_view path) {
+  if (path.empty() || path[0] == '/') return false;
+  for (absl::string_view part : absl::StrSplit(path, '/')) {
+    if (part.empty() || part == "." || part == "..") return false;
+  }
+  return true;
+}
+
 absl::StatusOr<std::vector<Sample>> LoadSamples(const fs::path& dir) {
   std::vector<Sample> samples;
   std::error_code error;
@@ -98,7 +107,7 @@ absl::StatusOr<std::vector<Sample>> LoadSamples(const fs::path& dir) {
     Sample sample;
     sample.name = entry.path().filename().string();
     sample.dir = entry.path().string();
-    RETURN_IF_ERROR(ParseTextProtoFile((entry.path() / "expect.textproto").string(), &sample.expectation));
+    RETURN_IF_ERROR(ParseTextProtoFile((entry.path() / kSampleExpectationFile).string(), &sample.expectation));
     samples.push_back(std::move(sample));
   }
   std::sort(samples.begin(), samples.end(),
@@ -207,6 +216,34 @@ absl::StatusOr<std::vector<ExerciseBundle>> LoadAllExercises(const std::string& 
   return bundles;
 }
 
+absl::Status ComposeSample(const ExerciseBundle& exercise, const Sample& sample, const std::string& destination) {
+  RETURN_IF_ERROR(CopyModule(exercise.reference_dir, destination, /*skip_tests=*/false));
+  RETURN_IF_ERROR(CopyModule(sample.dir, destination, /*skip_tests=*/false));
+  std::error_code error;
+  fs::remove(fs::path(destination) / kSampleExpectationFile, error);
+  for (const std::string& path : sample.expectation.delete_()) {
+    if (!IsModuleRelativePath(path)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(sample.dir, "/", kSampleExpectationFile, ": delete \"", path, "\" is not a module path"));
+    }
+    if (!fs::remove(fs::path(destination) / path, error)) {
+      return absl::InvalidArgumentError(absl::StrCat(sample.dir, "/", kSampleExpectationFile, ": delete \"", path,
+                                                     "\" is not a file of reference/"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<const Sample*> FindSample(const ExerciseBundle& exercise, absl::string_view name) {
+  std::vector<std::string> names;
+  for (const Sample& sample : exercise.samples) {
+    if (sample.name == name) return &sample;
+    names.push_back(sample.name);
+  }
+  return absl::NotFoundError(absl::StrCat(exercise.exercise.id(), " has no sample \"", name, "\" (samples: ",
+                                          absl::StrJoin(names, ", "), ")"));
+}
+
 absl::Status ValidateExercise(const ExerciseBundle& bundle) {
   const Exercise& exercise = bundle.exercise;
   const std::string file = bundle.dir + "/exercise.textproto";
@@ -274,6 +311,26 @@ absl::Status ValidateExercise(const ExerciseBundle& bundle) {
         break;
     }
   }
+  for (int i = 0; i < exercise.criteria_size(); ++i) {
+    const Criterion& criterion = exercise.criteria(i);
+    std::string where = absl::StrCat(file, ": criteria[", i, "] (", criterion.id(), ")");
+    bool judges_working_code = criterion.has_race() || criterion.has_benchmark() ||
+                               (criterion.has_tests() && criterion.tests().allocations());
+    if (judges_working_code && criterion.requires_tests().empty()) {
+      problem(where, "a race, benchmark or allocations criterion must name the test groups of the code it judges "
+                     "in requires_tests (a stub that does nothing is race-free, fast and allocation-free)");
+    }
+    for (const std::string& id : criterion.requires_tests()) {
+      auto required = std::find_if(exercise.criteria().begin(), exercise.criteria().end(),
+                                   [&](const Criterion& other) { return other.id() == id; });
+      if (required == exercise.criteria().end()) {
+        problem(where, absl::StrCat("requires_tests names unknown criterion \"", id, "\""));
+      } else if (!required->has_tests() || required->tests().allocations() || required->id() == criterion.id()) {
+        problem(where, absl::StrCat("requires_tests \"", id, "\" must be another test group of behaviour "
+                                    "(not allocations)"));
+      }
+    }
+  }
   if (std::abs(total - 100) > 1e-9) {
     problem(file, absl::StrCat("points add up to ", total, ", not 100"));
   }
@@ -294,6 +351,21 @@ absl::Status ValidateExercise(const ExerciseBundle& bundle) {
     }
     for (const std::string& id : expect.must_lose()) {
       if (!ids.count(id)) problem(where, absl::StrCat("must_lose names unknown criterion \"", id, "\""));
+    }
+    for (const std::string& path : expect.delete_()) {
+      if (!IsModuleRelativePath(path) || !fs::is_regular_file(fs::path(bundle.reference_dir) / path, error)) {
+        problem(where, absl::StrCat("delete \"", path, "\" is not a file of reference/"));
+      } else if (fs::exists(fs::path(sample.dir) / path, error)) {
+        problem(where, absl::StrCat("delete \"", path, "\" but the sample also has that file"));
+      }
+    }
+    for (fs::recursive_directory_iterator it(sample.dir, error), end; !error && it != end; it.increment(error)) {
+      if (!it->is_regular_file(error) || it->path().filename() == kSampleExpectationFile) continue;
+      fs::path in_reference = fs::path(bundle.reference_dir) / fs::relative(it->path(), sample.dir, error);
+      if (fs::is_regular_file(in_reference, error) &&
+          ReadFileOrEmpty(it->path()) == ReadFileOrEmpty(in_reference)) {
+        problem(it->path().string(), "is the same as in reference/: a sample holds only the files that differ");
+      }
     }
   }
   if (!problems.empty()) return absl::InvalidArgumentError(absl::StrJoin(problems, "\n"));

@@ -12,12 +12,16 @@
 
 namespace gograder::core {
 
-// A known submission of an exercise with the score range it must get.
+// A known submission of an exercise with the score range it must get. Its
+// directory is an overlay of the reference (see SampleExpectation).
 struct Sample {
   std::string name;
-  std::string dir;
+  std::string dir;  // rubrics/<phase>/<name>/samples/<sample>: the differing files + expect.textproto
   gograder::v1::SampleExpectation expectation;
 };
+
+// Name of a sample's expectation file (not part of the submission).
+inline constexpr char kSampleExpectationFile[] = "expect.textproto";
 
 // Everything about one exercise, loaded from rubrics/<phase>/<name>/.
 struct ExerciseBundle {
@@ -43,10 +47,21 @@ absl::StatusOr<ExerciseBundle> LoadExercise(const std::string& rubrics_dir, absl
 // Loads every exercise under rubrics_dir (directories with an exercise.textproto), sorted by id.
 absl::StatusOr<std::vector<ExerciseBundle>> LoadAllExercises(const std::string& rubrics_dir);
 
+// Writes the submission a sample stands for into `destination` (created):
+// the exercise's reference/, then the sample's files over it, minus the
+// files its expectation deletes.
+absl::Status ComposeSample(const ExerciseBundle& exercise, const Sample& sample, const std::string& destination);
+
+// The sample of `exercise` called `name`, or NotFound listing the samples.
+absl::StatusOr<const Sample*> FindSample(const ExerciseBundle& exercise, absl::string_view name);
+
 // Meaning-level checks: the id matches the directory, points add up to 100,
 // criterion ids are unique, patterns are valid RE2, every test group and race
 // pattern matches at least one hidden test, every benchmark exists, the
-// reference and starter exist, sample ranges are sane. All problems are
+// race, benchmark and allocations criteria name the test groups they
+// require, the reference and starter exist, sample ranges are sane and
+// samples are true overlays (no file equal to the reference's, deletes that
+// exist). All problems are
 // reported at once, each naming the file.
 absl::Status ValidateExercise(const ExerciseBundle& bundle);
 

@@ -48,8 +48,8 @@ constexpr char kValid[] = R"pb(
   id: "phase1/demo" title: "Demo" module: "example.com/demo"
   limits { step: TEST limits { wall_time_ms: 20000 } }
   criteria { id: "tests.limits" title: "Limits" points: 60 tests {} }
-  criteria { id: "race" title: "No data races" points: 20 race {} }
-  criteria { id: "bench.get" title: "Get speed" points: 20
+  criteria { id: "race" title: "No data races" points: 20 requires_tests: "tests.limits" race {} }
+  criteria { id: "bench.get" title: "Get speed" points: 20 requires_tests: "tests.limits"
              benchmark { benchmark: "BenchmarkHiddenGet" } }
 )pb";
 
@@ -64,6 +64,54 @@ TEST_F(RubricTest, LoadsAValidExercise) {
   EXPECT_EQ(bundle->samples[0].expectation.max_score(), 85);
   EXPECT_EQ(bundle->digest.size(), 64u);
   EXPECT_TRUE(ValidateExercise(*bundle).ok()) << ValidateExercise(*bundle);
+}
+
+TEST_F(RubricTest, GatedCriteriaMustNameTheGroupsTheyRequire) {
+  WriteExercise(R"pb(
+    id: "phase1/demo" title: "Demo" module: "example.com/demo"
+    criteria { id: "tests.limits" title: "Limits" points: 40 tests {} }
+    criteria { id: "allocs" title: "Allocs" points: 20 tests { pattern: "^TestHiddenLimits_A" allocations: true } }
+    criteria { id: "race" title: "No data races" points: 20 requires_tests: "allocs" race {} }
+    criteria { id: "bench.get" title: "Get speed" points: 20 requires_tests: "tests.nope"
+               benchmark { benchmark: "BenchmarkHiddenGet" } }
+  )pb");
+  auto bundle = LoadExercise(root_.string(), "phase1/demo");
+  ASSERT_TRUE(bundle.ok()) << bundle.status();
+  std::string message(ValidateExercise(*bundle).message());
+  EXPECT_THAT(message, HasSubstr("criteria[1] (allocs): a race, benchmark or allocations criterion must name"));
+  EXPECT_THAT(message, HasSubstr("requires_tests \"allocs\" must be another test group of behaviour"));
+  EXPECT_THAT(message, HasSubstr("requires_tests names unknown criterion \"tests.nope\""));
+}
+
+TEST_F(RubricTest, SamplesAreOverlaysOfTheReference) {
+  WriteExercise(kValid);
+  Write(dir_ / "reference" / "a.go", "package demo\n");
+  Write(dir_ / "reference" / "b.go", "package demo\n\nvar B = 1\n");
+  Write(dir_ / "samples" / "racy" / "b.go", "package demo\n\nvar B = 2\n");
+  Write(dir_ / "samples" / "racy" / "c.go", "package demo\n");
+  Write(dir_ / "samples" / "racy" / "expect.textproto", "max_score: 85 delete: \"a.go\"\n");
+  auto bundle = LoadExercise(root_.string(), "phase1/demo");
+  ASSERT_TRUE(bundle.ok()) << bundle.status();
+  ASSERT_TRUE(ValidateExercise(*bundle).ok()) << ValidateExercise(*bundle);
+  fs::path out = root_ / "composed";
+  ASSERT_TRUE(ComposeSample(*bundle, bundle->samples[0], out.string()).ok());
+  EXPECT_FALSE(fs::exists(out / "a.go"));
+  EXPECT_FALSE(fs::exists(out / "expect.textproto"));
+  EXPECT_TRUE(fs::exists(out / "go.mod"));
+  EXPECT_TRUE(fs::exists(out / "c.go"));
+  std::ifstream b(out / "b.go");
+  std::string text((std::istreambuf_iterator<char>(b)), std::istreambuf_iterator<char>());
+  EXPECT_THAT(text, HasSubstr("B = 2"));
+
+  // A copy of a reference file and a delete of a missing file are lint errors.
+  Write(dir_ / "samples" / "racy" / "go.mod", "module example.com/demo\n\ngo 1.26\n");
+  Write(dir_ / "samples" / "racy" / "expect.textproto", "max_score: 85 delete: \"nope.go\"\n");
+  bundle = LoadExercise(root_.string(), "phase1/demo");
+  ASSERT_TRUE(bundle.ok()) << bundle.status();
+  std::string message(ValidateExercise(*bundle).message());
+  EXPECT_THAT(message, HasSubstr("go.mod: is the same as in reference/"));
+  EXPECT_THAT(message, HasSubstr("delete \"nope.go\" is not a file of reference/"));
+  EXPECT_FALSE(FindSample(*bundle, "nope").ok());
 }
 
 TEST_F(RubricTest, ExerciseLimitsOverridePhaseLimitsFieldByField) {

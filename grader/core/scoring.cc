@@ -35,7 +35,9 @@ std::string FirstFailureLine(const TestResult& test) {
   return "";
 }
 
-std::string Describe(const TestResult& test) {
+}  // namespace
+
+std::string DescribeTest(const TestResult& test) {
   switch (test.status()) {
     case TestResult::MISSING:
       return absl::StrCat(test.name(), ": did not run (", test.output().empty() ? "its file did not compile or the test binary crashed" : FirstFailureLine(test), ")");
@@ -49,8 +51,6 @@ std::string Describe(const TestResult& test) {
     }
   }
 }
-
-}  // namespace
 
 double RoundPoints(double points) { return std::round(points * 100) / 100; }
 
@@ -78,7 +78,7 @@ CriterionResult ScoreTestGroup(const Criterion& criterion, const std::vector<Tes
     if (test.status() == TestResult::PASSED) {
       ++passed;
     } else {
-      problems.push_back(Describe(test));
+      problems.push_back(DescribeTest(test));
     }
   }
   if (expected.empty()) {
@@ -120,6 +120,11 @@ CriterionResult ScoreRace(const Criterion& criterion, const RaceOutcome& outcome
                                    outcome.racy_tests.empty() ? "" : " during ",
                                    ListSome(outcome.racy_tests),
                                    "; see the test output for the two conflicting accesses"));
+  } else if (!outcome.failed_tests.empty()) {
+    result.set_reason(absl::StrCat("not scored: ", outcome.failed_tests.size(), " of ", outcome.tests,
+                                   " race tests failed under -race (race freedom counts only for code that "
+                                   "works): ",
+                                   ListSome(outcome.failed_tests)));
   } else {
     result.set_points(criterion.points());
     result.set_reason("no data race detected");

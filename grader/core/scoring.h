@@ -19,6 +19,9 @@ using gograder::v1::CriterionResult;
 // A criterion result with id, title, visibility and max points filled in, 0 points.
 CriterionResult EmptyResult(const Criterion& criterion);
 
+// One line on why a test did not pass: "TestX: <first line of its failure>".
+std::string DescribeTest(const gograder::v1::TestResult& test);
+
 // Hidden tests of the group (the report's results for exactly the tests the
 // group expects): points * passed / expected, or all-or-nothing.
 CriterionResult ScoreTestGroup(const Criterion& criterion,
@@ -31,10 +34,14 @@ CriterionResult ScoreFindings(const Criterion& criterion, const std::vector<std:
 // What the race step found.
 struct RaceOutcome {
   bool completed = false;     // the race run ran to the end (no crash, limit or build failure)
+  int tests = 0;              // hidden tests the race run ran
+  std::vector<std::string> failed_tests;  // of those, the ones that did not pass under -race (with why)
   int races = 0;              // "WARNING: DATA RACE" reports
   std::vector<std::string> racy_tests;  // tests during which a race was reported
   std::string problem;        // why it did not complete
 };
+// Full points only when the run completed, every race test passed under
+// -race and no race was reported.
 CriterionResult ScoreRace(const Criterion& criterion, const RaceOutcome& outcome);
 
 // Benchmark ratio, banded: the median over rounds of student ns/op divided by

@@ -93,13 +93,34 @@ TEST(ScoreCoverageTest, LinearBetweenBounds) {
   EXPECT_THAT(ScoreCoverage(criterion, std::nullopt, "no tests").reason(), HasSubstr("no tests"));
 }
 
+RaceOutcome Outcome(bool completed, int tests, std::vector<std::string> failed, int races,
+                    std::vector<std::string> racy, std::string problem = "") {
+  RaceOutcome outcome;
+  outcome.completed = completed;
+  outcome.tests = tests;
+  outcome.failed_tests = std::move(failed);
+  outcome.races = races;
+  outcome.racy_tests = std::move(racy);
+  outcome.problem = std::move(problem);
+  return outcome;
+}
+
 TEST(ScoreRaceTest, RacesAndIncompleteRuns) {
   Criterion criterion = Make("race", 17);
-  EXPECT_EQ(ScoreRace(criterion, RaceOutcome{true, 0, {}, ""}).points(), 17);
-  auto racy = ScoreRace(criterion, RaceOutcome{true, 2, {"TestHiddenLimits_A"}, ""});
+  EXPECT_EQ(ScoreRace(criterion, Outcome(true, 3, {}, 0, {})).points(), 17);
+  auto racy = ScoreRace(criterion, Outcome(true, 3, {}, 2, {"TestHiddenLimits_A"}));
   EXPECT_EQ(racy.points(), 0);
   EXPECT_THAT(racy.reason(), HasSubstr("2 data race report(s) during TestHiddenLimits_A"));
-  EXPECT_EQ(ScoreRace(criterion, RaceOutcome{false, 0, {}, "TIME_LIMIT"}).points(), 0);
+  EXPECT_EQ(ScoreRace(criterion, Outcome(false, 3, {}, 0, {}, "TIME_LIMIT")).points(), 0);
+}
+
+TEST(ScoreRaceTest, FailingRaceTestsWithholdThePoints) {
+  Criterion criterion = Make("race", 17);
+  auto result = ScoreRace(criterion, Outcome(true, 4, {"TestHiddenRace_A: got 0 pages", "TestHiddenRace_B: failed",
+                                                       "TestHiddenRace_C: failed"}, 0, {}));
+  EXPECT_EQ(result.points(), 0);
+  EXPECT_THAT(result.reason(), HasSubstr("not scored: 3 of 4 race tests failed under -race"));
+  EXPECT_THAT(result.reason(), HasSubstr("TestHiddenRace_A: got 0 pages"));
 }
 
 TEST(ScoreRulesTest, EqualShares) {

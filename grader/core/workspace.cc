@@ -66,26 +66,6 @@ std::string RunNonce::Line() const { return absl::StrCat("gograder-run-complete 
 
 RunNonce NewRunNonce() { return RunNonce{RandomHex(16), RandomHex(16)}; }
 
-absl::Status CopyModule(const std::string& from, const std::string& to, bool skip_tests) {
-  std::error_code error;
-  fs::create_directories(to, error);
-  if (error) return absl::InternalError(absl::StrCat("mkdir ", to, ": ", error.message()));
-  for (fs::recursive_directory_iterator it(from, error), end; !error && it != end; it.increment(error)) {
-    fs::path relative = fs::relative(it->path(), from, error);
-    fs::path target = fs::path(to) / relative;
-    if (it->is_symlink(error)) continue;  // intake refuses them; never follow one
-    if (it->is_directory(error)) {
-      fs::create_directories(target, error);
-    } else if (it->is_regular_file(error)) {
-      if (skip_tests && absl::EndsWith(it->path().filename().string(), "_test.go")) continue;
-      fs::copy_file(it->path(), target, fs::copy_options::overwrite_existing, error);
-    }
-    if (error) break;
-  }
-  if (error) return absl::InternalError(absl::StrCat("copying ", from, " to ", to, ": ", error.message()));
-  return absl::OkStatus();
-}
-
 absl::Status RequireExerciseModules(const std::string& dir, const gograder::v1::Exercise& exercise,
                                     const Toolchain& toolchain) {
   fs::path go_mod = fs::path(dir) / "go.mod";

@@ -10,14 +10,11 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "grader/core/files.h"
 #include "grader/core/rubric.h"
 #include "grader/core/toolchain.h"
 
 namespace gograder::core {
-
-// Copies the regular files and directories of a module tree into `to`
-// (created). With `skip_tests`, *_test.go files are left out.
-absl::Status CopyModule(const std::string& from, const std::string& to, bool skip_tests);
 
 // Requires the allowlisted modules the exercise names in the module at `dir`
 // (appending to go.mod) and adds the toolchain's go.sum lines, so the offline

@@ -31,6 +31,18 @@ def hostile_copy_of_reference(tmp, name):
     return module
 
 
+SAMPLES = tempfile.mkdtemp(prefix="gograder-cli-samples-")
+
+
+def sample_dir(name, exercise=EXERCISE):
+    """A sample as a whole module: `gograder rubric sample` composes it over the reference."""
+    destination = os.path.join(SAMPLES, exercise.replace("/", "_"), name)
+    if not os.path.isdir(destination):
+        subprocess.run(GOGRADER + ["rubric", "sample", exercise, name, destination], check=True,
+                       capture_output=True, text=True)
+    return destination
+
+
 def grade(path, *flags, exercise=EXERCISE):
     return subprocess.run(GOGRADER + ["grade", "--exercise", exercise, path, *flags],
                           capture_output=True, text=True, timeout=900)
@@ -38,7 +50,7 @@ def grade(path, *flags, exercise=EXERCISE):
 
 class GradeCliTest(unittest.TestCase):
     def test_json_report_of_a_racy_sample_explains_the_lost_points(self):
-        run = grade(os.path.join(EXERCISE_DIR, "samples", "racy"), "--format", "json")
+        run = grade(sample_dir("racy"), "--format", "json")
         self.assertEqual(run.returncode, 0, run.stderr)
         report = json.loads(run.stdout)
         self.assertEqual(report["status"], "GRADED")
@@ -48,12 +60,12 @@ class GradeCliTest(unittest.TestCase):
         self.assertGreater(report["score"], 70)
 
     def test_min_score_sets_the_exit_code_for_ci_pipelines(self):
-        run = grade(os.path.join(EXERCISE_DIR, "samples", "no-build"), "--min-score", "50")
+        run = grade(sample_dir("no-build"), "--min-score", "50")
         self.assertEqual(run.returncode, 1, run.stdout + run.stderr)
         self.assertIn("below --min-score", run.stderr)
 
     def test_junit_gradescope_and_github_formats(self):
-        sample = os.path.join(EXERCISE_DIR, "samples", "no-build")
+        sample = sample_dir("no-build")
         junit = grade(sample, "--format", "junit")
         self.assertEqual(junit.returncode, 0, junit.stderr)
         xml.dom.minidom.parseString(junit.stdout)  # well-formed

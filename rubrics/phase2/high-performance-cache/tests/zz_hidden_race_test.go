@@ -4,7 +4,8 @@ package cache_test
 // -race for the race criterion. They also check the invariants that must hold
 // whatever the interleaving: Get returns only values stored for its key,
 // every lookup is counted once as a hit or a miss, Len stays within the
-// capacity, and Loads counts every call of a loader. (Exact eviction counts
+// capacity, and Loads counts every call of a loader; once the workers have
+// stopped, values read back and the counters are exact. (Exact eviction counts
 // are checked elsewhere, without real time: a janitor may still be evicting
 // here when the workers stop.)
 
@@ -106,6 +107,28 @@ func TestHiddenRace_MixedOperations(t *testing.T) {
 	if st.Loads == 0 {
 		t.Errorf("Stats().Loads = 0 after GetOrLoad calls on missing keys")
 	}
+	if st.Evictions < uint64(byReason[cache.Capacity].Load()) {
+		t.Errorf("Stats().Evictions = %d, but OnEvict saw %d Capacity evictions", st.Evictions, byReason[cache.Capacity].Load())
+	}
+
+	// The workers have stopped: values read back and the counters are exact.
+	before := c.Stats()
+	for k := range 8 {
+		c.Set(k, k*10)
+		if v, ok := c.Get(k); !ok || v != k*10 {
+			t.Fatalf("after the workers stopped: Get(%d) right after Set(%d, %d) = (%d, %v), want (%d, true)", k, k, k*10, v, ok, k*10)
+		}
+		if !c.Delete(k) {
+			t.Fatalf("after the workers stopped: Delete(%d) right after Set(%d, %d) = false, want true", k, k, k*10)
+		}
+		if v, ok := c.Get(k); ok {
+			t.Fatalf("after the workers stopped: Get(%d) right after Delete(%d) = (%d, true), want a miss", k, k, v)
+		}
+	}
+	after := c.Stats()
+	if after.Hits-before.Hits != 8 || after.Misses-before.Misses != 8 || after.Loads != before.Loads {
+		t.Fatalf("after the workers stopped, 8 Get hits and 8 Get misses changed Stats() from %+v to %+v; want Hits +8, Misses +8, Loads unchanged", before, after)
+	}
 }
 
 func TestHiddenRace_Loader(t *testing.T) {
@@ -156,6 +179,37 @@ func TestHiddenRace_Loader(t *testing.T) {
 	}
 	if got, want := st.Hits+st.Misses, uint64(lookups.Load()); got != want {
 		t.Errorf("Stats() Hits+Misses = %d, want %d, the number of GetOrLoad calls", got, want)
+	}
+
+	// The workers have stopped: successful loads are stored, errors are not,
+	// and a hit does not call the loader. 16 keys fit in the capacity.
+	for k := range 16 {
+		v, err := c.GetOrLoad(context.Background(), k, load)
+		if k%4 == 0 {
+			if !errors.Is(err, errNoLoad) {
+				t.Fatalf("after the workers stopped: GetOrLoad(%d) = (%d, %v), want the loader's error", k, v, err)
+			}
+			if v, ok := c.Get(k); ok {
+				t.Fatalf("after the workers stopped: Get(%d) after a failed load = (%d, true), want a miss (errors are not cached)", k, v)
+			}
+			continue
+		}
+		if err != nil || v != k*10 {
+			t.Fatalf("after the workers stopped: GetOrLoad(%d) = (%d, %v), want (%d, nil)", k, v, err, k*10)
+		}
+		before := calls.Load()
+		if v, err := c.GetOrLoad(context.Background(), k, load); err != nil || v != k*10 {
+			t.Fatalf("after the workers stopped: GetOrLoad(%d) a second time = (%d, %v), want (%d, nil)", k, v, err, k*10)
+		}
+		if v, ok := c.Get(k); !ok || v != k*10 {
+			t.Fatalf("after the workers stopped: Get(%d) after a successful GetOrLoad = (%d, %v), want (%d, true)", k, v, ok, k*10)
+		}
+		if n := calls.Load() - before; n != 0 {
+			t.Fatalf("after the workers stopped: GetOrLoad(%d) on a hit called the loader %d times, want 0", k, n)
+		}
+	}
+	if got, want := c.Stats().Loads, uint64(calls.Load()); got != want {
+		t.Fatalf("after the workers stopped: Stats().Loads = %d, but the loader was called %d times", got, want)
 	}
 }
 

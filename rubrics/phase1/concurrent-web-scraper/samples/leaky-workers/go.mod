@@ -1,3 +1,0 @@
-module example.com/concurrent-web-scraper
-
-go 1.26

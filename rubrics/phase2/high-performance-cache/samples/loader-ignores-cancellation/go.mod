@@ -1,3 +1,0 @@
-module example.com/high-performance-cache
-
-go 1.26

@@ -1,3 +1,0 @@
-module example.com/generic-collections
-
-go 1.26
