@@ -49,8 +49,7 @@ void ApplyGates(const Exercise& exercise, StyleScaling scaling, const std::map<s
                 std::vector<CriterionResult>& results) {
   std::map<std::string, int> index;
   for (int i = 0; i < exercise.criteria_size(); ++i) index[exercise.criteria(i).id()] = i;
-  // Requirements are judged on the groups as scored, before any gate changes them.
-  const std::vector<CriterionResult> scored = results;
+  // A requirement is judged on its group's test statuses, which no gate changes.
   for (int i = 0; i < exercise.criteria_size(); ++i) {
     const Criterion& criterion = exercise.criteria(i);
     std::vector<std::string> failures;
@@ -60,14 +59,13 @@ void ApplyGates(const Exercise& exercise, StyleScaling scaling, const std::map<s
         failures.push_back(absl::StrCat("it requires the unknown criterion ", id, " (a rubric error)"));
         continue;
       }
-      std::string failure = RequirementFailure(exercise.criteria(found->second), scored[found->second], tests);
+      std::string failure = RequirementFailure(exercise.criteria(found->second), results[found->second], tests);
       if (!failure.empty()) failures.push_back(std::move(failure));
     }
-    if (failures.empty() || results[i].points() == 0) {
-      if (!failures.empty()) {
-        results[i].set_reason(absl::StrCat(results[i].reason(), " (it also needs ", absl::StrJoin(failures, "; "),
-                                           " to pass)"));
-      }
+    if (failures.empty()) continue;
+    if (results[i].points() == 0) {
+      results[i].set_reason(absl::StrCat(results[i].reason(), " (it also needs ", absl::StrJoin(failures, "; "),
+                                         " to pass)"));
       continue;
     }
     results[i].set_reason(absl::StrCat("not scored: ", absl::StrJoin(failures, "; "),

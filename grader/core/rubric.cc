@@ -277,6 +277,24 @@ absl::Status ValidateExercise(const ExerciseBundle& bundle) {
                                  [&](const std::string& test) { return RE2::PartialMatch(test, re); });
       if (!matched) problem(where, absl::StrCat("pattern \"", pattern, "\" matches no hidden test"));
     };
+    // A race criterion is gated on its own tests passing under -race (ScoreRace);
+    // requires_tests is optional there, so one defect does not cost it too.
+    bool judges_working_code = criterion.has_benchmark() ||
+                               (criterion.has_tests() && criterion.tests().allocations());
+    if (judges_working_code && criterion.requires_tests().empty()) {
+      problem(where, "a benchmark or allocations criterion must name the test groups of the code it judges "
+                     "in requires_tests (a stub that does nothing is fast and allocation-free)");
+    }
+    for (const std::string& id : criterion.requires_tests()) {
+      auto required = std::find_if(exercise.criteria().begin(), exercise.criteria().end(),
+                                   [&](const Criterion& other) { return other.id() == id; });
+      if (required == exercise.criteria().end()) {
+        problem(where, absl::StrCat("requires_tests names unknown criterion \"", id, "\""));
+      } else if (!required->has_tests() || required->tests().allocations() || required->id() == criterion.id()) {
+        problem(where, absl::StrCat("requires_tests \"", id, "\" must be another test group of behaviour "
+                                    "(not allocations)"));
+      }
+    }
     switch (criterion.kind_case()) {
       case Criterion::kTests:
         check_pattern(TestGroupPattern(criterion), true);
@@ -309,28 +327,6 @@ absl::Status ValidateExercise(const ExerciseBundle& bundle) {
         break;
       default:
         break;
-    }
-  }
-  for (int i = 0; i < exercise.criteria_size(); ++i) {
-    const Criterion& criterion = exercise.criteria(i);
-    std::string where = absl::StrCat(file, ": criteria[", i, "] (", criterion.id(), ")");
-    // A race criterion is gated on its own tests passing under -race (ScoreRace);
-    // requires_tests is optional there, so one defect does not cost it too.
-    bool judges_working_code = criterion.has_benchmark() ||
-                               (criterion.has_tests() && criterion.tests().allocations());
-    if (judges_working_code && criterion.requires_tests().empty()) {
-      problem(where, "a benchmark or allocations criterion must name the test groups of the code it judges "
-                     "in requires_tests (a stub that does nothing is race-free, fast and allocation-free)");
-    }
-    for (const std::string& id : criterion.requires_tests()) {
-      auto required = std::find_if(exercise.criteria().begin(), exercise.criteria().end(),
-                                   [&](const Criterion& other) { return other.id() == id; });
-      if (required == exercise.criteria().end()) {
-        problem(where, absl::StrCat("requires_tests names unknown criterion \"", id, "\""));
-      } else if (!required->has_tests() || required->tests().allocations() || required->id() == criterion.id()) {
-        problem(where, absl::StrCat("requires_tests \"", id, "\" must be another test group of behaviour "
-                                    "(not allocations)"));
-      }
     }
   }
   if (std::abs(total - 100) > 1e-9) {
