@@ -64,8 +64,8 @@ void ApplyGates(const Exercise& exercise, StyleScaling scaling, const std::map<s
     }
     if (failures.empty()) continue;
     if (results[i].points() == 0) {
-      results[i].set_reason(absl::StrCat(results[i].reason(), " (it also needs ", absl::StrJoin(failures, "; "),
-                                         " to pass)"));
+      results[i].set_reason(absl::StrCat(results[i].reason(), " (its requirement fails too: ",
+                                         absl::StrJoin(failures, "; "), ")"));
       continue;
     }
     results[i].set_reason(absl::StrCat("not scored: ", absl::StrJoin(failures, "; "),
