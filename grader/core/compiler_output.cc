@@ -33,6 +33,13 @@ Annotation AnnotationAt(const SourcePosition& position, absl::string_view messag
   return annotation;
 }
 
+std::string DescribeAnnotation(const Annotation& annotation) {
+  if (annotation.file().empty()) return annotation.message();
+  std::string location = absl::StrCat(annotation.file(), ":", annotation.line());
+  if (annotation.column() > 0) absl::StrAppend(&location, ":", annotation.column());
+  return absl::StrCat(location, ": ", annotation.message());
+}
+
 void RemoveDuplicateAnnotations(std::vector<Annotation>* annotations) {
   std::set<std::tuple<std::string, int32_t, int32_t, int, std::string, std::string>> seen;
   std::vector<Annotation> kept;

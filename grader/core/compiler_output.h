@@ -33,6 +33,10 @@ std::vector<gograder::v1::Annotation> ParseCompilerErrors(absl::string_view text
                                                           absl::string_view source);
 
 // Removes the annotations equal in every field to an earlier one, keeping order.
+// "file:line:col: message" (the column only when known), or the message
+// alone when the annotation has no file.
+std::string DescribeAnnotation(const gograder::v1::Annotation& annotation);
+
 void RemoveDuplicateAnnotations(std::vector<gograder::v1::Annotation>* annotations);
 
 // Files listed by `gofmt -l` (one per line), relative to `sandbox_root`, in

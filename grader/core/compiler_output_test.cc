@@ -49,6 +49,21 @@ TEST(ParseCompilerErrorsTest, RootPackageErrorsUpToTooManyErrors) {
   EXPECT_THAT(errors[10], ErrorAt("scraper.go", 15, 15, "too many errors"));
 }
 
+TEST(DescribeAnnotationTest, QuotesFileLineAndColumn) {
+  const std::vector<Annotation> errors =
+      ParseCompilerErrors(ReadGoOutputFixture("build_errors_typecheck.txt"), "/box", "build");
+  ASSERT_THAT(errors, SizeIs(4));
+  EXPECT_EQ(DescribeAnnotation(errors[0]), "broken/broken.go:4:9: undefined: undefinedThing");
+  Annotation no_column;
+  no_column.set_file("go.mod");
+  no_column.set_line(3);
+  no_column.set_message("unknown directive: toolchain2");
+  EXPECT_EQ(DescribeAnnotation(no_column), "go.mod:3: unknown directive: toolchain2");
+  Annotation no_file;
+  no_file.set_message("/elsewhere/x.go:1: outside the module");
+  EXPECT_EQ(DescribeAnnotation(no_file), "/elsewhere/x.go:1: outside the module");
+}
+
 TEST(ParseCompilerErrorsTest, TabIndentedLinesContinueTheMessage) {
   EXPECT_THAT(
       ParseCompilerErrors(ReadGoOutputFixture("build_errors_continuation.txt"), "/box", "build"),

@@ -21,6 +21,11 @@ absl::Status WriteWholeFile(const std::filesystem::path& path, absl::string_view
 // are left out.
 absl::Status CopyModule(const std::string& from, const std::string& to, bool skip_tests);
 
+// Copies the regular file `from` (never through a symlink) to a new file
+// `to` with mode 0111: it can be run but not read or changed by any uid other
+// than ours, e.g. a compiled hidden test binary seen by the student's code.
+absl::Status CopyExecuteOnly(const std::string& from, const std::string& to);
+
 }  // namespace gograder::core
 
 #endif  // GOGRADER_GRADER_CORE_FILES_H_

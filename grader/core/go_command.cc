@@ -47,7 +47,7 @@ SandboxSpec GoCommandSpec(const GoEnvironment& environment, const GoCommand& com
     spec.add_env(entry);
   }
   for (const std::string& entry : command.extra_env) spec.add_env(entry);
-  spec.set_cwd(kSandboxModuleDir);
+  spec.set_cwd(command.cwd.empty() ? kSandboxModuleDir : command.cwd);
   *spec.mutable_limits() = command.limits;
   spec.set_slot(command.slot);
   spec.set_stdout_file(command.stdout_file);

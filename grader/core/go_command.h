@@ -22,6 +22,7 @@ struct GoEnvironment {
 struct GoCommand {
   std::vector<std::string> argv;   // e.g. {"go", "test", "-json", "./..."}
   std::string module_dir;          // host directory, mounted writable at /box
+  std::string cwd;                 // working directory inside the sandbox; empty = /box
   std::vector<std::string> extra_env;  // NAME=VALUE added to the standard ones
   bool cgo = false;                // CGO_ENABLED=1 (the race detector needs it)
   gograder::v1::Limits limits;

@@ -5,11 +5,21 @@
 //              in go.mod/go.sum: build, vet, gofmt, static rules and the
 //              student's own tests (coverage) run here.
 //   tests-N/   student/ without its *_test.go files, plus the hidden test
-//              files and a generated TestMain that prints a per-run secret
-//              line once m.Run returns: hidden tests (and -race) run here.
-//   bench-*/   compiled benchmark binaries of the student and the reference.
+//              files and a generated TestMain that prints a secret line once
+//              m.Run returns: the hidden test binaries are compiled here
+//              (`go test -c`, with and without -race); no student code runs.
+//   bench-reference/  the reference solution with the hidden tests, compiled
+//              the same way for the benchmark baseline.
+//   bin/       the compiled binaries, copied out execute-only (mode 0111,
+//              owned by us) and bound read-only outside /box.
+//   run-N/     where a binary runs: the exercise's test data, and no hidden
+//              source, so a submission that reads its directory, walks the
+//              filesystem or opens /proc/self/exe finds nothing to print.
 // Each step is one sandbox run (gograder-sandbox through SandboxRunner) with
 // the exercise's limits for that step. A failed build gates everything else.
+// A package that //go:embeds hidden test files is never given them: `go list`
+// checks the embeds before anything compiles. As a last wall, every string of
+// the report is scrubbed of hidden source lines (scrub.h).
 //
 // Hidden test results are trusted only from a run whose output carries the
 // secret line (the run was not cut short or replaced by forged output). A run
@@ -28,6 +38,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -47,6 +58,7 @@
 #include "grader/core/go_mod.h"
 #include "grader/core/sandbox_runner.h"
 #include "grader/core/scoring.h"
+#include "grader/core/scrub.h"
 #include "grader/core/static_rules.h"
 #include "grader/core/test_events.h"
 #include "grader/core/vet_output.h"
@@ -68,7 +80,9 @@ using ::gograder::v1::TestResult;
 
 constexpr char kBox[] = "/box";
 constexpr char kInspectorInSandbox[] = "/opt/gograder/inspector";
-constexpr char kBenchBinary[] = "gograder.bench.test";
+constexpr char kCompiledTests[] = ".gograder-hidden.test";  // in /box of a tests-N workspace
+constexpr char kTestBinaryInSandbox[] = "/opt/gograder/hidden.test";
+constexpr char kTest2JsonInSandbox[] = "/opt/gograder/test2json";
 constexpr char kCoverProfile[] = ".gograder-coverage.out";
 constexpr int kSingleTestTimeoutSeconds = 30;
 
@@ -109,6 +123,12 @@ struct HiddenRun {
   std::vector<std::string> unverified;
 };
 
+// A compiled hidden test binary, sealed under work_/bin.
+struct TestBinary {
+  std::string host_path;
+  RunNonce nonce;  // compiled into its TestMain
+};
+
 // One grading in progress.
 class Grading {
  public:
@@ -131,9 +151,15 @@ class Grading {
   absl::StatusOr<StepOutput> RunStep(Step step, const std::string& label, GoCommand command);
   GoCommand Command(Step step, const std::string& dir, std::vector<std::string> argv) const;
   absl::StatusOr<std::string> MakeTestWorkspace(const std::vector<std::string>& files, const RunNonce& nonce);
-  absl::StatusOr<HiddenRun> RunHiddenTests(const std::vector<std::string>& tests, bool race);
-  absl::Status RunTestPass(const std::vector<std::string>& files, const std::vector<std::string>& tests,
-                           bool race, int timeout_seconds, HiddenRun& run, std::vector<std::string>& untrusted);
+  absl::StatusOr<std::vector<std::string>> EmbeddedHiddenFiles(const std::string& workspace);
+  absl::StatusOr<std::optional<TestBinary>> CompileTests(Step step, const std::string& label,
+                                                         const std::string& workspace, const RunNonce& nonce,
+                                                         const std::string& sealed_name, StepOutput* output);
+  absl::StatusOr<GoCommand> TestBinaryCommand(Step step, const TestBinary& binary, std::vector<std::string> args);
+  absl::StatusOr<HiddenRun> RunHiddenTests(const TestBinary& binary, const std::vector<std::string>& tests,
+                                           bool race);
+  absl::Status RunTestPass(const TestBinary& binary, const std::vector<std::string>& tests, bool race,
+                           int timeout_seconds, HiddenRun& run, std::vector<std::string>& untrusted);
   absl::Status Build();
   absl::Status Vet();
   absl::Status Gofmt();
@@ -154,6 +180,7 @@ class Grading {
   std::map<std::string, CriterionResult> scored_;  // by criterion id
   HiddenRun hidden_;
   std::vector<std::string> compiling_files_;  // hidden files that compile with the student's code
+  std::optional<TestBinary> test_binary_;     // compiling_files_ with the student's code
   // Broken integrity rules (testing import, linkname, cgo): the submission
   // could reach into the test framework, so no test-based point is given.
   std::vector<std::string> integrity_violations_;
@@ -200,19 +227,77 @@ absl::StatusOr<std::string> Grading::MakeTestWorkspace(const std::vector<std::st
   return dir.string();
 }
 
+// The hidden test files that a //go:embed of the student's packages would
+// take in from `workspace`, as `go list` resolves the patterns.
+absl::StatusOr<std::vector<std::string>> Grading::EmbeddedHiddenFiles(const std::string& workspace) {
+  ASSIGN_OR_RETURN(StepOutput list,
+                   RunStep(Step::TEST, "check embeds",
+                           Command(Step::TEST, workspace,
+                                   {"go", "list", "-e", "-f",
+                                    R"({{$d := .Dir}}{{range .EmbedFiles}}{{$d}}/{{.}}{{"\n"}}{{end}})", "./..."})));
+  if (list.result.verdict() != SandboxResult::OK) {
+    return absl::InternalError(absl::StrCat("go list of the test workspace failed: ", VerdictName(list.result.verdict()),
+                                            " ", list.err.substr(0, 1000)));
+  }
+  std::set<std::string> embedded;
+  for (absl::string_view line : absl::StrSplit(list.out, '\n', absl::SkipEmpty())) {
+    embedded.insert(std::string(absl::StripPrefix(line, absl::StrCat(kBox, "/"))));
+  }
+  // The workspace has no _test.go file of the student's: each one is ours.
+  std::vector<std::string> leaked;
+  for (const std::string& file : embedded) {
+    if (absl::EndsWith(file, "_test.go")) leaked.push_back(file);
+  }
+  return leaked;
+}
+
+// Compiles the hidden tests in `workspace` with `go test -c` (no student code
+// runs). On success, and when `sealed_name` is not empty, the binary is
+// copied execute-only to work_/bin/<sealed_name>. The compile run's output
+// goes to `output` when given.
+absl::StatusOr<std::optional<TestBinary>> Grading::CompileTests(Step step, const std::string& label,
+                                                               const std::string& workspace, const RunNonce& nonce,
+                                                               const std::string& sealed_name, StepOutput* output) {
+  std::vector<std::string> argv = {"go", "test", "-c", "-vet=off"};
+  if (step == Step::RACE) argv.push_back("-race");
+  argv.insert(argv.end(), {"-o", absl::StrCat(kBox, "/", kCompiledTests),
+                           "./" + (exercise_.hidden_package_dir.empty() ? "." : exercise_.hidden_package_dir)});
+  ASSIGN_OR_RETURN(StepOutput compiled, RunStep(step, label, Command(step, workspace, argv)));
+  bool ok = compiled.result.verdict() == SandboxResult::OK;
+  if (output != nullptr) *output = std::move(compiled);
+  if (!ok) return std::nullopt;
+  TestBinary binary{(work_ / "bin" / sealed_name).string(), nonce};
+  if (sealed_name.empty()) return binary;
+  std::error_code error;
+  fs::create_directories(work_ / "bin", error);
+  RETURN_IF_ERROR(CopyExecuteOnly((fs::path(workspace) / kCompiledTests).string(), binary.host_path));
+  return binary;
+}
+
+// A command that runs the sealed `binary` with `args` in a fresh run-N
+// directory holding the exercise's test data and no hidden source.
+absl::StatusOr<GoCommand> Grading::TestBinaryCommand(Step step, const TestBinary& binary,
+                                                     std::vector<std::string> args) {
+  fs::path dir = work_ / absl::StrCat("run-", ++workspaces_);
+  RETURN_IF_ERROR(PrepareTestRunDirectory(dir.string(), exercise_));
+  GoCommand command = Command(step, dir.string(), std::move(args));
+  command.cwd = exercise_.hidden_package_dir.empty() ? kBox : absl::StrCat(kBox, "/", exercise_.hidden_package_dir);
+  command.read_only_binds.push_back({binary.host_path, kTestBinaryInSandbox});
+  return command;
+}
+
 absl::Status Grading::Build() {
   ASSIGN_OR_RETURN(StepOutput build,
                    RunStep(Step::BUILD, "build", Command(Step::BUILD, student_.string(), {"go", "build", "./..."})));
   if (build.result.verdict() == SandboxResult::OK) return absl::OkStatus();
   report_.set_build_failed(true);
   std::vector<Annotation> errors = ParseCompilerErrors(build.err, kBox, "build");
-  for (Annotation& annotation : errors) *report_.add_annotations() = std::move(annotation);
   std::string why = HitLimit(build.result)
                         ? absl::StrCat("the build hit a limit (", LimitReason(build.result), ")")
                         : errors.empty() ? absl::StrCat("`go build ./...` failed:\n", build.err.substr(0, 2000))
                                          : absl::StrCat("`go build ./...` failed with ", errors.size(),
-                                                        " error(s); first: ", errors[0].file(), ":",
-                                                        errors[0].line(), ": ", errors[0].message());
+                                                        " error(s); first: ", DescribeAnnotation(errors[0]));
+  for (Annotation& annotation : errors) *report_.add_annotations() = std::move(annotation);
   for (const Criterion& criterion : exercise_.exercise.criteria()) {
     CriterionResult result = EmptyResult(criterion);
     result.set_reason(absl::StrCat("not graded: the module does not build. ", why));
@@ -227,8 +312,7 @@ absl::Status Grading::Vet() {
   std::vector<Annotation> annotations = ParseVetOutput(vet.err + vet.out, kBox);
   std::vector<std::string> findings;
   for (Annotation& annotation : annotations) {
-    findings.push_back(absl::StrCat(annotation.file(), ":", annotation.line(), ": ", annotation.message(),
-                                    " (", annotation.source(), ")"));
+    findings.push_back(absl::StrCat(DescribeAnnotation(annotation), " (", annotation.source(), ")"));
     *report_.add_annotations() = std::move(annotation);
   }
   if (HitLimit(vet.result)) findings.push_back(absl::StrCat("go vet hit a limit: ", LimitReason(vet.result)));
@@ -293,20 +377,21 @@ absl::Status Grading::StaticRules() {
 
 // Runs `tests` from `files` once. Results of a run that printed the nonce go
 // into `run`; names of tests whose results cannot be trusted go to `untrusted`.
-absl::Status Grading::RunTestPass(const std::vector<std::string>& files, const std::vector<std::string>& tests,
-                                  bool race, int timeout_seconds, HiddenRun& run,
-                                  std::vector<std::string>& untrusted) {
-  RunNonce nonce = NewRunNonce();
-  ASSIGN_OR_RETURN(std::string dir, MakeTestWorkspace(files, nonce));
+absl::Status Grading::RunTestPass(const TestBinary& binary, const std::vector<std::string>& tests, bool race,
+                                  int timeout_seconds, HiddenRun& run, std::vector<std::string>& untrusted) {
+  const RunNonce& nonce = binary.nonce;
   Step step = race ? Step::RACE : Step::TEST;
-  std::vector<std::string> argv = {"go", "test", "-json", "-vet=off", "-count=1"};
-  if (race) argv.push_back("-race");
-  argv.push_back(absl::StrCat("-timeout=", timeout_seconds, "s"));
-  argv.push_back("-run=" + ExactNames(tests));
-  argv.push_back("./...");
+  // What `go test -json` runs, without the sources: test2json over the binary.
+  std::string package = exercise_.exercise.module();
+  if (!exercise_.hidden_package_dir.empty()) absl::StrAppend(&package, "/", exercise_.hidden_package_dir);
+  std::vector<std::string> argv = {kTest2JsonInSandbox, "-p", package, kTestBinaryInSandbox, "-test.v=test2json",
+                                   "-test.paniconexit0", absl::StrCat("-test.timeout=", timeout_seconds, "s"),
+                                   "-test.run=" + ExactNames(tests)};
   std::string label = absl::StrCat(race ? "race detector" : "hidden tests",
                                    tests.size() == 1 ? absl::StrCat(" (", tests[0], ")") : "");
-  ASSIGN_OR_RETURN(StepOutput output, RunStep(step, label, Command(step, dir, argv)));
+  ASSIGN_OR_RETURN(GoCommand command, TestBinaryCommand(step, binary, argv));
+  command.read_only_binds.push_back({options_.toolchain.test2json, kTest2JsonInSandbox});
+  ASSIGN_OR_RETURN(StepOutput output, RunStep(step, label, command));
   ASSIGN_OR_RETURN(TestRun parsed, ParseTestEvents(output.out));
   if (HitLimit(output.result)) run.limit = LimitReason(output.result);
   bool complete = std::find(parsed.package_output.begin(), parsed.package_output.end(), nonce.Line()) !=
@@ -367,19 +452,20 @@ absl::Status Grading::RunTestPass(const std::vector<std::string>& files, const s
   return absl::OkStatus();
 }
 
-absl::StatusOr<HiddenRun> Grading::RunHiddenTests(const std::vector<std::string>& tests, bool race) {
+absl::StatusOr<HiddenRun> Grading::RunHiddenTests(const TestBinary& binary, const std::vector<std::string>& tests,
+                                                  bool race) {
   HiddenRun run;
   if (tests.empty()) return run;
   Step step = race ? Step::RACE : Step::TEST;
   int timeout = static_cast<int>(StepLimitsFor(exercise_.exercise, exercise_.phase, step).wall_time_ms() / 1000);
   timeout = std::max(5, timeout - 10);  // let go test's own timeout name the hanging test
   std::vector<std::string> untrusted;
-  RETURN_IF_ERROR(RunTestPass(compiling_files_, tests, race, timeout, run, untrusted));
+  RETURN_IF_ERROR(RunTestPass(binary, tests, race, timeout, run, untrusted));
   // One test per run for those the first pass cannot vouch for.
   for (const std::string& test : untrusted) {
     std::vector<std::string> again;
-    RETURN_IF_ERROR(RunTestPass(compiling_files_, {test}, race, std::min(timeout, kSingleTestTimeoutSeconds),
-                                run, again));
+    RETURN_IF_ERROR(
+        RunTestPass(binary, {test}, race, std::min(timeout, kSingleTestTimeoutSeconds), run, again));
     if (!again.empty() && !run.results.count(test)) {
       TestResult result;
       result.set_name(test);
@@ -393,32 +479,57 @@ absl::StatusOr<HiddenRun> Grading::RunHiddenTests(const std::vector<std::string>
 }
 
 absl::Status Grading::Tests() {
-  // Which hidden files compile with the student's code: all together first,
-  // then (only if that fails) each on its own.
   RunNonce nonce = NewRunNonce();
   ASSIGN_OR_RETURN(std::string dir, MakeTestWorkspace({}, nonce));
-  ASSIGN_OR_RETURN(StepOutput compile_all,
-                   RunStep(Step::TEST, "compile hidden tests",
-                           Command(Step::TEST, dir, {"go", "test", "-count=1", "-vet=off", "-run=^$", "./..."})));
-  if (compile_all.result.verdict() == SandboxResult::OK) {
-    compiling_files_ = exercise_.hidden_files;
+  // Code that could reach into the test framework or take in the hidden
+  // sources is never run with them.
+  std::string refused;
+  if (!integrity_violations_.empty()) {
+    refused = absl::StrCat("not run: ", absl::StrJoin(integrity_violations_, "; "));
   } else {
-    for (const std::string& file : exercise_.hidden_files) {
-      ASSIGN_OR_RETURN(std::string one, MakeTestWorkspace({file}, nonce));
-      ASSIGN_OR_RETURN(StepOutput compiled,
-                       RunStep(Step::TEST, absl::StrCat("compile ", file),
-                               Command(Step::TEST, one, {"go", "test", "-count=1", "-vet=off", "-run=^$", "./..."})));
-      if (compiled.result.verdict() == SandboxResult::OK) {
-        compiling_files_.push_back(file);
-        continue;
+    ASSIGN_OR_RETURN(std::vector<std::string> embedded, EmbeddedHiddenFiles(dir));
+    if (!embedded.empty()) {
+      std::string why = absl::StrCat("a //go:embed directive of your package takes in hidden test files (",
+                                     absl::StrJoin(embedded, ", "), ")");
+      integrity_violations_.push_back(why);
+      report_.add_flags(why);
+      refused = absl::StrCat("not run: ", why);
+    }
+  }
+  if (refused.empty()) {
+    // Which hidden files compile with the student's code: all together first,
+    // then (only if that fails) each on its own.
+    ASSIGN_OR_RETURN(test_binary_, CompileTests(Step::TEST, "compile hidden tests", dir, nonce, "hidden.test", nullptr));
+    if (test_binary_.has_value()) {
+      compiling_files_ = exercise_.hidden_files;
+    } else {
+      for (const std::string& file : exercise_.hidden_files) {
+        ASSIGN_OR_RETURN(std::string one, MakeTestWorkspace({file}, nonce));
+        StepOutput compiled;
+        ASSIGN_OR_RETURN(std::optional<TestBinary> probe,
+                         CompileTests(Step::TEST, absl::StrCat("compile ", file), one, nonce, "", &compiled));
+        if (probe.has_value()) {
+          compiling_files_.push_back(file);
+          continue;
+        }
+        // Tell the student what their API lacks, without the hidden source.
+        std::vector<std::string> messages;
+        for (const Annotation& error : ParseCompilerErrors(compiled.err + compiled.out, kBox, "test")) {
+          messages.push_back(error.message());
+        }
+        hidden_.uncompilable.push_back(absl::StrCat(
+            file, ": ", messages.empty() ? "does not compile" : absl::StrJoin(messages, "; ")));
       }
-      // Tell the student what their API lacks, without the hidden source.
-      std::vector<std::string> messages;
-      for (const Annotation& error : ParseCompilerErrors(compiled.err + compiled.out, kBox, "test")) {
-        messages.push_back(error.message());
+      if (!compiling_files_.empty()) {
+        ASSIGN_OR_RETURN(std::string some, MakeTestWorkspace(compiling_files_, nonce));
+        ASSIGN_OR_RETURN(test_binary_, CompileTests(Step::TEST, "compile the hidden tests that compile", some,
+                                                    nonce, "hidden.test", nullptr));
+        if (!test_binary_.has_value()) {
+          hidden_.uncompilable.push_back(absl::StrCat(absl::StrJoin(compiling_files_, ", "),
+                                                      ": each compiles alone, but not together"));
+          compiling_files_.clear();
+        }
       }
-      hidden_.uncompilable.push_back(absl::StrCat(
-          file, ": ", messages.empty() ? "does not compile" : absl::StrJoin(messages, "; ")));
     }
   }
   std::vector<std::string> runnable;
@@ -431,16 +542,19 @@ absl::Status Grading::Tests() {
   for (const std::string& test : exercise_.hidden_tests) {
     if (compiled_tests.count(test)) runnable.push_back(test);
   }
-  ASSIGN_OR_RETURN(HiddenRun run, RunHiddenTests(runnable, /*race=*/false));
-  run.uncompilable = hidden_.uncompilable;
-  hidden_ = std::move(run);
+  if (test_binary_.has_value()) {
+    ASSIGN_OR_RETURN(HiddenRun run, RunHiddenTests(*test_binary_, runnable, /*race=*/false));
+    run.uncompilable = hidden_.uncompilable;
+    hidden_ = std::move(run);
+  }
   for (const std::string& test : exercise_.hidden_tests) {
     if (hidden_.results.count(test)) continue;
     TestResult result;
     result.set_name(test);
     result.set_status(TestResult::MISSING);
-    result.set_output(absl::StrCat("its hidden test file does not compile against your package: ",
-                                   absl::StrJoin(hidden_.uncompilable, "; ")));
+    result.set_output(!refused.empty() ? refused
+                                       : absl::StrCat("its hidden test file does not compile against your package: ",
+                                                      absl::StrJoin(hidden_.uncompilable, "; ")));
     hidden_.results[test] = std::move(result);
   }
   for (const std::string& flag : hidden_.flags) report_.add_flags(flag);
@@ -457,6 +571,7 @@ absl::Status Grading::Tests() {
 }
 
 absl::Status Grading::Race() {
+  std::optional<TestBinary> race_binary;  // compiled for the first race criterion that has tests
   for (const Criterion& criterion : exercise_.exercise.criteria()) {
     if (!criterion.has_race()) continue;
     RE2 pattern(criterion.race().pattern().empty() ? "." : criterion.race().pattern());
@@ -468,7 +583,25 @@ absl::Status Grading::Race() {
     if (tests.empty()) {
       outcome.problem = "none of the tests it runs compiled against your package";
     } else {
-      ASSIGN_OR_RETURN(HiddenRun run, RunHiddenTests(tests, /*race=*/true));
+      if (!race_binary.has_value()) {
+        RunNonce nonce = NewRunNonce();
+        ASSIGN_OR_RETURN(std::string dir, MakeTestWorkspace(compiling_files_, nonce));
+        StepOutput compiled;
+        ASSIGN_OR_RETURN(race_binary,
+                         CompileTests(Step::RACE, "compile race tests", dir, nonce, "race.test", &compiled));
+        std::vector<Annotation> errors = ParseCompilerErrors(compiled.err + compiled.out, kBox, "race");
+        if (!race_binary.has_value() && errors.empty()) {
+          // They compile without -race and no source is to blame: the race toolchain failed.
+          return absl::InternalError(absl::StrCat("the hidden tests compile, but not with -race: ",
+                                                  compiled.err.substr(0, 1000)));
+        }
+        if (!race_binary.has_value()) {  // e.g. a file with //go:build !race
+          outcome.problem = absl::StrCat("the tests do not compile with -race: ", DescribeAnnotation(errors[0]));
+          scored_[criterion.id()] = ScoreRace(criterion, outcome);
+          continue;
+        }
+      }
+      ASSIGN_OR_RETURN(HiddenRun run, RunHiddenTests(*race_binary, tests, /*race=*/true));
       outcome.completed = run.limit.empty() && run.unverified.empty();
       outcome.problem = !run.limit.empty() ? run.limit
                         : absl::StrCat("the test binary never completed for ", absl::StrJoin(run.unverified, ", "),
@@ -500,53 +633,57 @@ absl::Status Grading::Race() {
 }
 
 absl::Status Grading::Benchmarks() {
-  std::vector<const Criterion*> criteria;
-  std::vector<std::string> names;
+  // The student's side is the hidden test binary; the reference's is built
+  // the same way. The rounds then only run the two binaries.
+  std::set<std::string> compiled_benchmarks;
+  for (const std::string& file : compiling_files_) {
+    for (std::string& name : DeclaredGoFunctions(ReadFileOrEmpty(fs::path(exercise_.tests_dir) / file), "Benchmark")) {
+      compiled_benchmarks.insert(std::move(name));
+    }
+  }
+  std::vector<const Criterion*> runnable;
   for (const Criterion& criterion : exercise_.exercise.criteria()) {
     if (!criterion.has_benchmark()) continue;
-    criteria.push_back(&criterion);
-    names.push_back(criterion.benchmark().benchmark());
+    if (compiled_benchmarks.count(criterion.benchmark().benchmark())) {
+      runnable.push_back(&criterion);
+      continue;
+    }
+    scored_[criterion.id()] = ScoreBenchmark(
+        criterion, {}, {}, absl::StrCat("the benchmark does not compile against your package: ",
+                                         absl::StrJoin(hidden_.uncompilable, "; ")));
   }
-  if (criteria.empty()) return absl::OkStatus();
-  auto fail_all = [&](const std::string& problem) {
-    for (const Criterion* criterion : criteria) scored_[criterion->id()] = ScoreBenchmark(*criterion, {}, {}, problem);
-  };
-  // Compile both sides once; the rounds then run only the test binaries.
-  RunNonce nonce = NewRunNonce();
-  ASSIGN_OR_RETURN(std::string student_dir, MakeTestWorkspace(compiling_files_, nonce));
+  if (runnable.empty()) return absl::OkStatus();
+  RunNonce reference_nonce = NewRunNonce();
   fs::path reference_dir = work_ / "bench-reference";
   RETURN_IF_ERROR(CopyModule(exercise_.reference_dir, reference_dir.string(), /*skip_tests=*/true));
   RETURN_IF_ERROR(RequireExerciseModules(reference_dir.string(), exercise_.exercise, options_.toolchain));
-  RETURN_IF_ERROR(AddHiddenTests(reference_dir.string(), exercise_, {}, nonce));
-  std::vector<std::string> compile = {"go", "test", "-c", "-vet=off", "-o", absl::StrCat(kBox, "/", kBenchBinary), "."};
-  ASSIGN_OR_RETURN(StepOutput student_build,
-                   RunStep(Step::BENCH, "compile benchmarks (student)", Command(Step::BENCH, student_dir, compile)));
-  if (student_build.result.verdict() != SandboxResult::OK) {
-    fail_all(absl::StrCat("the benchmarks do not compile against your package: ",
-                          absl::StripAsciiWhitespace(student_build.err.substr(0, 500))));
-    return absl::OkStatus();
-  }
-  ASSIGN_OR_RETURN(StepOutput reference_build, RunStep(Step::BENCH, "compile benchmarks (reference)",
-                                                       Command(Step::BENCH, reference_dir.string(), compile)));
-  if (reference_build.result.verdict() != SandboxResult::OK) {
+  RETURN_IF_ERROR(AddHiddenTests(reference_dir.string(), exercise_, {}, reference_nonce));
+  StepOutput reference_build;
+  ASSIGN_OR_RETURN(std::optional<TestBinary> reference_binary,
+                   CompileTests(Step::BENCH, "compile benchmarks (reference)", reference_dir.string(), reference_nonce,
+                                "reference.test", &reference_build));
+  if (!reference_binary.has_value()) {
     return absl::InternalError(absl::StrCat("the reference solution's benchmarks do not compile: ",
                                             reference_build.err.substr(0, 1000)));
   }
+  std::vector<std::string> names;
+  for (const Criterion* criterion : runnable) names.push_back(criterion->benchmark().benchmark());
   int rounds = exercise_.exercise.benchmarks().rounds() > 0 ? exercise_.exercise.benchmarks().rounds() : 5;
   std::string benchtime =
       exercise_.exercise.benchmarks().benchtime().empty() ? "1s" : exercise_.exercise.benchmarks().benchtime();
-  std::vector<std::string> run = {absl::StrCat(kBox, "/", kBenchBinary), "-test.run=^$",
-                                  "-test.bench=" + ExactNames(names), "-test.benchtime=" + benchtime,
-                                  "-test.count=1", "-test.benchmem"};
+  std::vector<std::string> run = {kTestBinaryInSandbox, "-test.run=^$", "-test.bench=" + ExactNames(names),
+                                  "-test.benchtime=" + benchtime, "-test.count=1", "-test.benchmem"};
   std::map<std::string, std::vector<double>> student_ns, reference_ns;
   std::string problem;
   for (int round = 1; round <= rounds && problem.empty(); ++round) {
     for (bool reference : {false, true}) {
-      const std::string& dir = reference ? reference_dir.string() : student_dir;
+      const TestBinary& binary = reference ? *reference_binary : *test_binary_;
+      ASSIGN_OR_RETURN(GoCommand command, TestBinaryCommand(Step::BENCH, binary, run));
       ASSIGN_OR_RETURN(StepOutput output,
-                       RunStep(Step::BENCH, absl::StrCat("benchmark round ", round, reference ? " (reference)" : " (student)"),
-                               Command(Step::BENCH, dir, run)));
-      bool complete = absl::StrContains(output.out, nonce.Line());
+                       RunStep(Step::BENCH,
+                               absl::StrCat("benchmark round ", round, reference ? " (reference)" : " (student)"),
+                               command));
+      bool complete = absl::StrContains(output.out, binary.nonce.Line());
       if (!complete || output.result.verdict() != SandboxResult::OK) {
         std::string why = HitLimit(output.result) ? LimitReason(output.result)
                                                   : absl::StripAsciiWhitespace(output.out.substr(output.out.size() > 800 ? output.out.size() - 800 : 0)).data();
@@ -559,7 +696,7 @@ absl::Status Grading::Benchmarks() {
       }
     }
   }
-  for (const Criterion* criterion : criteria) {
+  for (const Criterion* criterion : runnable) {
     const std::string& name = criterion->benchmark().benchmark();
     scored_[criterion->id()] = ScoreBenchmark(*criterion, student_ns[name], reference_ns[name], problem);
   }
@@ -695,6 +832,14 @@ absl::StatusOr<GradeReport> Grader::Grade(const ExerciseBundle& exercise, const 
     failed.set_toolchain(options_.toolchain.Description());
     failed.set_rubric_digest(exercise.digest);
     report = failed;
+  }
+  std::vector<std::string> sources;
+  for (const std::string& file : exercise.hidden_files) {
+    sources.push_back(ReadFileOrEmpty(fs::path(exercise.tests_dir) / file));
+  }
+  if (int removed = HiddenSourceScrubber(sources).ScrubMessage(*report); removed > 0) {
+    report->add_flags(absl::StrCat("hidden test source was removed from ", removed,
+                                   " line(s) of this report: the submission printed hidden test code"));
   }
   report->set_duration_seconds(absl::ToDoubleSeconds(absl::Now() - start));
   report->set_graded_at(absl::FormatTime(absl::RFC3339_sec, start, absl::UTCTimeZone()));

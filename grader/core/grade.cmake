@@ -22,5 +22,5 @@ add_library(gograder_grade STATIC
 add_library(gograder::grade ALIAS gograder_grade)
 target_link_libraries(gograder_grade
   PUBLIC gograder::rubric gograder::toolchain gograder::grading_proto absl::status absl::statusor absl::time
-  PRIVATE gograder::files gograder::scoring gograder::gating gograder::sandbox_runner gograder::go_output gograder::static_rules
+  PRIVATE gograder::files gograder::scoring gograder::gating gograder::scrub gograder::sandbox_runner gograder::go_output gograder::static_rules
           gograder::intake gograder::digest PkgConfig::RE2 PkgConfig::LIBCRYPTO)

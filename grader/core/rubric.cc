@@ -176,7 +176,12 @@ absl::StatusOr<ExerciseBundle> LoadExercise(const std::string& rubrics_dir, absl
   bundle.statement = ReadFileOrEmpty(dir / "README.md");
   ASSIGN_OR_RETURN(bundle.samples, LoadSamples(dir / "samples"));
   bundle.hidden_files = GoFilesBelow(bundle.tests_dir, /*tests_only=*/false);
+  bool package_found = false;
   for (const std::string& file : bundle.hidden_files) {
+    if (absl::EndsWith(file, "_test.go") && !package_found) {
+      bundle.hidden_package_dir = fs::path(file).parent_path().string();
+      package_found = true;
+    }
     std::string source = ReadFileOrEmpty(fs::path(bundle.tests_dir) / file);
     for (std::string& name : DeclaredGoFunctions(source, "Test")) {
       if (name != "TestMain") bundle.hidden_tests.push_back(std::move(name));
@@ -258,6 +263,16 @@ absl::Status ValidateExercise(const ExerciseBundle& bundle) {
     problem(file, absl::StrCat("id \"", exercise.id(), "\" must be \"", expected_id, "\""));
   }
   if (exercise.module().empty()) problem(file, "module is empty");
+  for (const std::string& hidden : bundle.hidden_files) {
+    if (!absl::EndsWith(hidden, "_test.go")) {
+      problem(bundle.tests_dir + "/" + hidden, "a hidden Go file must be a _test.go file");
+    }
+    if (fs::path(hidden).parent_path().string() != bundle.hidden_package_dir) {
+      problem(bundle.tests_dir + "/" + hidden,
+              absl::StrCat("hidden Go files must all be in one directory (one test binary); the first is in \"",
+                           bundle.hidden_package_dir.empty() ? "." : bundle.hidden_package_dir, "\""));
+    }
+  }
   if (exercise.criteria().empty()) problem(file, "no criteria");
   double total = 0;
   std::set<std::string> ids;

@@ -34,6 +34,9 @@ struct ExerciseBundle {
   std::string statement;      // README.md
   std::vector<Sample> samples;
   std::vector<std::string> hidden_files;  // relative to tests_dir, sorted
+  // The one directory (relative to tests_dir, "" for the module root) that
+  // holds the hidden _test.go files: they compile into one test binary.
+  std::string hidden_package_dir;
   std::vector<std::string> hidden_tests;  // TestXxx names declared in hidden files
   std::vector<std::string> hidden_benchmarks;  // BenchmarkXxx names
   std::string digest;         // hex sha256 of exercise.textproto, phase.textproto and tests/

@@ -12,6 +12,7 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 void Write(const fs::path& path, const std::string& content) {
   fs::create_directories(path.parent_path());
@@ -81,6 +82,19 @@ TEST_F(RubricTest, GatedCriteriaMustNameTheGroupsTheyRequire) {
   EXPECT_THAT(message, HasSubstr("criteria[1] (allocs): a benchmark or allocations criterion must name"));
   EXPECT_THAT(message, HasSubstr("requires_tests \"allocs\" must be another test group of behaviour"));
   EXPECT_THAT(message, HasSubstr("requires_tests names unknown criterion \"tests.nope\""));
+}
+
+TEST_F(RubricTest, HiddenTestsAreTestFilesOfOneDirectory) {
+  WriteExercise(kValid);
+  Write(dir_ / "tests" / "zzz" / "zz_hidden_more_test.go", "package zzz_test\n");
+  Write(dir_ / "tests" / "helpers.go", "package demo\n");
+  auto bundle = LoadExercise(root_.string(), "phase1/demo");
+  ASSERT_TRUE(bundle.ok()) << bundle.status();
+  EXPECT_EQ(bundle->hidden_package_dir, "");
+  std::string message(ValidateExercise(*bundle).message());
+  EXPECT_THAT(message, HasSubstr("tests/helpers.go: a hidden Go file must be a _test.go file"));
+  EXPECT_THAT(message, HasSubstr("tests/zzz/zz_hidden_more_test.go: hidden Go files must all be in one directory"));
+  EXPECT_THAT(message, Not(HasSubstr("zz_hidden_limits_test.go:")));
 }
 
 TEST_F(RubricTest, SamplesAreOverlaysOfTheReference) {

@@ -28,6 +28,7 @@ struct Toolchain {
   std::string go_version;  // "go1.26.8"
   std::string platform;    // "linux/amd64"
   std::string go_sum;      // go.sum lines of the allowlist and its dependencies
+  std::string test2json;   // host path of cmd/test2json (Go 1.24+ ships it unbuilt)
   std::vector<AllowedModule> modules;
   // "go1.26.8 linux/amd64" as reports show it.
   std::string Description() const { return go_version + " " + platform; }

@@ -103,9 +103,13 @@ absl::Status AddHiddenTests(const std::string& dir, const ExerciseBundle& exerci
   const std::vector<std::string>& chosen = files.empty() ? exercise.hidden_files : files;
   std::map<fs::path, std::string> packages;  // directory -> test package
   std::error_code error;
+  const std::string unguessable = absl::StrCat("_", RandomHex(4), "_test.go");
   for (const std::string& file : chosen) {
     fs::path source = fs::path(exercise.tests_dir) / file;
     fs::path target = fs::path(dir) / file;
+    if (absl::EndsWith(file, "_test.go")) {
+      target.replace_filename(absl::StrCat(absl::StripSuffix(target.filename().string(), "_test.go"), unguessable));
+    }
     fs::create_directories(target.parent_path(), error);
     fs::copy_file(source, target, fs::copy_options::overwrite_existing, error);
     if (error) return absl::InternalError(absl::StrCat("copying hidden test ", file, ": ", error.message()));
@@ -114,8 +118,28 @@ absl::Status AddHiddenTests(const std::string& dir, const ExerciseBundle& exerci
     }
   }
   for (const auto& [directory, package] : packages) {
-    RETURN_IF_ERROR(WriteWholeFile(directory / kGeneratedMainFile, GeneratedTestMain(package, nonce)));
+    RETURN_IF_ERROR(WriteWholeFile(directory / absl::StrCat("zz_gograder_main", unguessable),
+                                   GeneratedTestMain(package, nonce)));
   }
+  return absl::OkStatus();
+}
+
+absl::Status PrepareTestRunDirectory(const std::string& dir, const ExerciseBundle& exercise) {
+  std::error_code error;
+  fs::create_directories(fs::path(dir) / exercise.hidden_package_dir, error);
+  if (error) return absl::InternalError(absl::StrCat("mkdir ", dir, ": ", error.message()));
+  for (fs::recursive_directory_iterator it(exercise.tests_dir, error), end; !error && it != end;
+       it.increment(error)) {
+    if (it->is_symlink(error) || absl::EndsWith(it->path().filename().string(), ".go")) continue;
+    fs::path target = fs::path(dir) / fs::relative(it->path(), exercise.tests_dir, error);
+    if (it->is_directory(error)) {
+      fs::create_directories(target, error);
+    } else if (it->is_regular_file(error)) {
+      fs::copy_file(it->path(), target, fs::copy_options::overwrite_existing, error);
+    }
+    if (error) break;
+  }
+  if (error) return absl::InternalError(absl::StrCat("copying test data into ", dir, ": ", error.message()));
   return absl::OkStatus();
 }
 

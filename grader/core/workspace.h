@@ -34,15 +34,19 @@ struct RunNonce {
 // A fresh random nonce.
 RunNonce NewRunNonce();
 
-// Name of the generated TestMain file (in each directory with hidden tests).
-inline constexpr char kGeneratedMainFile[] = "zz_gograder_main_test.go";
-
 // Copies `files` (relative to the exercise's tests/; all hidden files when
 // empty) into the module at `dir` and writes the generated TestMain into each
-// directory that received one. Fails if a hidden file's package clause cannot
-// be read.
+// directory that received one. Each copy's name gets a random part
+// (zz_hidden_dedup_test.go -> zz_hidden_dedup_3fa9c2e1_test.go), so no
+// #include, .incbin or embed pattern of the submission can name it. Fails if
+// a hidden file's package clause cannot be read.
 absl::Status AddHiddenTests(const std::string& dir, const ExerciseBundle& exercise,
                             const std::vector<std::string>& files, const RunNonce& nonce);
+
+// Fills `dir` (created) with what a hidden test binary sees where it runs:
+// the exercise's tests/ tree without any Go file (testdata/ and other
+// fixtures) and the test package's directory, but no hidden source.
+absl::Status PrepareTestRunDirectory(const std::string& dir, const ExerciseBundle& exercise);
 
 }  // namespace gograder::core
 

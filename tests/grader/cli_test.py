@@ -43,6 +43,30 @@ def sample_dir(name, exercise=EXERCISE):
     return destination
 
 
+def hidden_source_lines(exercise=EXERCISE):
+    """Every line of the exercise's hidden Go files that the grader treats as secret
+    (the scrubber's rule: at least 20 characters once trimmed)."""
+    lines = set()
+    tests = os.path.join(ROOT, "rubrics", exercise, "tests")
+    for name in os.listdir(tests):
+        if name.endswith(".go"):
+            with open(os.path.join(tests, name)) as source:
+                lines.update(line.strip() for line in source if len(line.strip()) >= 20)
+    return lines
+
+
+def report_strings(value):
+    """All the strings of a JSON report, recursively."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from report_strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from report_strings(item)
+
+
 def grade(path, *flags, exercise=EXERCISE):
     return subprocess.run(GOGRADER + ["grade", "--exercise", exercise, path, *flags],
                           capture_output=True, text=True, timeout=900)
@@ -120,6 +144,71 @@ class GradeCliTest(unittest.TestCase):
         self.assertTrue(any("imports \"testing\"" in f for f in report["flags"]), report["flags"])
         tests = [c for c in report["criteria"] if c["id"].startswith("tests.")]
         self.assertTrue(tests and all(c["points"] == 0 for c in tests))
+
+
+    def test_build_failure_reason_quotes_the_first_error_with_its_position(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            module = os.path.join(tmp, "broken")
+            shutil.copytree(os.path.join(EXERCISE_DIR, "reference"), module)
+            with open(os.path.join(module, "broken.go"), "w") as broken:
+                broken.write('package scraper\n\nfunc broken() int {\n\treturn "x"\n}\n')
+            run = grade(module, "--format", "json")
+        self.assertEqual(run.returncode, 0, run.stderr)
+        report = json.loads(run.stdout)
+        self.assertTrue(report["build_failed"], report)
+        self.assertEqual(report["score"], 0)
+        for criterion in report["criteria"]:
+            self.assertIn("first: broken.go:4:9: cannot use \"x\" (untyped string constant) as int value",
+                          criterion["reason"])
+
+    def test_starter_unchanged_scores_at_most_5(self):
+        run = grade(os.path.join(EXERCISE_DIR, "starter"), "--format", "json")
+        self.assertEqual(run.returncode, 0, run.stderr)
+        report = json.loads(run.stdout)
+        self.assertEqual(report["status"], "GRADED")
+        self.assertLessEqual(report["score"], 5, [(c["id"], c.get("points"), c["reason"]) for c in report["criteria"]])
+
+
+class HiddenSourcesTest(unittest.TestCase):
+    """Whatever a submission does, no line of hidden test source reaches a report."""
+
+    def graded_hostile(self, fixture):
+        with tempfile.TemporaryDirectory() as tmp:
+            run = grade(hostile_copy_of_reference(tmp, fixture), "--format", "json")
+        self.assertEqual(run.returncode, 0, run.stderr)
+        report = json.loads(run.stdout)
+        self.assertEqual(report["status"], "GRADED", report.get("error"))
+        text = "\n".join(report_strings(report))
+        leaked = [line for line in hidden_source_lines() if line in text]
+        self.assertEqual(leaked, [], "hidden source in the report")
+        return report, text
+
+    def test_reading_the_directory_exe_filesystem_and_stack_paths_finds_nothing(self):
+        report, text = self.graded_hostile("read_hidden_sources")
+        # Each way was tried while a test ran, and none found a source: the
+        # sealing held without the scrubber's help.
+        for probe in ["cwd .: 0 Go test sources", "cwd /proc/self/cwd: 0 Go test sources",
+                      "/proc/self/exe: open /proc/self/exe: permission denied",
+                      "os.Args[0]: open /opt/gograder/hidden.test: permission denied",
+                      "walk:", "runtime.Caller:"]:
+            self.assertIn("gograder-probe " + probe, text)
+        self.assertNotIn("LEAKED", text)
+        self.assertIn("hidden sources", text)
+        self.assertRegex(text, r"gograder-probe walk: \d+ files read, 0 hidden sources")
+        self.assertFalse(any("hidden test source was removed" in f for f in report["flags"]), report["flags"])
+        self.assertGreater(report["score"], 90)  # reading is not cheating; it just finds nothing
+
+    def test_embedding_the_package_directory_is_refused(self):
+        report, _ = self.graded_hostile("embed_hidden_sources")
+        self.assertTrue(any("//go:embed" in f and "zz_hidden" in f for f in report["flags"]), report["flags"])
+        for criterion in report["criteria"]:
+            if criterion["id"].startswith("tests.") or criterion["id"] == "race":
+                self.assertEqual(criterion["points"], 0, criterion)
+
+    def test_a_recited_hidden_line_is_scrubbed_and_flagged(self):
+        report, text = self.graded_hostile("print_hidden_line")
+        self.assertIn("[hidden test source removed]", text)
+        self.assertTrue(any("hidden test source was removed" in f for f in report["flags"]), report["flags"])
 
 
 if __name__ == "__main__":
