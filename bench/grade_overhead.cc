@@ -71,6 +71,17 @@ int main(int argc, char** argv) {
   for (const auto& exercise : *exercises) {
     if (!only.empty() && std::find(only.begin(), only.end(), exercise.exercise.id()) == only.end()) continue;
     std::vector<double> sandboxed_s, bare_s;
+    std::string accepted_dir = data_dir + "/bench-accepted";
+    std::error_code cleared;
+    fs::remove_all(accepted_dir, cleared);
+    fs::create_directories(accepted_dir, cleared);
+    gograder::core::SubmissionSource source;
+    source.path = exercise.reference_dir;
+    auto accepted = gograder::core::AcceptSubmission(source, exercise.exercise, accepted_dir);
+    if (!accepted.ok()) {
+      std::fprintf(stderr, "%s: %s\n", exercise.exercise.id().c_str(), std::string(accepted.status().message()).c_str());
+      return 1;
+    }
     for (int round = 0; round < rounds; ++round) {
       for (bool is_bare : {false, true}) {
         if (is_bare) {
@@ -79,7 +90,7 @@ int main(int argc, char** argv) {
           std::string copy = "cp -al '" + toolchain->environment.build_cache + "' '" + bare_cache + "'";
           if (std::system(copy.c_str()) != 0) return 1;
         }
-        auto report = (is_bare ? *bare : *sandboxed)->Grade(exercise, exercise.reference_dir);
+        auto report = (is_bare ? *bare : *sandboxed)->Grade(exercise, *accepted);
         if (!report.ok() || report->status() != gograder::v1::GradeReport::GRADED) {
           std::fprintf(stderr, "%s (%s): not graded: %s\n", exercise.exercise.id().c_str(),
                        is_bare ? "bare" : "sandboxed",

@@ -13,7 +13,7 @@
 #include "grader/cli/client.h"
 #include "grader/cli/paths.h"
 #include "grader/core/grade.h"
-#include "grader/core/intake.h"
+#include "grader/core/accept.h"
 #include "grader/core/render.h"
 #include "grader/core/rubric.h"
 #include "grader/core/toolchain.h"
@@ -60,14 +60,16 @@ absl::StatusOr<std::string> FreshIntakeDir(const GlobalOptions& global, const st
   return dir.string();
 }
 
-// Intake + grade of one submission path.
+// Acceptance + grade of one submission path.
 absl::StatusOr<GradeReport> GradePath(const core::Grader& grader, const core::ExerciseBundle& exercise,
                                       const GlobalOptions& global, const std::string& path) {
   auto dir = FreshIntakeDir(global);
   if (!dir.ok()) return dir.status();
-  auto intake = core::IntakeSubmission(path, *dir);
+  core::SubmissionSource source;
+  source.path = path;
+  auto accepted = core::AcceptSubmission(source, exercise.exercise, *dir);
   absl::StatusOr<GradeReport> report =
-      intake.ok() ? grader.Grade(exercise, *dir) : absl::StatusOr<GradeReport>(intake.status());
+      accepted.ok() ? grader.Grade(exercise, *accepted) : absl::StatusOr<GradeReport>(accepted.status());
   std::error_code error;
   fs::remove_all(*dir, error);
   if (!report.ok() && report.status().code() == absl::StatusCode::kInvalidArgument) {

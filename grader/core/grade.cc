@@ -52,10 +52,8 @@
 #include "grader/core/bench_output.h"
 #include "grader/core/compiler_output.h"
 #include "grader/core/coverage_output.h"
-#include "grader/core/digest.h"
 #include "grader/core/gating.h"
 #include "grader/core/go_command.h"
-#include "grader/core/go_mod.h"
 #include "grader/core/sandbox_runner.h"
 #include "grader/core/scoring.h"
 #include "grader/core/scrub.h"
@@ -140,7 +138,7 @@ class Grading {
     if (!options_.keep_work && !work_.empty()) fs::remove_all(work_, error);
   }
 
-  absl::StatusOr<GradeReport> Run(const std::string& submission_dir);
+  absl::StatusOr<GradeReport> Run(const Accepted& submission);
 
  private:
   struct StepOutput {
@@ -733,28 +731,17 @@ void Grading::AddTestResults() {
   }
 }
 
-absl::StatusOr<GradeReport> Grading::Run(const std::string& submission_dir) {
+absl::StatusOr<GradeReport> Grading::Run(const Accepted& submission) {
   const gograder::v1::Exercise& exercise = exercise_.exercise;
   report_.set_exercise_id(exercise.id());
   report_.set_toolchain(options_.toolchain.Description());
   report_.set_rubric_digest(exercise_.digest);
-  ASSIGN_OR_RETURN(std::string digest, Sha256OfTree(submission_dir));
-  report_.set_submission_digest(digest);
-
-  // The student's go.mod must fit the exercise before anything runs.
-  fs::path go_mod_path = fs::path(submission_dir) / "go.mod";
-  if (!fs::exists(go_mod_path)) {
-    return absl::InvalidArgumentError("go.mod is missing: a submission is a Go module (run `go mod init " +
-                                      exercise.module() + "`)");
-  }
-  ASSIGN_OR_RETURN(GoMod go_mod, ParseGoMod(ReadFileOrEmpty(go_mod_path)));
-  RETURN_IF_ERROR(CheckGoModForExercise(go_mod, exercise));
+  report_.set_submission_digest(submission.digest);
 
   work_ = fs::path(options_.work_root) / absl::StrCat("grade-", getpid(), "-", absl::ToUnixNanos(absl::Now()));
   student_ = work_ / "student";
-  RETURN_IF_ERROR(CopyModule(submission_dir, student_.string(), /*skip_tests=*/false));
-  ASSIGN_OR_RETURN(std::vector<std::string> notes, CheckSubmissionTree(student_.string()));
-  for (const std::string& note : notes) {
+  RETURN_IF_ERROR(CopyModule(submission.dir, student_.string(), /*skip_tests=*/false));
+  for (const std::string& note : submission.notes) {
     Annotation* annotation = report_.add_annotations();
     annotation->set_severity(gograder::v1::NOTICE);
     annotation->set_message(note);
@@ -818,12 +805,11 @@ absl::StatusOr<std::unique_ptr<Grader>> Grader::Create(GraderOptions options) {
   return std::unique_ptr<Grader>(new Grader(std::move(options)));
 }
 
-absl::StatusOr<GradeReport> Grader::Grade(const ExerciseBundle& exercise, const std::string& submission_dir,
+absl::StatusOr<GradeReport> Grader::Grade(const ExerciseBundle& exercise, const Accepted& submission,
                                           const ProgressCallback& progress) const {
   absl::Time start = absl::Now();
   Grading grading(options_, exercise, progress);
-  absl::StatusOr<GradeReport> report = grading.Run(submission_dir);
-  if (!report.ok() && report.status().code() == absl::StatusCode::kInvalidArgument) return report.status();
+  absl::StatusOr<GradeReport> report = grading.Run(submission);
   if (!report.ok()) {
     GradeReport failed;
     failed.set_status(GradeReport::GRADING_FAILED);
@@ -831,6 +817,7 @@ absl::StatusOr<GradeReport> Grader::Grade(const ExerciseBundle& exercise, const 
     failed.set_error(std::string(report.status().message()));
     failed.set_toolchain(options_.toolchain.Description());
     failed.set_rubric_digest(exercise.digest);
+    failed.set_submission_digest(submission.digest);
     report = failed;
   }
   std::vector<std::string> sources;

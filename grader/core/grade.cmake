@@ -21,6 +21,6 @@ add_library(gograder_grade STATIC
   ${CMAKE_CURRENT_LIST_DIR}/workspace.cc)
 add_library(gograder::grade ALIAS gograder_grade)
 target_link_libraries(gograder_grade
-  PUBLIC gograder::rubric gograder::toolchain gograder::grading_proto absl::status absl::statusor absl::time
+  PUBLIC gograder::accept gograder::rubric gograder::toolchain gograder::grading_proto absl::status absl::statusor absl::time
   PRIVATE gograder::files gograder::scoring gograder::gating gograder::scrub gograder::sandbox_runner gograder::go_output gograder::static_rules
           gograder::intake gograder::digest PkgConfig::RE2 PkgConfig::LIBCRYPTO)

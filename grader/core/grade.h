@@ -8,6 +8,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "grader/core/accept.h"
 #include "grader/core/rubric.h"
 #include "grader/core/toolchain.h"
 #include "proto/gograder/v1/report.pb.h"
@@ -40,12 +41,11 @@ class Grader {
   // Checks the options (binaries present, toolchain prepared).
   static absl::StatusOr<std::unique_ptr<Grader>> Create(GraderOptions options);
 
-  // Grades the Go module in `submission_dir` (already through intake). A
-  // go.mod that breaks the exercise's rules is InvalidArgument; a failure of
+  // Grades a submission AcceptSubmission accepted for `exercise` (its checks
+  // are not repeated; its digest and notes go into the report). A failure of
   // ours (sandbox, toolchain) gives a report with status GRADING_FAILED and
   // the error, never a score. `progress` may be empty.
-  absl::StatusOr<gograder::v1::GradeReport> Grade(const ExerciseBundle& exercise,
-                                                  const std::string& submission_dir,
+  absl::StatusOr<gograder::v1::GradeReport> Grade(const ExerciseBundle& exercise, const Accepted& submission,
                                                   const ProgressCallback& progress = nullptr) const;
 
   const GraderOptions& options() const { return options_; }

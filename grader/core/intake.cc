@@ -12,9 +12,9 @@
 //      component at a time with openat(O_DIRECTORY|O_NOFOLLOW) / mkdirat(0755), and creates the
 //      file with openat(O_CREAT|O_EXCL|O_NOFOLLOW, 0644). Bytes are counted as they are copied
 //      (never trusting a header), against the per-file and the total limit.
-// Finish then strips a lone top-level directory holding go.mod (renames inside the destination)
-// and computes the digest by reading the files back with openat2(RESOLVE_BENEATH |
-// RESOLVE_NO_SYMLINKS). On any error Finish empties the destination again.
+// Finish then strips a lone top-level directory holding go.mod (renames inside the destination).
+// On any error Finish empties the destination again. (The digest is AcceptSubmission's, over
+// the tree as it is graded.)
 //
 // Nothing intake creates is a link and every creation is relative to a directory fd it created
 // itself (or the destination's), so no name can lead a write outside the destination.
@@ -23,7 +23,6 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <sys/stat.h>
 
@@ -47,7 +46,6 @@ namespace gograder::core {
 namespace {
 
 using intake_internal::ListDirectory;
-using intake_internal::OpenBeneath;
 using intake_internal::OpenDirectoryAt;
 using intake_internal::RemoveDirectoryContents;
 using intake_internal::UniqueFd;
@@ -327,14 +325,8 @@ class Extractor {
     if (status.ok()) status = StripTopDirectory();
     IntakeSummary summary;
     if (status.ok()) {
-      absl::StatusOr<std::string> digest = ComputeDigest();
-      if (digest.ok()) {
-        summary.files = static_cast<int>(files_.size());
-        summary.bytes = bytes_;
-        summary.digest = *std::move(digest);
-      } else {
-        status = digest.status();
-      }
+      summary.files = static_cast<int>(files_.size());
+      summary.bytes = bytes_;
     }
     if (!status.ok()) {
       absl::Status cleared = RemoveDirectoryContents(destination_.get());
@@ -426,39 +418,6 @@ class Extractor {
     created_ = std::move(stripped);
     for (std::string& file : files_) file = file.substr(prefix.size());
     return absl::OkStatus();
-  }
-
-  absl::StatusOr<std::string> ComputeDigest() {
-    std::sort(files_.begin(), files_.end());
-    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(),
-                                                                     &EVP_MD_CTX_free);
-    if (context == nullptr || EVP_DigestInit_ex(context.get(), EVP_sha256(), nullptr) != 1) {
-      return absl::InternalError("cannot initialize SHA-256");
-    }
-    for (const std::string& path : files_) {
-      ASSIGN_OR_RETURN(UniqueFd in, OpenBeneath(destination_.get(), path, O_RDONLY));
-      struct stat info;
-      if (fstat(in.get(), &info) != 0) return ErrnoStatus("fstat");
-      EVP_DigestUpdate(context.get(), path.data(), path.size());
-      EVP_DigestUpdate(context.get(), "\0", 1);
-      int64_t left = info.st_size;
-      while (left > 0) {
-        ssize_t n = read(in.get(), buffer_.data(), std::min<int64_t>(left, buffer_.size()));
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return ErrnoStatus(absl::StrCat("read back ", path));
-        if (n == 0) return absl::InternalError(absl::StrCat(path, " shrank while hashing"));
-        EVP_DigestUpdate(context.get(), buffer_.data(), static_cast<size_t>(n));
-        left -= n;
-      }
-      EVP_DigestUpdate(context.get(), "\0", 1);
-    }
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int size = 0;
-    if (EVP_DigestFinal_ex(context.get(), digest, &size) != 1) {
-      return absl::InternalError("cannot finish SHA-256");
-    }
-    return absl::BytesToHexString(
-        absl::string_view(reinterpret_cast<const char*>(digest), size));
   }
 
   UniqueFd destination_;

@@ -6,7 +6,7 @@ add_library(gograder_intake STATIC
 add_library(gograder::intake ALIAS gograder_intake)
 target_link_libraries(gograder_intake
   PUBLIC gograder::grading_proto absl::status absl::statusor absl::strings
-  PRIVATE PkgConfig::LIBARCHIVE PkgConfig::LIBCRYPTO)
+  PRIVATE PkgConfig::LIBARCHIVE)
 
 add_executable(intake_test
   ${CMAKE_CURRENT_LIST_DIR}/intake_test.cc

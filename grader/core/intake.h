@@ -28,10 +28,6 @@ struct IntakeLimits {
 struct IntakeSummary {
   int files = 0;      // regular files written
   int64_t bytes = 0;  // their total size
-  // Lowercase hex SHA-256 over the accepted files sorted by path (bytewise),
-  // each contributing: path, NUL, content, NUL. The same bytes as
-  // Sha256OfTree (digest.h) of the destination, the report's submission digest.
-  std::string digest;
 };
 
 // Copies the submission at `source` into `destination`, an existing empty

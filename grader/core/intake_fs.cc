@@ -2,7 +2,6 @@
 
 #include <dirent.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
@@ -16,15 +15,6 @@ namespace gograder::core::intake_internal {
 absl::StatusOr<UniqueFd> OpenDirectoryAt(int dirfd, const std::string& name) {
   UniqueFd fd(openat(dirfd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
   if (!fd.valid()) return ErrnoStatus(absl::StrCat("open directory ", name));
-  return fd;
-}
-
-absl::StatusOr<UniqueFd> OpenBeneath(int dirfd, const std::string& relative, int flags) {
-  struct open_how how = {};
-  how.flags = static_cast<uint64_t>(flags | O_NOFOLLOW | O_CLOEXEC);
-  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
-  UniqueFd fd(static_cast<int>(syscall(SYS_openat2, dirfd, relative.c_str(), &how, sizeof how)));
-  if (!fd.valid()) return ErrnoStatus(absl::StrCat("open ", relative));
   return fd;
 }
 

@@ -52,11 +52,6 @@ class UniqueFd {
 // refusing a symbolic link at `name`.
 absl::StatusOr<UniqueFd> OpenDirectoryAt(int dirfd, const std::string& name);
 
-// Opens `relative` below `dirfd` with `flags`, refusing symbolic links in any
-// component and any resolution that would leave `dirfd`
-// (openat2 RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS).
-absl::StatusOr<UniqueFd> OpenBeneath(int dirfd, const std::string& relative, int flags);
-
 // Returns the names in the directory `dirfd` (without "." and ".."), or an
 // error once there are more than `max_names`.
 absl::StatusOr<std::vector<std::string>> ListDirectory(int dirfd, size_t max_names);

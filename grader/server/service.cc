@@ -9,8 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
-#include "grader/core/go_mod.h"
-#include "grader/core/intake.h"
+#include "grader/core/accept.h"
 #include "grader/core/rubric.h"
 #include "grader/server/status.h"
 #include "grader/server/workers.h"
@@ -138,22 +137,17 @@ absl::StatusOr<SubmitResponse> GraderService::DoSubmit(const Caller& caller, con
   fs::create_directories(dir, error);
   if (error) return absl::InternalError(absl::StrCat("cannot create ", dir.string(), ": ", error.message()));
   DirCleanup cleanup(dir.string());
-  core::IntakeSummary summary;
+  core::SubmissionSource source;
   if (request.has_file_map()) {
-    std::vector<std::pair<std::string, std::string>> files(request.file_map().files().begin(),
-                                                           request.file_map().files().end());
-    ASSIGN_OR_RETURN(summary, core::IntakeFileMap(files, dir.string(), limits));
+    source.files.assign(request.file_map().files().begin(), request.file_map().files().end());
+    source.has_files = true;
   } else {
-    ASSIGN_OR_RETURN(summary, core::IntakeArchiveBytes(request.archive(), dir.string(), limits));
+    source.archive = request.archive();
   }
-  // A bad go.mod is refused now rather than graded later.
-  RETURN_IF_ERROR(core::CheckSubmissionTree(dir.string()).status());
-  ASSIGN_OR_RETURN(std::string go_mod_text, ReadFile(dir / "go.mod"));
-  ASSIGN_OR_RETURN(core::GoMod go_mod, core::ParseGoMod(go_mod_text));
-  RETURN_IF_ERROR(core::CheckGoModForExercise(go_mod, bundle.exercise));
-
+  ASSIGN_OR_RETURN(core::Accepted accepted, core::AcceptSubmission(source, bundle.exercise, dir.string(), limits));
   store::NewSubmission submission{request.exercise_id(), request.course_id(), request.student_id(),
-                                  request.attempt_id(), request.idempotency_key(), dir.string(), summary.digest};
+                                  request.attempt_id(), request.idempotency_key(), dir.string(), accepted.digest,
+                                  accepted.notes};
   ASSIGN_OR_RETURN(store::InsertOutcome outcome, options_.store->Insert(submission, options_.queue_limit));
   SubmitResponse response;
   response.set_submission_id(outcome.submission.submission_id());

@@ -121,7 +121,8 @@ void WorkerPool::GradeClaim(const core::Grader& grader, const store::Claim& clai
     report.set_exercise_id(exercise_id);
     report.set_error(absl::StrCat("cannot load the exercise: ", bundle.status().message()));
   } else {
-    auto graded = grader.Grade(*bundle, claim.files_dir, progress);
+    core::Accepted accepted{claim.files_dir, claim.submission.submission_digest(), claim.intake_notes};
+    auto graded = grader.Grade(*bundle, accepted, progress);
     if (graded.ok()) {
       report = *std::move(graded);
     } else {

@@ -92,6 +92,10 @@ CREATE TABLE events (
   PRIMARY KEY (submission_id, sequence)
 ) WITHOUT ROWID;
 )sql",
+    // 2: what intake removed (vendor/, go.work), one note per line, for the report.
+    R"sql(
+ALTER TABLE submissions ADD COLUMN intake_notes TEXT NOT NULL DEFAULT '';
+)sql",
 };
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
@@ -106,7 +110,7 @@ constexpr absl::string_view kPageTokenVersion = "1";
 // Columns read by ReadRow, in its order.
 constexpr absl::string_view kColumns =
     "id, exercise_id, course_id, student_id, attempt_id, state, submitted_at, finished_at, "
-    "digest, regrades, files_dir, claim, queue_seq";
+    "digest, regrades, files_dir, claim, queue_seq, intake_notes";
 
 // A submissions row: the proto plus what only the store sees.
 struct Row {
@@ -114,6 +118,7 @@ struct Row {
   std::string files_dir;
   int64_t claim = 0;
   int64_t queue_seq = 0;
+  std::vector<std::string> intake_notes;
 };
 
 Row ReadRow(const Statement& statement) {
@@ -132,6 +137,7 @@ Row ReadRow(const Statement& statement) {
   row.files_dir = statement.ColumnText(10);
   row.claim = statement.ColumnInt(11);
   row.queue_seq = statement.ColumnInt(12);
+  row.intake_notes = absl::StrSplit(statement.ColumnText(13), '\n', absl::SkipEmpty());
   return row;
 }
 
@@ -245,13 +251,14 @@ class SqliteStore : public Store {
     s.set_submitted_at(NowRfc3339());
     s.set_submission_digest(submission.digest);
     row.files_dir = submission.files_dir;
+    row.intake_notes = submission.intake_notes;
     ASSIGN_OR_RETURN(row.queue_seq, NextQueueSeq());
     {
       ASSIGN_OR_RETURN(auto insert,
                        db_->Prepare("INSERT INTO submissions (id, exercise_id, course_id, "
                                     "student_id, attempt_id, idempotency_key, files_dir, digest, "
-                                    "state, submitted_at, queue_seq) "
-                                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                                    "state, submitted_at, queue_seq, intake_notes) "
+                                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
       insert->BindText(1, s.submission_id())
           .BindText(2, s.exercise_id())
           .BindText(3, s.course_id())
@@ -261,7 +268,8 @@ class SqliteStore : public Store {
           .BindText(8, s.submission_digest())
           .BindInt(9, s.state())
           .BindText(10, s.submitted_at())
-          .BindInt(11, row.queue_seq);
+          .BindInt(11, row.queue_seq)
+          .BindText(12, absl::StrJoin(row.intake_notes, "\n"));
       if (submission.idempotency_key.empty()) {
         insert->BindNull(6);
       } else {
@@ -357,6 +365,7 @@ class SqliteStore : public Store {
     Claim claim;
     claim.claim = next->claim + 1;
     claim.files_dir = std::move(next->files_dir);
+    claim.intake_notes = std::move(next->intake_notes);
     claim.submission = std::move(next->submission);
     claim.submission.set_state(Submission::RUNNING);
     return claim;

@@ -249,6 +249,19 @@ TEST_F(SqliteStoreTest, IdempotencyKeyIsPerCourse) {
   EXPECT_EQ(running.queue_position, 0);
 }
 
+TEST_F(SqliteStoreTest, IntakeNotesReachTheClaim) {
+  NewSubmission with_notes = MakeSubmission("c1");
+  with_notes.intake_notes = {"removed vendor/: dependencies come from the module cache", "removed go.work"};
+  ASSERT_OK(store_->Insert(with_notes, 0).status());
+  ASSERT_OK(store_->Insert(MakeSubmission("c1"), 0).status());
+  ASSERT_OK_AND_ASSIGN(std::optional<Claim> first, store_->ClaimNext());
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(first->intake_notes, with_notes.intake_notes);
+  ASSERT_OK_AND_ASSIGN(std::optional<Claim> second, store_->ClaimNext());
+  ASSERT_TRUE(second.has_value());
+  EXPECT_TRUE(second->intake_notes.empty());
+}
+
 TEST_F(SqliteStoreTest, QueueLimitIsResourceExhausted) {
   for (int i = 0; i < 3; ++i) {
     ASSERT_OK(store_->Insert(MakeSubmission("c1", absl::StrCat("k", i)), 3).status());
@@ -600,9 +613,26 @@ TEST_F(SqliteStoreTest, DurableAcrossReopen) {
 
   RawDb raw(path_);
   EXPECT_EQ(raw.QueryText("PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(raw.QueryInt("SELECT version FROM schema_version"), 1);
+  EXPECT_EQ(raw.QueryInt("SELECT version FROM schema_version"), 2);
   EXPECT_EQ(raw.QueryInt("SELECT COUNT(*) FROM schema_version"), 1);
   EXPECT_EQ(raw.QueryText("PRAGMA integrity_check"), "ok");
+}
+
+TEST_F(SqliteStoreTest, MigratesAVersion1Database) {
+  ASSERT_OK_AND_ASSIGN(InsertOutcome old, store_->Insert(MakeSubmission("c1"), 0));
+  store_.reset();
+  {
+    RawDb raw(path_);  // back to the schema of version 1
+    raw.Query("ALTER TABLE submissions DROP COLUMN intake_notes");
+    raw.Query("UPDATE schema_version SET version = 1");
+  }
+  Reopen();
+  EXPECT_EQ(store_->Get(old.submission.submission_id()).value().state(), Submission::QUEUED);
+  ASSERT_OK_AND_ASSIGN(std::optional<Claim> claim, store_->ClaimNext());
+  ASSERT_TRUE(claim.has_value());
+  EXPECT_TRUE(claim->intake_notes.empty());
+  RawDb raw(path_);
+  EXPECT_EQ(raw.QueryInt("SELECT version FROM schema_version"), 2);
 }
 
 TEST_F(SqliteStoreTest, RefusesANewerSchema) {

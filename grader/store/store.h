@@ -33,7 +33,8 @@ struct NewSubmission {
   std::string exercise_id, course_id, student_id, attempt_id;
   std::string idempotency_key;  // empty = none
   std::string files_dir;        // where intake put the module (inside the data dir)
-  std::string digest;           // sha256 of the files
+  std::string digest;           // sha256 of the files (core::Accepted::digest)
+  std::vector<std::string> intake_notes;  // core::Accepted::notes, one line each
 };
 
 struct InsertOutcome {
@@ -46,6 +47,7 @@ struct InsertOutcome {
 struct Claim {
   Submission submission;
   std::string files_dir;
+  std::vector<std::string> intake_notes;  // as stored with the submission
   int64_t claim = 0;  // increases with every claim of the submission
 };
 

@@ -289,6 +289,24 @@ class ServiceTest(DaemonTestCase):
         self.assertEqual(graded["state"], "DONE")
         self.assertEqual(daemon.stop(), 0)
 
+    def test_removed_vendor_and_go_work_keep_one_digest_and_reach_the_report(self):
+        daemon = self.start()
+        request = {"exercise_id": EXERCISE, "file_map": file_map(sample_dir("samples/no-build"))}
+        request["file_map"]["files"]["vendor/modules.txt"] = base64.b64encode(b"# nothing\n").decode()
+        request["file_map"]["files"]["go.work"] = base64.b64encode(b"go 1.26\nuse .\n").decode()
+        code, submitted = daemon.call("gograder.v1.Grader/Submit", request)
+        self.assertEqual(code, "OK", submitted)
+        done = daemon.wait_state(submitted["submission_id"])
+        report = done["report"]
+        self.assertEqual(done["submission_digest"], report["submission_digest"])
+        # The digest is of the module as graded: the same as without the removed files.
+        code, plain = daemon.submit(course_id="other")
+        self.assertEqual(code, "OK", plain)
+        self.assertEqual(daemon.wait_state(plain["submission_id"])["submission_digest"], report["submission_digest"])
+        notes = [a["message"] for a in report.get("annotations", []) if a.get("source") == "intake"]
+        self.assertTrue(any("vendor/" in note for note in notes), report.get("annotations"))
+        self.assertTrue(any("go.work" in note for note in notes), report.get("annotations"))
+
     def test_queue_full_cancel_and_graceful_sigterm(self):
         daemon = self.start(extra=["--queue-limit", "2"])
         code, reference = daemon.submit("reference")
