@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/bare_runner.h"
 #include "grader/core/grade.h"
 #include "grader/core/rubric.h"
 #include "grader/core/toolchain.h"
@@ -60,8 +61,8 @@ int main(int argc, char** argv) {
   options.slot = 950;
   auto sandboxed = gograder::core::Grader::Create(options);
   std::string bare_cache = data_dir + "/bench-bare-gocache";
-  options.bare_build_cache = bare_cache;
-  auto bare = gograder::core::Grader::Create(options);
+  auto bare = gograder::core::Grader::Create(
+      options, std::make_unique<gograder::bench::BareRunner>(options.work_root, bare_cache));
   if (!sandboxed.ok() || !bare.ok()) {
     std::fprintf(stderr, "%s\n", std::string(sandboxed.status().message()).c_str());
     return 1;

@@ -130,9 +130,9 @@ struct TestBinary {
 // One grading in progress.
 class Grading {
  public:
-  Grading(const GraderOptions& options, const ExerciseBundle& exercise, const ProgressCallback& progress)
-      : options_(options), exercise_(exercise), progress_(progress),
-        runner_({options.sandbox_binary, options.work_root, absl::Seconds(20), options.bare_build_cache}) {}
+  Grading(const GraderOptions& options, const StepRunner& runner, const ExerciseBundle& exercise,
+          const ProgressCallback& progress, std::stop_token stop)
+      : options_(options), runner_(runner), exercise_(exercise), progress_(progress), stop_(std::move(stop)) {}
   ~Grading() {
     std::error_code error;
     if (!options_.keep_work && !work_.empty()) fs::remove_all(work_, error);
@@ -169,9 +169,10 @@ class Grading {
   void AddTestResults();
 
   const GraderOptions& options_;
+  const StepRunner& runner_;
   const ExerciseBundle& exercise_;
   const ProgressCallback& progress_;
-  SandboxRunner runner_;
+  std::stop_token stop_;
   GradeReport report_;
   fs::path work_, student_;
   int workspaces_ = 0;
@@ -196,7 +197,7 @@ GoCommand Grading::Command(Step step, const std::string& dir, std::vector<std::s
 
 absl::StatusOr<Grading::StepOutput> Grading::RunStep(Step step, const std::string& label, GoCommand command) {
   if (progress_) progress_(GradeProgress{step, label, false, {}});
-  ASSIGN_OR_RETURN(SandboxResult result, runner_.Run(GoCommandSpec(options_.toolchain.environment, command)));
+  ASSIGN_OR_RETURN(SandboxResult result, runner_.Run(GoCommandSpec(options_.toolchain.environment, command), stop_));
   StepRun* run = report_.add_steps();
   run->set_step(step);
   run->set_label(label);
@@ -794,22 +795,30 @@ void TotalScore(GradeReport& report) {
 
 absl::StatusOr<std::unique_ptr<Grader>> Grader::Create(GraderOptions options) {
   std::error_code error;
-  for (const auto& [name, path] : {std::pair{"sandbox binary", options.sandbox_binary},
-                                   {"inspector binary", options.inspector_binary}}) {
-    if (!fs::is_regular_file(path, error)) {
-      return absl::FailedPreconditionError(absl::StrCat("the ", name, " is missing: ", path));
-    }
+  if (!fs::is_regular_file(options.sandbox_binary, error)) {
+    return absl::FailedPreconditionError(absl::StrCat("the sandbox binary is missing: ", options.sandbox_binary));
+  }
+  auto runner = std::make_unique<SandboxRunner>(
+      SandboxRunnerOptions{options.sandbox_binary, options.work_root, absl::Seconds(20)});
+  return Create(std::move(options), std::move(runner));
+}
+
+absl::StatusOr<std::unique_ptr<Grader>> Grader::Create(GraderOptions options, std::unique_ptr<StepRunner> runner) {
+  std::error_code error;
+  if (!fs::is_regular_file(options.inspector_binary, error)) {
+    return absl::FailedPreconditionError(absl::StrCat("the inspector binary is missing: ", options.inspector_binary));
   }
   fs::create_directories(options.work_root, error);
   if (error) return absl::InternalError(absl::StrCat("cannot create ", options.work_root, ": ", error.message()));
-  return std::unique_ptr<Grader>(new Grader(std::move(options)));
+  return std::unique_ptr<Grader>(new Grader(std::move(options), std::move(runner)));
 }
 
 absl::StatusOr<GradeReport> Grader::Grade(const ExerciseBundle& exercise, const Accepted& submission,
-                                          const ProgressCallback& progress) const {
+                                          const ProgressCallback& progress, std::stop_token stop) const {
   absl::Time start = absl::Now();
-  Grading grading(options_, exercise, progress);
+  Grading grading(options_, *runner_, exercise, progress, stop);
   absl::StatusOr<GradeReport> report = grading.Run(submission);
+  if (!report.ok() && stop.stop_requested()) return absl::CancelledError("the grading was cancelled");
   if (!report.ok()) {
     GradeReport failed;
     failed.set_status(GradeReport::GRADING_FAILED);

@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "grader/core/accept.h"
 #include "grader/core/rubric.h"
+#include "grader/core/step_runner.h"
 #include "grader/core/toolchain.h"
 #include "proto/gograder/v1/report.pb.h"
 
@@ -22,9 +23,6 @@ struct GraderOptions {
   std::string work_root;   // where workspaces are made (world-searchable; under the data dir)
   int slot = 0;            // the sandbox slot this grader runs in (one grading at a time per slot)
   bool keep_work = false;  // keep workspaces for debugging
-  // Benchmark baseline only (trusted code, never submissions): run every
-  // step bare on the host with this writable copy of the warm build cache.
-  std::string bare_build_cache;
 };
 
 // Progress of a grading, for streaming: a step started (run unset) or finished.
@@ -38,21 +36,29 @@ using ProgressCallback = std::function<void(const GradeProgress&)>;
 
 class Grader {
  public:
-  // Checks the options (binaries present, toolchain prepared).
+  // Checks the options (binaries present, toolchain prepared); the steps
+  // run in gograder-sandbox.
   static absl::StatusOr<std::unique_ptr<Grader>> Create(GraderOptions options);
+  // The same, with the steps run by `runner` (a fake in tests, the bare host
+  // runner of the overhead benchmark); options.sandbox_binary is not used.
+  static absl::StatusOr<std::unique_ptr<Grader>> Create(GraderOptions options, std::unique_ptr<StepRunner> runner);
 
   // Grades a submission AcceptSubmission accepted for `exercise` (its checks
   // are not repeated; its digest and notes go into the report). A failure of
   // ours (sandbox, toolchain) gives a report with status GRADING_FAILED and
-  // the error, never a score. `progress` may be empty.
+  // the error, never a score. `progress` may be empty. When `stop` is
+  // requested the running step is killed and the answer is Cancelled.
   absl::StatusOr<gograder::v1::GradeReport> Grade(const ExerciseBundle& exercise, const Accepted& submission,
-                                                  const ProgressCallback& progress = nullptr) const;
+                                                  const ProgressCallback& progress = nullptr,
+                                                  std::stop_token stop = {}) const;
 
   const GraderOptions& options() const { return options_; }
 
  private:
-  explicit Grader(GraderOptions options) : options_(std::move(options)) {}
+  Grader(GraderOptions options, std::unique_ptr<StepRunner> runner)
+      : options_(std::move(options)), runner_(std::move(runner)) {}
   GraderOptions options_;
+  std::unique_ptr<StepRunner> runner_;
 };
 
 // Sums the criteria into the report's score and max score.

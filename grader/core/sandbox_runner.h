@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "grader/core/step_runner.h"
 #include "proto/gograder/v1/sandbox.pb.h"
 
 namespace gograder::core {
@@ -19,25 +20,22 @@ struct SandboxRunnerOptions {
   std::string scratch_dir;  // where spec and result files are written (must exist)
   // Added to the spec's wall limit before the guard kills the sandbox binary.
   absl::Duration grace = absl::Seconds(20);
-  // Benchmark baseline only, never for untrusted code: when set, specs run
-  // directly on the host, with sandbox paths mapped to their host sources and
-  // the overlay at /cache replaced by this writable host directory.
-  std::string bare_build_cache;
 };
 
-class SandboxRunner {
+class SandboxRunner : public StepRunner {
  public:
   explicit SandboxRunner(SandboxRunnerOptions options) : options_(std::move(options)) {}
 
-  // Runs `spec`. What the program did is in the result; an error Status means
-  // the sandbox itself failed (with its message) or had to be killed.
-  absl::StatusOr<gograder::v1::SandboxResult> Run(const gograder::v1::SandboxSpec& spec) const;
+  // Runs `spec` in gograder-sandbox. What the program did is in the result;
+  // an error Status means the sandbox itself failed (with its message), had
+  // to be killed at the wall guard, or was killed because `stop` was
+  // requested (Cancelled, noticed within 10 ms).
+  absl::StatusOr<gograder::v1::SandboxResult> Run(const gograder::v1::SandboxSpec& spec,
+                                                  std::stop_token stop) const override;
 
   const SandboxRunnerOptions& options() const { return options_; }
 
  private:
-  absl::StatusOr<gograder::v1::SandboxResult> RunBare(const gograder::v1::SandboxSpec& spec) const;
-
   SandboxRunnerOptions options_;
 };
 

@@ -203,7 +203,7 @@ absl::StatusOr<Toolchain> PrepareToolchain(const ToolchainOptions& options, std:
   log << "toolchain: building std, race std and the allowlist into " << toolchain.environment.build_cache
       << " inside the sandbox (a few minutes on 2 cores)\n";
   SandboxRunner runner({options.sandbox_binary, scratch.string()});
-  ASSIGN_OR_RETURN(auto result, runner.Run(GoCommandSpec(warming, warm)));
+  ASSIGN_OR_RETURN(auto result, runner.Run(GoCommandSpec(warming, warm), {}));
   if (result.verdict() != gograder::v1::SandboxResult::OK) {
     return absl::InternalError(absl::StrCat(
         "warming the build cache failed: ", gograder::v1::SandboxResult::Verdict_Name(result.verdict()),

@@ -86,6 +86,9 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Create(DaemonOptions options) {
   service.wake_workers = [self] {
     if (self->workers_) self->workers_->Wake();
   };
+  service.stop_grading = [self](const std::string& submission_id) {
+    if (self->workers_) self->workers_->StopGrading(submission_id);
+  };
   ASSIGN_OR_RETURN(daemon->service_, GraderService::Create(std::move(service)));
 
   grpc::EnableDefaultHealthCheckService(true);

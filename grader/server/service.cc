@@ -304,6 +304,9 @@ grpc::Status GraderService::Cancel(grpc::ServerContext* context, const gograder:
     ASSIGN_OR_RETURN(Caller caller, Authenticate(*context));
     ASSIGN_OR_RETURN(Submission before, ReadableSubmission(caller, request->submission_id()));
     ASSIGN_OR_RETURN(*response, options_.store->Cancel(request->submission_id()));
+    if (before.state() == Submission::RUNNING && options_.stop_grading) {
+      options_.stop_grading(request->submission_id());  // kills its sandbox run and frees the worker
+    }
     if (!IsFinal(before.state()) && response->state() == Submission::CANCELLED) {
       WatchEvent event;
       event.set_time(NowRfc3339());

@@ -25,6 +25,7 @@ struct ServiceOptions {
   int queue_limit = 1000;
   int64_t max_submission_bytes = 16 << 20;
   std::function<void()> wake_workers;         // called when work was queued
+  std::function<void(const std::string&)> stop_grading;  // called when a running submission was cancelled
   MetricsHandle metrics;
   absl::Duration watch_poll = absl::Milliseconds(100);
 };

@@ -40,6 +40,12 @@ int WorkerPool::Busy() const {
   return busy_;
 }
 
+void WorkerPool::StopGrading(const std::string& submission_id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto found = running_.find(submission_id);
+  if (found != running_.end()) found->second.request_stop();
+}
+
 absl::Status WorkerPool::Stop(absl::Duration grace) {
   std::unique_lock<std::mutex> lock(mutex_);
   stopping_ = true;
@@ -70,14 +76,18 @@ void WorkerPool::RunWorker(int index) {
     }
     absl::StatusOr<std::optional<store::Claim>> claim = options_.store->ClaimNext();
     if (claim.ok() && claim->has_value()) {
+      const std::string& id = (*claim)->submission.submission_id();
+      std::stop_token stop;
       {
         std::lock_guard<std::mutex> lock(mutex_);
         ++busy_;
+        stop = running_[id].get_token();
         RecordWorkers(options_.metrics, static_cast<int>(options_.graders.size()), busy_);
       }
       if (auto depth = options_.store->QueueDepth(); depth.ok()) RecordQueue(options_.metrics, *depth);
-      GradeClaim(grader, **claim);
+      GradeClaim(grader, **claim, stop);
       std::lock_guard<std::mutex> lock(mutex_);
+      running_.erase(id);
       --busy_;
       RecordWorkers(options_.metrics, static_cast<int>(options_.graders.size()), busy_);
       continue;
@@ -92,7 +102,7 @@ void WorkerPool::RunWorker(int index) {
   exited_.notify_all();
 }
 
-void WorkerPool::GradeClaim(const core::Grader& grader, const store::Claim& claim) {
+void WorkerPool::GradeClaim(const core::Grader& grader, const store::Claim& claim, std::stop_token stop) {
   const std::string& id = claim.submission.submission_id();
   const std::string& exercise_id = claim.submission.exercise_id();
   absl::Time start = absl::Now();
@@ -122,7 +132,11 @@ void WorkerPool::GradeClaim(const core::Grader& grader, const store::Claim& clai
     report.set_error(absl::StrCat("cannot load the exercise: ", bundle.status().message()));
   } else {
     core::Accepted accepted{claim.files_dir, claim.submission.submission_digest(), claim.intake_notes};
-    auto graded = grader.Grade(*bundle, accepted, progress);
+    auto graded = grader.Grade(*bundle, accepted, progress, stop);
+    if (absl::IsCancelled(graded.status())) {
+      std::cerr << "gograderd: " << id << ": cancelled while running; its sandbox run was killed\n";
+      return;  // the store has it as CANCELLED already, with its final event
+    }
     if (graded.ok()) {
       report = *std::move(graded);
     } else {

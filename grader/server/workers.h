@@ -10,7 +10,9 @@
 
 #include <condition_variable>
 #include <memory>
+#include <map>
 #include <mutex>
+#include <stop_token>
 #include <string>
 #include <thread>
 #include <vector>
@@ -50,10 +52,15 @@ class WorkerPool {
   // Workers grading now.
   int Busy() const;
 
+  // Stops the grading of `submission_id` if a worker runs it: its sandbox
+  // run is killed and the worker takes the next claim (its report is not
+  // stored). Call it after the store has marked the submission cancelled.
+  void StopGrading(const std::string& submission_id);
+
  private:
   explicit WorkerPool(WorkerPoolOptions options) : options_(std::move(options)) {}
   void RunWorker(int index);
-  void GradeClaim(const core::Grader& grader, const store::Claim& claim);
+  void GradeClaim(const core::Grader& grader, const store::Claim& claim, std::stop_token stop);
 
   WorkerPoolOptions options_;
   mutable std::mutex mutex_;
@@ -63,6 +70,7 @@ class WorkerPool {
   int running_threads_ = 0;
   int busy_ = 0;
   uint64_t wakeups_ = 0;
+  std::map<std::string, std::stop_source> running_;  // by submission id
   std::vector<std::thread> threads_;
 };
 

@@ -335,6 +335,30 @@ class ServiceTest(DaemonTestCase):
         self.assertEqual(again.call("gograder.v1.Grader/GetReport",
                                     {"submission_id": queued[0]["submission_id"]})[1]["state"], "CANCELLED")
 
+    def test_cancel_of_a_running_grading_kills_it_and_frees_the_worker(self):
+        daemon = self.start()  # one worker
+        code, running = daemon.submit("reference")
+        self.assertEqual(code, "OK", running)
+        daemon.wait_state(running["submission_id"], states=("RUNNING",))
+        time.sleep(1)  # well into its steps
+        code, queued = daemon.submit(student_id="next")
+        self.assertEqual((code, queued["state"]), ("OK", "QUEUED"), queued)
+        start = time.monotonic()
+        code, cancelled = daemon.call("gograder.v1.Grader/Cancel", {"submission_id": running["submission_id"]})
+        self.assertEqual((code, cancelled["state"]), ("OK", "CANCELLED"))
+        # The worker is free again: it takes the queued submission.
+        while time.monotonic() - start < 5:
+            if daemon.call("gograder.v1.Grader/GetReport", {"submission_id": queued["submission_id"]})[1]["state"] \
+                    != "QUEUED":
+                break
+            time.sleep(0.02)
+        freed = time.monotonic() - start
+        self.assertLess(freed, 1.0, "the worker took %.2f s to be free after Cancel" % freed)
+        self.assertIn("cancelled while running; its sandbox run was killed", daemon.read_log())
+        self.assertEqual(daemon.wait_state(queued["submission_id"])["state"], "DONE")
+        self.assertEqual(daemon.call("gograder.v1.Grader/GetReport",
+                                     {"submission_id": running["submission_id"]})[1]["state"], "CANCELLED")
+
     def test_kill9_mid_batch_every_submission_gets_exactly_one_report(self):
         daemon = self.start()
         ids = []
