@@ -21,13 +21,11 @@
 // checks the embeds before anything compiles. As a last wall, every string of
 // the report is scrubbed of hidden source lines (scrub.h).
 //
-// Hidden test results are trusted only from a run whose output carries the
-// secret line (the run was not cut short or replaced by forged output). A run
-// without it, e.g. because a test panicked and killed the binary, is redone
-// one test per run; a test that reports more than once, or starts while
-// another is running, is DUPLICATED and flagged. If the hidden files do not
-// compile together against the student's API, each file is compiled and run
-// on its own, so a missing symbol costs only the groups of its file.
+// Which hidden test results are trusted is test_trust.h's policy; tests it
+// cannot vouch for are rerun one per run. If the hidden files do not compile
+// together against the student's API, each file is compiled on its own, so a
+// missing symbol costs only the groups of its file. Every step goes through a
+// StepRunner (step_runner.h): the sandbox, or a fake in grade_test.cc.
 #include "grader/core/files.h"
 #include "grader/core/grade.h"
 
@@ -49,7 +47,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "grader/core/bench_output.h"
+#include "grader/core/bench_rounds.h"
 #include "grader/core/compiler_output.h"
 #include "grader/core/coverage_output.h"
 #include "grader/core/gating.h"
@@ -59,6 +57,7 @@
 #include "grader/core/scrub.h"
 #include "grader/core/static_rules.h"
 #include "grader/core/test_events.h"
+#include "grader/core/test_trust.h"
 #include "grader/core/vet_output.h"
 #include "grader/core/workspace.h"
 #include "re2/re2.h"
@@ -109,17 +108,6 @@ std::string LimitReason(const SandboxResult& result) {
   return absl::StrCat(VerdictName(result.verdict()), ": ", result.message());
 }
 
-// The outcome of one or more runs of hidden tests.
-struct HiddenRun {
-  std::map<std::string, TestResult> results;  // by test name
-  std::vector<std::string> flags;
-  std::string combined_output;  // all test output, for race detection
-  std::vector<std::string> uncompilable;  // hidden files that do not compile, with why
-  std::string limit;  // a limit verdict that cut a run short, if any
-  // Tests whose binary never completed, even when they ran alone: nothing
-  // they printed can be trusted (forged output, os.Exit).
-  std::vector<std::string> unverified;
-};
 
 // A compiled hidden test binary, sealed under work_/bin.
 struct TestBinary {
@@ -374,11 +362,9 @@ absl::Status Grading::StaticRules() {
   return absl::OkStatus();
 }
 
-// Runs `tests` from `files` once. Results of a run that printed the nonce go
-// into `run`; names of tests whose results cannot be trusted go to `untrusted`.
+// Runs `tests` of `binary` once; JudgeTestPass says what the run proves.
 absl::Status Grading::RunTestPass(const TestBinary& binary, const std::vector<std::string>& tests, bool race,
                                   int timeout_seconds, HiddenRun& run, std::vector<std::string>& untrusted) {
-  const RunNonce& nonce = binary.nonce;
   Step step = race ? Step::RACE : Step::TEST;
   // What `go test -json` runs, without the sources: test2json over the binary.
   std::string package = exercise_.exercise.module();
@@ -391,63 +377,10 @@ absl::Status Grading::RunTestPass(const TestBinary& binary, const std::vector<st
   ASSIGN_OR_RETURN(GoCommand command, TestBinaryCommand(step, binary, argv));
   command.read_only_binds.push_back({options_.toolchain.test2json, kTest2JsonInSandbox});
   ASSIGN_OR_RETURN(StepOutput output, RunStep(step, label, command));
-  ASSIGN_OR_RETURN(TestRun parsed, ParseTestEvents(output.out));
-  if (HitLimit(output.result)) run.limit = LimitReason(output.result);
-  bool complete = std::find(parsed.package_output.begin(), parsed.package_output.end(), nonce.Line()) !=
-                  parsed.package_output.end();
-  if (!complete && output.result.verdict() == SandboxResult::OK && tests.size() > 1) {
-    // go test succeeded, yet the tests never ran to the end: the binary was
-    // cut short with status 0 (os.Exit in the submission, forged output).
-    run.flags.push_back(absl::StrCat(label, ": the test binary exited with status 0 before its tests "
-                                     "finished; its reported results were ignored"));
-  }
-  for (const TestOutcome& outcome : parsed.tests) {
-    absl::StrAppend(&run.combined_output, outcome.output);
-  }
-  for (const std::string& line : parsed.package_output) absl::StrAppend(&run.combined_output, line, "\n");
-  std::set<std::string> wanted(tests.begin(), tests.end());
-  std::set<std::string> reported;
-  for (const TestOutcome& outcome : parsed.tests) {
-    if (!wanted.count(outcome.name)) continue;  // a name we did not ask for: ignore it
-    reported.insert(outcome.name);
-    TestResult result;
-    result.set_name(outcome.name);
-    result.set_package(outcome.package);
-    result.set_elapsed_seconds(outcome.elapsed_seconds);
-    result.set_output(outcome.output);
-    for (const std::string& sub : outcome.failed_subtests) result.add_failed_subtests(sub);
-    bool timed_out = absl::StrContains(outcome.output, "test timed out");
-    if (outcome.terminal_events > 1 || outcome.started_out_of_turn) {
-      result.set_status(TestResult::DUPLICATED);
-      run.flags.push_back(absl::StrCat(outcome.name, ": reported ", outcome.terminal_events,
-                                       " results or out of turn (forged test output?)"));
-    } else if (complete || (tests.size() == 1 && outcome.status == TestResult::FAILED)) {
-      // A lone test that failed or crashed is its own evidence.
-      result.set_status(outcome.status);
-    } else if (timed_out || (outcome.terminal_events == 0 && outcome.status == TestResult::FAILED)) {
-      // The test that hung or crashed the binary: it failed; rerunning it alone would hang again.
-      result.set_status(TestResult::FAILED);
-    } else {
-      untrusted.push_back(outcome.name);
-      continue;
-    }
-    run.results[outcome.name] = std::move(result);
-  }
-  for (const std::string& test : tests) {
-    if (reported.count(test)) continue;
-    if (!complete && tests.size() > 1 && run.limit.empty()) {
-      untrusted.push_back(test);  // never started: the binary ended early; try it alone
-      continue;
-    }
-    TestResult result;
-    result.set_name(test);
-    result.set_status(TestResult::MISSING);
-    std::string why = !run.limit.empty() ? run.limit
-                      : !parsed.build_failures.empty() ? "its test file does not compile"
-                      : "never reported";
-    result.set_output(why);
-    run.results[test] = std::move(result);
-  }
+  TestPass pass{tests, label, {}, binary.nonce.Line(), output.result.verdict() == SandboxResult::OK,
+                HitLimit(output.result) ? LimitReason(output.result) : ""};
+  ASSIGN_OR_RETURN(pass.parsed, ParseTestEvents(output.out));
+  JudgeTestPass(pass, run, untrusted);
   return absl::OkStatus();
 }
 
@@ -465,14 +398,7 @@ absl::StatusOr<HiddenRun> Grading::RunHiddenTests(const TestBinary& binary, cons
     std::vector<std::string> again;
     RETURN_IF_ERROR(
         RunTestPass(binary, {test}, race, std::min(timeout, kSingleTestTimeoutSeconds), run, again));
-    if (!again.empty() && !run.results.count(test)) {
-      TestResult result;
-      result.set_name(test);
-      result.set_status(TestResult::FAILED);
-      result.set_output("the test binary ended before reporting this test, also when it ran alone");
-      run.results[test] = std::move(result);
-      run.unverified.push_back(test);
-    }
+    if (!again.empty() && !run.results.count(test)) SettleUnverified(test, run);
   }
   return run;
 }
@@ -672,9 +598,8 @@ absl::Status Grading::Benchmarks() {
       exercise_.exercise.benchmarks().benchtime().empty() ? "1s" : exercise_.exercise.benchmarks().benchtime();
   std::vector<std::string> run = {kTestBinaryInSandbox, "-test.run=^$", "-test.bench=" + ExactNames(names),
                                   "-test.benchtime=" + benchtime, "-test.count=1", "-test.benchmem"};
-  std::map<std::string, std::vector<double>> student_ns, reference_ns;
-  std::string problem;
-  for (int round = 1; round <= rounds && problem.empty(); ++round) {
+  BenchmarkTally tally;
+  for (int round = 1; round <= rounds && tally.problem.empty(); ++round) {
     for (bool reference : {false, true}) {
       const TestBinary& binary = reference ? *reference_binary : *test_binary_;
       ASSIGN_OR_RETURN(GoCommand command, TestBinaryCommand(Step::BENCH, binary, run));
@@ -682,22 +607,17 @@ absl::Status Grading::Benchmarks() {
                        RunStep(Step::BENCH,
                                absl::StrCat("benchmark round ", round, reference ? " (reference)" : " (student)"),
                                command));
-      bool complete = absl::StrContains(output.out, binary.nonce.Line());
-      if (!complete || output.result.verdict() != SandboxResult::OK) {
-        std::string why = HitLimit(output.result) ? LimitReason(output.result)
-                                                  : absl::StripAsciiWhitespace(output.out.substr(output.out.size() > 800 ? output.out.size() - 800 : 0)).data();
-        if (reference) return absl::InternalError("the reference solution's benchmark run failed: " + why);
-        problem = absl::StrCat("the benchmark run failed: ", why);
-        break;
-      }
-      for (const BenchmarkSample& sample : ParseBenchmarkOutput(output.out)) {
-        (reference ? reference_ns : student_ns)[sample.name].push_back(sample.ns_per_op);
-      }
+      RETURN_IF_ERROR(RecordBenchmarkRun({reference, output.out, binary.nonce.Line(),
+                                          output.result.verdict() == SandboxResult::OK,
+                                          HitLimit(output.result) ? LimitReason(output.result) : ""},
+                                         tally));
+      if (!tally.problem.empty()) break;
     }
   }
   for (const Criterion* criterion : runnable) {
     const std::string& name = criterion->benchmark().benchmark();
-    scored_[criterion->id()] = ScoreBenchmark(*criterion, student_ns[name], reference_ns[name], problem);
+    scored_[criterion->id()] =
+        ScoreBenchmark(*criterion, tally.student_ns[name], tally.reference_ns[name], tally.problem);
   }
   return absl::OkStatus();
 }
