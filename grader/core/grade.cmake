@@ -36,3 +36,10 @@ target_link_libraries(gograder_grade
   PUBLIC gograder::accept gograder::rubric gograder::toolchain gograder::grading_proto absl::status absl::statusor absl::time
   PRIVATE gograder::files gograder::scoring gograder::gating gograder::scrub gograder::test_trust gograder::sandbox_runner gograder::go_output gograder::static_rules
           gograder::intake gograder::digest PkgConfig::RE2 PkgConfig::LIBCRYPTO)
+
+# The pipeline with a fake StepRunner: no sandbox, no Go toolchain.
+add_executable(grade_test ${CMAKE_CURRENT_LIST_DIR}/grade_test.cc)
+target_compile_definitions(grade_test PRIVATE
+  GOGRADER_GO_OUTPUT_TESTDATA="${CMAKE_CURRENT_LIST_DIR}/testdata/go_output")
+target_link_libraries(grade_test PRIVATE gograder::grade gograder::files PkgConfig::RE2 GTest::gtest_main GTest::gmock)
+gtest_discover_tests(grade_test NO_PRETTY_VALUES)
