@@ -115,6 +115,17 @@ struct TestBinary {
   RunNonce nonce;  // compiled into its TestMain
 };
 
+// What the hidden-test step leaves for the steps after it.
+struct HiddenTests {
+  HiddenRun run;
+  std::vector<std::string> compiling_files;  // hidden files that compile with the student's code
+  std::optional<TestBinary> binary;          // compiling_files with the student's code
+  // Broken integrity rules (testing import, linkname, cgo, an embed of hidden
+  // files): the submission could reach into the tests, so no test-based
+  // point is given.
+  std::vector<std::string> violations;
+};
+
 // One grading in progress.
 class Grading {
  public:
@@ -149,12 +160,12 @@ class Grading {
   absl::Status Build();
   absl::Status Vet();
   absl::Status Gofmt();
-  absl::Status StaticRules();
-  absl::Status Tests();
-  absl::Status Race();
-  absl::Status Benchmarks();
+  absl::StatusOr<std::vector<std::string>> StaticRules();
+  absl::StatusOr<HiddenTests> Tests(std::vector<std::string> violations);
+  absl::Status Race(const HiddenTests& hidden);
+  absl::Status Benchmarks(const HiddenTests& hidden);
   absl::Status Coverage();
-  void AddTestResults();
+  void AddTestResults(const HiddenRun& run);
 
   const GraderOptions& options_;
   const StepRunner& runner_;
@@ -165,12 +176,6 @@ class Grading {
   fs::path work_, student_;
   int workspaces_ = 0;
   std::map<std::string, CriterionResult> scored_;  // by criterion id
-  HiddenRun hidden_;
-  std::vector<std::string> compiling_files_;  // hidden files that compile with the student's code
-  std::optional<TestBinary> test_binary_;     // compiling_files_ with the student's code
-  // Broken integrity rules (testing import, linkname, cgo): the submission
-  // could reach into the test framework, so no test-based point is given.
-  std::vector<std::string> integrity_violations_;
 };
 
 GoCommand Grading::Command(Step step, const std::string& dir, std::vector<std::string> argv) const {
@@ -334,7 +339,8 @@ absl::Status Grading::Gofmt() {
   return absl::OkStatus();
 }
 
-absl::Status Grading::StaticRules() {
+// Scores the static rules; returns the broken integrity rules.
+absl::StatusOr<std::vector<std::string>> Grading::StaticRules() {
   GoCommand command = Command(Step::STATIC, student_.string(), {kInspectorInSandbox, kBox});
   command.read_only_binds.push_back({options_.inspector_binary, kInspectorInSandbox});
   ASSIGN_OR_RETURN(StepOutput inspect, RunStep(Step::STATIC, "static rules", command));
@@ -343,8 +349,9 @@ absl::Status Grading::StaticRules() {
                                             inspect.result.message(), " ", inspect.err.substr(0, 1000)));
   }
   ASSIGN_OR_RETURN(InspectorFacts facts, ParseInspectorFacts(inspect.out));
+  std::vector<std::string> violations;
   for (StaticRuleResult& violation : EvaluateIntegrityRules(facts, exercise_.exercise)) {
-    integrity_violations_.push_back(violation.reason);
+    violations.push_back(violation.reason);
     report_.add_flags(violation.reason);
     for (Annotation& annotation : violation.annotations) *report_.add_annotations() = std::move(annotation);
   }
@@ -359,7 +366,7 @@ absl::Status Grading::StaticRules() {
     }
     scored_[criterion.id()] = ScoreRules(criterion, static_cast<int>(results.size()), broken);
   }
-  return absl::OkStatus();
+  return violations;
 }
 
 // Runs `tests` of `binary` once; JudgeTestPass says what the run proves.
@@ -403,20 +410,25 @@ absl::StatusOr<HiddenRun> Grading::RunHiddenTests(const TestBinary& binary, cons
   return run;
 }
 
-absl::Status Grading::Tests() {
+// Compiles and runs the hidden tests (unless `violations` forbid it) and
+// scores the test groups.
+absl::StatusOr<HiddenTests> Grading::Tests(std::vector<std::string> violations) {
+  HiddenTests hidden;
+  hidden.violations = std::move(violations);
+  HiddenRun& run = hidden.run;
   RunNonce nonce = NewRunNonce();
   ASSIGN_OR_RETURN(std::string dir, MakeTestWorkspace({}, nonce));
   // Code that could reach into the test framework or take in the hidden
   // sources is never run with them.
   std::string refused;
-  if (!integrity_violations_.empty()) {
-    refused = absl::StrCat("not run: ", absl::StrJoin(integrity_violations_, "; "));
+  if (!hidden.violations.empty()) {
+    refused = absl::StrCat("not run: ", absl::StrJoin(hidden.violations, "; "));
   } else {
     ASSIGN_OR_RETURN(std::vector<std::string> embedded, EmbeddedHiddenFiles(dir));
     if (!embedded.empty()) {
       std::string why = absl::StrCat("a //go:embed directive of your package takes in hidden test files (",
                                      absl::StrJoin(embedded, ", "), ")");
-      integrity_violations_.push_back(why);
+      hidden.violations.push_back(why);
       report_.add_flags(why);
       refused = absl::StrCat("not run: ", why);
     }
@@ -424,9 +436,10 @@ absl::Status Grading::Tests() {
   if (refused.empty()) {
     // Which hidden files compile with the student's code: all together first,
     // then (only if that fails) each on its own.
-    ASSIGN_OR_RETURN(test_binary_, CompileTests(Step::TEST, "compile hidden tests", dir, nonce, "hidden.test", nullptr));
-    if (test_binary_.has_value()) {
-      compiling_files_ = exercise_.hidden_files;
+    ASSIGN_OR_RETURN(hidden.binary,
+                     CompileTests(Step::TEST, "compile hidden tests", dir, nonce, "hidden.test", nullptr));
+    if (hidden.binary.has_value()) {
+      hidden.compiling_files = exercise_.hidden_files;
     } else {
       for (const std::string& file : exercise_.hidden_files) {
         ASSIGN_OR_RETURN(std::string one, MakeTestWorkspace({file}, nonce));
@@ -434,7 +447,7 @@ absl::Status Grading::Tests() {
         ASSIGN_OR_RETURN(std::optional<TestBinary> probe,
                          CompileTests(Step::TEST, absl::StrCat("compile ", file), one, nonce, "", &compiled));
         if (probe.has_value()) {
-          compiling_files_.push_back(file);
+          hidden.compiling_files.push_back(file);
           continue;
         }
         // Tell the student what their API lacks, without the hidden source.
@@ -442,24 +455,24 @@ absl::Status Grading::Tests() {
         for (const Annotation& error : ParseCompilerErrors(compiled.err + compiled.out, kBox, "test")) {
           messages.push_back(error.message());
         }
-        hidden_.uncompilable.push_back(absl::StrCat(
+        run.uncompilable.push_back(absl::StrCat(
             file, ": ", messages.empty() ? "does not compile" : absl::StrJoin(messages, "; ")));
       }
-      if (!compiling_files_.empty()) {
-        ASSIGN_OR_RETURN(std::string some, MakeTestWorkspace(compiling_files_, nonce));
-        ASSIGN_OR_RETURN(test_binary_, CompileTests(Step::TEST, "compile the hidden tests that compile", some,
-                                                    nonce, "hidden.test", nullptr));
-        if (!test_binary_.has_value()) {
-          hidden_.uncompilable.push_back(absl::StrCat(absl::StrJoin(compiling_files_, ", "),
-                                                      ": each compiles alone, but not together"));
-          compiling_files_.clear();
+      if (!hidden.compiling_files.empty()) {
+        ASSIGN_OR_RETURN(std::string some, MakeTestWorkspace(hidden.compiling_files, nonce));
+        ASSIGN_OR_RETURN(hidden.binary, CompileTests(Step::TEST, "compile the hidden tests that compile", some,
+                                                     nonce, "hidden.test", nullptr));
+        if (!hidden.binary.has_value()) {
+          run.uncompilable.push_back(absl::StrCat(absl::StrJoin(hidden.compiling_files, ", "),
+                                                  ": each compiles alone, but not together"));
+          hidden.compiling_files.clear();
         }
       }
     }
   }
   std::vector<std::string> runnable;
   std::set<std::string> compiled_tests;
-  for (const std::string& file : compiling_files_) {
+  for (const std::string& file : hidden.compiling_files) {
     for (const std::string& test : DeclaredGoFunctions(ReadFileOrEmpty(fs::path(exercise_.tests_dir) / file), "Test")) {
       if (test != "TestMain") compiled_tests.insert(test);
     }
@@ -467,41 +480,41 @@ absl::Status Grading::Tests() {
   for (const std::string& test : exercise_.hidden_tests) {
     if (compiled_tests.count(test)) runnable.push_back(test);
   }
-  if (test_binary_.has_value()) {
-    ASSIGN_OR_RETURN(HiddenRun run, RunHiddenTests(*test_binary_, runnable, /*race=*/false));
-    run.uncompilable = hidden_.uncompilable;
-    hidden_ = std::move(run);
+  if (hidden.binary.has_value()) {
+    ASSIGN_OR_RETURN(HiddenRun ran, RunHiddenTests(*hidden.binary, runnable, /*race=*/false));
+    ran.uncompilable = std::move(run.uncompilable);
+    run = std::move(ran);
   }
   for (const std::string& test : exercise_.hidden_tests) {
-    if (hidden_.results.count(test)) continue;
+    if (run.results.count(test)) continue;
     TestResult result;
     result.set_name(test);
     result.set_status(TestResult::MISSING);
     result.set_output(!refused.empty() ? refused
                                        : absl::StrCat("its hidden test file does not compile against your package: ",
-                                                      absl::StrJoin(hidden_.uncompilable, "; ")));
-    hidden_.results[test] = std::move(result);
+                                                      absl::StrJoin(run.uncompilable, "; ")));
+    run.results[test] = std::move(result);
   }
-  for (const std::string& flag : hidden_.flags) report_.add_flags(flag);
+  for (const std::string& flag : run.flags) report_.add_flags(flag);
   for (const Criterion& criterion : exercise_.exercise.criteria()) {
     if (!criterion.has_tests()) continue;
     RE2 pattern(TestGroupPattern(criterion));
     std::vector<TestResult> expected;
     for (const std::string& test : exercise_.hidden_tests) {
-      if (RE2::PartialMatch(test, pattern)) expected.push_back(hidden_.results[test]);
+      if (RE2::PartialMatch(test, pattern)) expected.push_back(run.results[test]);
     }
     scored_[criterion.id()] = ScoreTestGroup(criterion, expected);
   }
-  return absl::OkStatus();
+  return hidden;
 }
 
-absl::Status Grading::Race() {
+absl::Status Grading::Race(const HiddenTests& hidden) {
   std::optional<TestBinary> race_binary;  // compiled for the first race criterion that has tests
   for (const Criterion& criterion : exercise_.exercise.criteria()) {
     if (!criterion.has_race()) continue;
     RE2 pattern(criterion.race().pattern().empty() ? "." : criterion.race().pattern());
     std::vector<std::string> tests;
-    for (const auto& [name, result] : hidden_.results) {
+    for (const auto& [name, result] : hidden.run.results) {
       if (result.status() != TestResult::MISSING && RE2::PartialMatch(name, pattern)) tests.push_back(name);
     }
     RaceOutcome outcome;
@@ -510,7 +523,7 @@ absl::Status Grading::Race() {
     } else {
       if (!race_binary.has_value()) {
         RunNonce nonce = NewRunNonce();
-        ASSIGN_OR_RETURN(std::string dir, MakeTestWorkspace(compiling_files_, nonce));
+        ASSIGN_OR_RETURN(std::string dir, MakeTestWorkspace(hidden.compiling_files, nonce));
         StepOutput compiled;
         ASSIGN_OR_RETURN(race_binary,
                          CompileTests(Step::RACE, "compile race tests", dir, nonce, "race.test", &compiled));
@@ -557,11 +570,11 @@ absl::Status Grading::Race() {
   return absl::OkStatus();
 }
 
-absl::Status Grading::Benchmarks() {
+absl::Status Grading::Benchmarks(const HiddenTests& hidden) {
   // The student's side is the hidden test binary; the reference's is built
   // the same way. The rounds then only run the two binaries.
   std::set<std::string> compiled_benchmarks;
-  for (const std::string& file : compiling_files_) {
+  for (const std::string& file : hidden.compiling_files) {
     for (std::string& name : DeclaredGoFunctions(ReadFileOrEmpty(fs::path(exercise_.tests_dir) / file), "Benchmark")) {
       compiled_benchmarks.insert(std::move(name));
     }
@@ -575,7 +588,7 @@ absl::Status Grading::Benchmarks() {
     }
     scored_[criterion.id()] = ScoreBenchmark(
         criterion, {}, {}, absl::StrCat("the benchmark does not compile against your package: ",
-                                         absl::StrJoin(hidden_.uncompilable, "; ")));
+                                         absl::StrJoin(hidden.run.uncompilable, "; ")));
   }
   if (runnable.empty()) return absl::OkStatus();
   RunNonce reference_nonce = NewRunNonce();
@@ -601,7 +614,7 @@ absl::Status Grading::Benchmarks() {
   BenchmarkTally tally;
   for (int round = 1; round <= rounds && tally.problem.empty(); ++round) {
     for (bool reference : {false, true}) {
-      const TestBinary& binary = reference ? *reference_binary : *test_binary_;
+      const TestBinary& binary = reference ? *reference_binary : *hidden.binary;
       ASSIGN_OR_RETURN(GoCommand command, TestBinaryCommand(Step::BENCH, binary, run));
       ASSIGN_OR_RETURN(StepOutput output,
                        RunStep(Step::BENCH,
@@ -645,10 +658,10 @@ absl::Status Grading::Coverage() {
   return absl::OkStatus();
 }
 
-void Grading::AddTestResults() {
+void Grading::AddTestResults(const HiddenRun& run) {
   for (const std::string& test : exercise_.hidden_tests) {
-    auto found = hidden_.results.find(test);
-    if (found != hidden_.results.end()) *report_.add_tests() = found->second;
+    auto found = run.results.find(test);
+    if (found != run.results.end()) *report_.add_tests() = found->second;
   }
 }
 
@@ -671,15 +684,16 @@ absl::StatusOr<GradeReport> Grading::Run(const Accepted& submission) {
   RETURN_IF_ERROR(RequireExerciseModules(student_.string(), exercise, options_.toolchain));
 
   RETURN_IF_ERROR(Build());
+  HiddenTests hidden;
   if (!report_.build_failed()) {
     RETURN_IF_ERROR(Vet());
     RETURN_IF_ERROR(Gofmt());
-    RETURN_IF_ERROR(StaticRules());
-    RETURN_IF_ERROR(Tests());
-    RETURN_IF_ERROR(Race());
-    RETURN_IF_ERROR(Benchmarks());
+    ASSIGN_OR_RETURN(std::vector<std::string> violations, StaticRules());
+    ASSIGN_OR_RETURN(hidden, Tests(std::move(violations)));
+    RETURN_IF_ERROR(Race(hidden));
+    RETURN_IF_ERROR(Benchmarks(hidden));
     RETURN_IF_ERROR(Coverage());
-    AddTestResults();
+    AddTestResults(hidden.run);
   }
   std::vector<CriterionResult> results;
   for (const Criterion& criterion : exercise.criteria()) {
@@ -687,14 +701,14 @@ absl::StatusOr<GradeReport> Grading::Run(const Accepted& submission) {
     CriterionResult result = found != scored_.end() ? found->second : EmptyResult(criterion);
     bool test_based = criterion.has_tests() || criterion.has_race() || criterion.has_benchmark() ||
                       criterion.has_coverage();
-    if (test_based && !integrity_violations_.empty()) {
+    if (test_based && !hidden.violations.empty()) {
       result.set_points(0);
-      result.set_reason(absl::StrCat("not counted: ", absl::StrJoin(integrity_violations_, "; "),
+      result.set_reason(absl::StrCat("not counted: ", absl::StrJoin(hidden.violations, "; "),
                                      " (not allowed in this exercise: it could change how tests run)"));
     }
     results.push_back(std::move(result));
   }
-  ApplyGates(exercise, EffectiveStyleScaling(exercise, exercise_.phase), hidden_.results, results);
+  ApplyGates(exercise, EffectiveStyleScaling(exercise, exercise_.phase), hidden.run.results, results);
   for (CriterionResult& result : results) *report_.add_criteria() = std::move(result);
   report_.set_status(GradeReport::GRADED);
   TotalScore(report_);
