@@ -4,19 +4,19 @@
 
 #include <algorithm>
 #include <atomic>
-#include <boost/process.hpp>
 #include <chrono>
 #include <filesystem>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "base/process.h"
+#include "base/status_macros.h"
 #include "grader/core/files.h"
 
 namespace gograder::bench {
 namespace {
 
-namespace bp = boost::process;
-using ::gograder::core::ReadFileOrEmpty;
+
 
 // Replaces sandbox paths (mount targets) by host paths where a path starts:
 // at the beginning of `text` or after '=' or ':'.
@@ -62,33 +62,28 @@ absl::StatusOr<gograder::v1::SandboxResult> BareRunner::Run(const gograder::v1::
     if (mount.has_tmpfs() && mount.target() == "/tmp") map.push_back({"/tmp", tmp});
   }
   std::sort(map.begin(), map.end(), [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
-  bp::environment environment;
+  ProcessSpec process;
+  process.inherit_environment = false;
   for (const std::string& entry : spec.env()) {
     std::string mapped = MapPaths(entry, map);
     size_t equals = mapped.find('=');
     std::string name = mapped.substr(0, equals);
     if (name == "XDG_CONFIG_HOME") continue;
-    environment[name] = mapped.substr(equals + 1);
+    process.environment.push_back({name, mapped.substr(equals + 1)});
   }
-  std::vector<std::string> args;
-  for (int i = 1; i < spec.argv_size(); ++i) args.push_back(MapPaths(spec.argv(i), map));
-  std::string program = MapPaths(spec.argv(0), map);
-  boost::filesystem::path executable =
-      program.find('/') != std::string::npos ? boost::filesystem::path(program)
-                                             : bp::search_path(program, {boost::filesystem::path(
-                                                                            MapPaths("/usr/local/go/bin", map)),
-                                                                        "/usr/local/go/bin", "/usr/bin", "/bin"});
+  for (const std::string& arg : spec.argv()) process.argv.push_back(MapPaths(arg, map));
+  process.search_path = {MapPaths("/usr/local/go/bin", map), "/usr/local/go/bin", "/usr/bin", "/bin"};
+  process.cwd = MapPaths(spec.cwd(), map);
   const std::string out_path = prefix + ".out", err_path = prefix + ".err";
+  process.stdout_file = out_path;
+  process.stderr_file = err_path;
   auto start = std::chrono::steady_clock::now();
-  bp::child child(executable, bp::args = args, bp::start_dir = MapPaths(spec.cwd(), map), environment,
-                  bp::std_in < bp::null, bp::std_out > out_path, bp::std_err > err_path, error);
-  if (error) return absl::InternalError(absl::StrCat("cannot start ", program, ": ", error.message()));
-  child.wait(error);
+  ASSIGN_OR_RETURN(ProcessExit exit, RunProcess(process));
   gograder::v1::SandboxResult result;
   result.set_wall_time_us(std::chrono::duration_cast<std::chrono::microseconds>(
                               std::chrono::steady_clock::now() - start).count());
-  result.set_exit_code(child.exit_code());
-  result.set_verdict(child.exit_code() == 0 ? gograder::v1::SandboxResult::OK
+  result.set_exit_code(exit.exit_code);
+  result.set_verdict(exit.exit_code == 0 ? gograder::v1::SandboxResult::OK
                                             : gograder::v1::SandboxResult::NONZERO_EXIT);
   result.mutable_stdout()->set_data(ReadFileOrEmpty(out_path));
   result.mutable_stderr()->set_data(ReadFileOrEmpty(err_path));

@@ -67,36 +67,14 @@
 #include "sandbox/network.h"
 #include "sandbox/seccomp_policy.h"
 #include "sandbox/spec.h"
-#include "sandbox/status_macros.h"
+#include "base/fd.h"
+#include "base/status_macros.h"
 
 namespace gograder::sandbox {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 using ::gograder::v1::Mount;
-
-// Owns one file descriptor.
-class UniqueFd {
- public:
-  UniqueFd() = default;
-  explicit UniqueFd(int fd) : fd_(fd) {}
-  UniqueFd(UniqueFd&& other) noexcept : fd_(other.release()) {}
-  UniqueFd& operator=(UniqueFd&& other) noexcept {
-    reset(other.release());
-    return *this;
-  }
-  ~UniqueFd() { reset(); }
-  int get() const { return fd_; }
-  int release() { return std::exchange(fd_, -1); }
-  void reset(int fd = -1) {
-    if (fd_ >= 0) close(fd_);
-    fd_ = fd;
-  }
-  bool valid() const { return fd_ >= 0; }
-
- private:
-  int fd_ = -1;
-};
 
 struct Pipe {
   UniqueFd read, write;
@@ -108,7 +86,9 @@ absl::StatusOr<Pipe> MakePipe() {
   return Pipe{UniqueFd(fds[0]), UniqueFd(fds[1])};
 }
 
-void WriteAll(int fd, absl::string_view data) {
+// WriteAll (base/fd.h) for a forked child: no Status, so nothing is
+// allocated on an error, which is ignored (the parent sees a short message).
+void WriteAllAfterFork(int fd, absl::string_view data) {
   while (!data.empty()) {
     ssize_t n = write(fd, data.data(), data.size());
     if (n < 0 && errno == EINTR) continue;
@@ -191,7 +171,7 @@ int ExecProgram(const SandboxSpec& spec) {
 [[noreturn]] void StartProgram(const SandboxSpec& spec, const std::vector<sock_filter>& seccomp,
                                int stdin_fd, int stdout_fd, int stderr_fd, int exec_error_fd) {
   auto fail = [&](absl::string_view message) {
-    WriteAll(exec_error_fd, message);
+    WriteAllAfterFork(exec_error_fd, message);
     _exit(127);
   };
   setsid();
@@ -242,7 +222,7 @@ absl::Status PrepareInit(const InitContext& context) {
   if (read(fds.go_read, &go, 1) != 1) _exit(1);  // the supervisor gave up
   
   if (auto status = PrepareInit(fds); !status.ok()) {
-    WriteAll(fds.status_write, absl::StrCat("ERROR ", status.message()));
+    WriteAllAfterFork(fds.status_write, absl::StrCat("ERROR ", status.message()));
     _exit(1);
   }
   // Becoming the namespace's root (setresuid in PrepareInit) cleared the
@@ -255,7 +235,7 @@ absl::Status PrepareInit(const InitContext& context) {
   close(fds.go_read);
   int exec_error[2];
   if (pipe2(exec_error, O_CLOEXEC) != 0) {
-    WriteAll(fds.status_write, absl::StrCat("ERROR pipe2: ", strerror(errno)));
+    WriteAllAfterFork(fds.status_write, absl::StrCat("ERROR pipe2: ", strerror(errno)));
     _exit(1);
   }
   
@@ -263,7 +243,7 @@ absl::Status PrepareInit(const InitContext& context) {
   clock_gettime(CLOCK_MONOTONIC, &start);
   pid_t program = fork();
   if (program < 0) {
-    WriteAll(fds.status_write, absl::StrCat("ERROR fork: ", strerror(errno)));
+    WriteAllAfterFork(fds.status_write, absl::StrCat("ERROR fork: ", strerror(errno)));
     _exit(1);
   }
   if (program == 0) {
@@ -297,9 +277,9 @@ absl::Status PrepareInit(const InitContext& context) {
   struct rusage usage = {};
   getrusage(RUSAGE_CHILDREN, &usage);
   if (!exec_failure.empty()) {
-    WriteAll(fds.status_write, absl::StrCat("EXEC ", exec_failure));
+    WriteAllAfterFork(fds.status_write, absl::StrCat("EXEC ", exec_failure));
   } else {
-    WriteAll(fds.status_write,
+    WriteAllAfterFork(fds.status_write,
              absl::StrCat("EXIT ", program_status, " ", usage.ru_maxrss, " ", wall_us));
   }
   _exit(0);  // the kernel now kills whatever the program left behind
@@ -370,7 +350,7 @@ struct StreamSink {
     int64_t keep = std::min<int64_t>(room, n);
     if (keep > 0) {
       if (file.valid()) {
-        WriteAll(file.get(), absl::string_view(buffer, keep));
+        WriteAll(file.get(), absl::string_view(buffer, keep)).IgnoreError();  // a full disk truncates the capture
       } else {
         result->mutable_data()->append(buffer, keep);
       }
@@ -442,7 +422,7 @@ absl::Status CopyOutputFile(const SandboxSpec& spec, const SandboxSpec::OutputFi
   int64_t left = spec.limits().output_bytes();
   ssize_t n;
   while (left > 0 && (n = read(source.get(), buffer, std::min<int64_t>(sizeof buffer, left))) > 0) {
-    WriteAll(destination.get(), absl::string_view(buffer, n));
+    RETURN_IF_ERROR(WriteAll(destination.get(), absl::string_view(buffer, n)));
     left -= n;
   }
   return absl::OkStatus();

@@ -16,7 +16,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
-#include "sandbox/status_macros.h"
+#include "base/status_macros.h"
 
 namespace gograder::sandbox {
 namespace {

@@ -3,7 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "sandbox/text_proto.h"
+#include "base/text_proto.h"
 
 namespace gograder::sandbox {
 namespace {

@@ -1,5 +1,6 @@
 #include "sandbox/spec.h"
 
+#include "base/status_matchers.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -25,7 +26,7 @@ TEST(ParseSpecTextTest, ParsesAFullSpec) {
 TEST(ParseSpecTextTest, ReportsLineAndColumnOfSyntaxErrors) {
   auto spec = ParseSpecText("argv: \"/bin/true\"\nlimits { wall_time_ms: \"soon\" }\n", "s.txtpb");
   ASSERT_FALSE(spec.ok());
-  EXPECT_EQ(spec.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(spec, StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(spec.status().message(), HasSubstr("s.txtpb:2:24:"));
 }
 
@@ -69,7 +70,7 @@ TEST(ValidateSpecTest, RejectsBadFieldsNamingThem) {
     auto spec = ParseSpecText(c.text, "s");
     ASSERT_TRUE(spec.ok()) << c.text;
     absl::Status status = ValidateSpec(*spec);
-    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << c.text;
+    EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument)) << c.text;
     EXPECT_THAT(status.message(), HasSubstr(std::string("spec field ") + c.field)) << c.text;
   }
 }

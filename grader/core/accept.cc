@@ -5,7 +5,7 @@
 #include "grader/core/digest.h"
 #include "grader/core/files.h"
 #include "grader/core/go_mod.h"
-#include "sandbox/status_macros.h"
+#include "base/status_macros.h"
 
 namespace gograder::core {
 namespace {

@@ -6,5 +6,5 @@ target_link_libraries(gograder_accept
   PRIVATE gograder::digest gograder::files)
 
 add_executable(accept_test ${CMAKE_CURRENT_LIST_DIR}/accept_test.cc)
-target_link_libraries(accept_test PRIVATE gograder::accept gograder::digest GTest::gtest_main GTest::gmock)
+target_link_libraries(accept_test PRIVATE gograder::accept gograder::digest gograder::status_matchers GTest::gtest_main GTest::gmock)
 gtest_discover_tests(accept_test NO_PRETTY_VALUES)

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "base/status_matchers.h"
 #include "gmock/gmock.h"
 #include "grader/core/digest.h"
 #include "gtest/gtest.h"
@@ -84,20 +85,20 @@ TEST_F(AcceptTest, EverySourceKindIsAccepted) {
   fs::path other = root_ / "other";
   fs::create_directories(other);
   auto refused = AcceptSubmission(from_archive, exercise_, other.string());
-  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument) << refused.status();
+  EXPECT_THAT(refused, StatusIs(absl::StatusCode::kInvalidArgument)) << refused.status();
 }
 
 TEST_F(AcceptTest, AWrongModulePathIsRefusedAndLeavesNothing) {
   auto refused = AcceptSubmission(Files({{"go.mod", "module example.com/other\n\ngo 1.26\n"}, {"a.go", "package a\n"}}),
                                   exercise_, destination_.string());
-  ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument) << refused.status();
+  ASSERT_THAT(refused, StatusIs(absl::StatusCode::kInvalidArgument)) << refused.status();
   EXPECT_THAT(refused.status().message(), HasSubstr("example.com/demo"));
   EXPECT_TRUE(fs::is_empty(destination_));
 }
 
 TEST_F(AcceptTest, AMissingGoModIsRefused) {
   auto refused = AcceptSubmission(Files({{"a.go", "package a\n"}}), exercise_, destination_.string());
-  ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument) << refused.status();
+  ASSERT_THAT(refused, StatusIs(absl::StatusCode::kInvalidArgument)) << refused.status();
   EXPECT_THAT(refused.status().message(), HasSubstr("go mod init"));
   EXPECT_TRUE(fs::is_empty(destination_));
 }

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "base/status_matchers.h"
 #include "gmock/gmock.h"
 #include "grader/core/go_output_fixtures.h"
 #include "gtest/gtest.h"
@@ -133,9 +134,9 @@ TEST(MedianNsPerOpTest, PoolsEveryProcsCountOfTheName) {
   EXPECT_EQ(*MedianNsPerOp(samples, "BenchmarkA"), 3);
   EXPECT_EQ(*MedianNsPerOp(samples, "BenchmarkB"), 150);  // even count: mean of the middle two
   EXPECT_EQ(*MedianNsPerOp(samples, "BenchmarkA/sub"), 1000);
-  EXPECT_EQ(MedianNsPerOp(samples, "BenchmarkC").status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(MedianNsPerOp(samples, "BenchmarkA-2").status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(MedianNsPerOp({}, "BenchmarkA").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(MedianNsPerOp(samples, "BenchmarkC"), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(MedianNsPerOp(samples, "BenchmarkA-2"), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(MedianNsPerOp({}, "BenchmarkA"), StatusIs(absl::StatusCode::kNotFound));
 }
 
 TEST(MedianNsPerOpTest, CapturedRunMedianLiesAmongItsSamples) {

@@ -1,5 +1,6 @@
 #include "grader/core/bench_rounds.h"
 
+#include "base/status_matchers.h"
 #include "gmock/gmock.h"
 #include "grader/core/go_output_fixtures.h"
 #include "gtest/gtest.h"
@@ -38,7 +39,7 @@ TEST(RecordBenchmarkRunTest, AStudentLimitIsTheProblem) {
 TEST(RecordBenchmarkRunTest, AFailedReferenceRunIsOurFailure) {
   BenchmarkTally tally;
   absl::Status status = RecordBenchmarkRun({true, "panic: boom\n", kNonce, false, ""}, tally);
-  EXPECT_EQ(status.code(), absl::StatusCode::kInternal);
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kInternal));
   EXPECT_THAT(status.message(), HasSubstr("reference solution's benchmark run failed: panic: boom"));
 }
 

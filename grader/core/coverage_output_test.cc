@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "base/status_matchers.h"
 #include "gmock/gmock.h"
 #include "grader/core/go_output_fixtures.h"
 #include "gtest/gtest.h"
@@ -62,9 +63,8 @@ TEST(CoveragePercentFromProfileTest, ConcatenatedProfilesAndBlankLines) {
 }
 
 TEST(CoveragePercentFromProfileTest, NoStatementsIsNotFound) {
-  EXPECT_EQ(CoveragePercentFromProfile("mode: set\n").status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(CoveragePercentFromProfile("mode: set\nm/a.go:1.1,1.2 0 1\n").status().code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_THAT(CoveragePercentFromProfile("mode: set\n"), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(CoveragePercentFromProfile("mode: set\nm/a.go:1.1,1.2 0 1\n"), StatusIs(absl::StatusCode::kNotFound));
 }
 
 TEST(CoveragePercentFromProfileTest, MalformedProfilesAreRejectedWithTheLine) {
@@ -83,7 +83,7 @@ TEST(CoveragePercentFromProfileTest, MalformedProfilesAreRejectedWithTheLine) {
            "mode: set\nm/a.go:1.1,2.2 1 1\ntruncat",       // truncated last line
        }) {
     const absl::Status status = CoveragePercentFromProfile(profile).status();
-    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << profile;
+    EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument)) << profile;
   }
   EXPECT_THAT(std::string(CoveragePercentFromProfile("mode: set\n\nbad\n").status().message()),
               HasSubstr("line 3"));

@@ -14,20 +14,6 @@
 
 namespace gograder::core {
 
-std::string ReadFileOrEmpty(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream content;
-  content << in.rdbuf();
-  return content.str();
-}
-
-absl::Status WriteWholeFile(const std::filesystem::path& path, absl::string_view content) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(content.data(), static_cast<std::streamsize>(content.size()));
-  if (!out) return absl::InternalError(absl::StrCat("cannot write ", path.string()));
-  return absl::OkStatus();
-}
-
 absl::Status CopyModule(const std::string& from, const std::string& to, bool skip_tests) {
   namespace fs = std::filesystem;
   std::error_code error;

@@ -1,4 +1,4 @@
-// Whole-file reads and writes of our own (trusted) files.
+// Copying module trees and sealed binaries (whole-file helpers: base/files.h).
 #ifndef GOGRADER_GRADER_CORE_FILES_H_
 #define GOGRADER_GRADER_CORE_FILES_H_
 
@@ -7,14 +7,9 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "base/files.h"
 
 namespace gograder::core {
-
-// The file's bytes, or "" when it cannot be read.
-std::string ReadFileOrEmpty(const std::filesystem::path& path);
-
-// Creates or truncates `path` with `content`.
-absl::Status WriteWholeFile(const std::filesystem::path& path, absl::string_view content);
 
 // Copies the regular files and directories of a module tree into `to`
 // (created), never following a symlink. With `skip_tests`, *_test.go files

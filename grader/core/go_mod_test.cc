@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/strings/str_split.h"
+#include "base/status_matchers.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -160,7 +161,7 @@ INSTANTIATE_TEST_SUITE_P(
 TEST_P(ParseGoModErrorTest, NamesTheLine) {
   auto mod = ParseGoMod(GetParam().text);
   ASSERT_FALSE(mod.ok()) << "parsed: " << GetParam().text;
-  EXPECT_EQ(mod.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(mod, StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(mod.status().message(), HasSubstr(GetParam().error));
 }
 
@@ -275,7 +276,7 @@ TEST_P(CheckGoModTest, AppliesTheRule) {
     return;
   }
   ASSERT_FALSE(status.ok());
-  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(status.message(), HasSubstr(test.error));
 }
 
@@ -328,7 +329,7 @@ TEST(CheckGoModExerciseTest, InvalidExerciseBoundIsNotTheStudentsFault) {
   exercise.set_go_version("latest");
   auto mod = ParseGoMod("module example.com/hello\ngo 1.26\n");
   ASSERT_TRUE(mod.ok());
-  EXPECT_EQ(CheckGoModForExercise(*mod, exercise).code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(CheckGoModForExercise(*mod, exercise), StatusIs(absl::StatusCode::kFailedPrecondition));
 }
 
 // ---- CheckSubmissionTree ----------------------------------------------------
@@ -360,7 +361,7 @@ TEST_F(SubmissionTreeTest, RequiresGoModAtTheRoot) {
   Write("sub/go.mod", "module m\n");
   auto notes = CheckSubmissionTree(root_.string());
   ASSERT_FALSE(notes.ok());
-  EXPECT_EQ(notes.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(notes, StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(notes.status().message(), HasSubstr("no go.mod at the root"));
 
   fs::remove_all(root_ / "sub");
@@ -393,7 +394,7 @@ TEST_F(SubmissionTreeTest, RejectsANestedModule) {
   Write("pkg/inner/go.mod", "module other\n");
   auto notes = CheckSubmissionTree(root_.string());
   ASSERT_FALSE(notes.ok());
-  EXPECT_EQ(notes.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(notes, StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(notes.status().message(),
               HasSubstr("pkg/inner/go.mod: a second module inside the submission"));
 }

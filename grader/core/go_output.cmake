@@ -23,5 +23,5 @@ add_executable(go_output_test
   ${CMAKE_CURRENT_LIST_DIR}/vet_output_test.cc)
 target_compile_definitions(go_output_test PRIVATE
   GOGRADER_GO_OUTPUT_TESTDATA="${CMAKE_CURRENT_LIST_DIR}/testdata/go_output")
-target_link_libraries(go_output_test PRIVATE gograder::go_output GTest::gtest_main GTest::gmock)
+target_link_libraries(go_output_test PRIVATE gograder::go_output gograder::status_matchers GTest::gtest_main GTest::gmock)
 gtest_discover_tests(go_output_test NO_PRETTY_VALUES)

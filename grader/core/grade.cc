@@ -61,7 +61,7 @@
 #include "grader/core/vet_output.h"
 #include "grader/core/workspace.h"
 #include "re2/re2.h"
-#include "sandbox/status_macros.h"
+#include "base/status_macros.h"
 
 namespace gograder::core {
 namespace {

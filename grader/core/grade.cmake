@@ -4,7 +4,7 @@ add_library(gograder::scoring ALIAS gograder_scoring)
 target_link_libraries(gograder_scoring PUBLIC gograder::grading_proto absl::strings absl::str_format)
 
 add_executable(scoring_test ${CMAKE_CURRENT_LIST_DIR}/scoring_test.cc)
-target_link_libraries(scoring_test PRIVATE gograder::scoring GTest::gtest_main GTest::gmock)
+target_link_libraries(scoring_test PRIVATE gograder::scoring gograder::status_matchers GTest::gtest_main GTest::gmock)
 gtest_discover_tests(scoring_test NO_PRETTY_VALUES)
 
 add_library(gograder_gating STATIC ${CMAKE_CURRENT_LIST_DIR}/gating.cc)
@@ -13,7 +13,7 @@ target_link_libraries(gograder_gating PUBLIC gograder::grading_proto PRIVATE gog
                       absl::str_format)
 
 add_executable(gating_test ${CMAKE_CURRENT_LIST_DIR}/gating_test.cc)
-target_link_libraries(gating_test PRIVATE gograder::gating gograder::scoring GTest::gtest_main GTest::gmock)
+target_link_libraries(gating_test PRIVATE gograder::gating gograder::scoring gograder::status_matchers GTest::gtest_main GTest::gmock)
 gtest_discover_tests(gating_test NO_PRETTY_VALUES)
 
 # The trust policy of hidden test runs and the bookkeeping of benchmark rounds: pure functions.
@@ -25,7 +25,7 @@ target_link_libraries(gograder_test_trust PUBLIC gograder::go_output gograder::g
 add_executable(test_trust_test ${CMAKE_CURRENT_LIST_DIR}/test_trust_test.cc ${CMAKE_CURRENT_LIST_DIR}/bench_rounds_test.cc)
 target_compile_definitions(test_trust_test PRIVATE
   GOGRADER_GO_OUTPUT_TESTDATA="${CMAKE_CURRENT_LIST_DIR}/testdata/go_output")
-target_link_libraries(test_trust_test PRIVATE gograder::test_trust GTest::gtest_main GTest::gmock)
+target_link_libraries(test_trust_test PRIVATE gograder::test_trust gograder::status_matchers GTest::gtest_main GTest::gmock)
 gtest_discover_tests(test_trust_test NO_PRETTY_VALUES)
 
 add_library(gograder_grade STATIC
@@ -41,5 +41,5 @@ target_link_libraries(gograder_grade
 add_executable(grade_test ${CMAKE_CURRENT_LIST_DIR}/grade_test.cc)
 target_compile_definitions(grade_test PRIVATE
   GOGRADER_GO_OUTPUT_TESTDATA="${CMAKE_CURRENT_LIST_DIR}/testdata/go_output")
-target_link_libraries(grade_test PRIVATE gograder::grade gograder::files PkgConfig::RE2 GTest::gtest_main GTest::gmock)
+target_link_libraries(grade_test PRIVATE gograder::grade gograder::files PkgConfig::RE2 gograder::status_matchers GTest::gtest_main GTest::gmock)
 gtest_discover_tests(grade_test NO_PRETTY_VALUES)

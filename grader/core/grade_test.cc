@@ -19,6 +19,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
+#include "base/status_matchers.h"
 #include "gmock/gmock.h"
 #include "grader/core/files.h"
 #include "grader/core/go_output_fixtures.h"
@@ -404,7 +405,7 @@ TEST_F(GradeTest, AStopRequestCancelsTheGrading) {
   Script script;
   script.on_hidden_tests = [&] { stop.request_stop(); };  // cancelled while the hidden tests run
   auto report = Grade(script, stop.get_token());
-  EXPECT_EQ(report.status().code(), absl::StatusCode::kCancelled) << report.status();
+  EXPECT_THAT(report, StatusIs(absl::StatusCode::kCancelled)) << report.status();
   EXPECT_FALSE(Ran("-race"));  // nothing ran after the stop
 }
 

@@ -40,7 +40,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "grader/core/intake_fs.h"
-#include "sandbox/status_macros.h"
+#include "base/status_macros.h"
 
 namespace gograder::core {
 namespace {
@@ -49,7 +49,7 @@ using intake_internal::ListDirectory;
 using intake_internal::OpenDirectoryAt;
 using intake_internal::RemoveDirectoryContents;
 using intake_internal::UniqueFd;
-using intake_internal::WriteAll;
+using ::gograder::WriteAll;
 
 constexpr size_t kCopyBufferBytes = 64 << 10;
 

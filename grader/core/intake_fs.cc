@@ -8,7 +8,7 @@
 #include <cerrno>
 
 #include "absl/strings/str_cat.h"
-#include "sandbox/status_macros.h"
+#include "base/status_macros.h"
 
 namespace gograder::core::intake_internal {
 
@@ -60,18 +60,6 @@ absl::Status RemoveTreeAt(int dirfd, const std::string& name) {
   }
   if (unlinkat(dirfd, name.c_str(), AT_REMOVEDIR) != 0) {
     return ErrnoStatus(absl::StrCat("remove directory ", name));
-  }
-  return absl::OkStatus();
-}
-
-absl::Status WriteAll(int fd, absl::string_view data) {
-  while (!data.empty()) {
-    ssize_t n = write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return ErrnoStatus("write");
-    }
-    data.remove_prefix(static_cast<size_t>(n));
   }
   return absl::OkStatus();
 }

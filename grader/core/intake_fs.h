@@ -12,41 +12,11 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "base/fd.h"
 
 namespace gograder::core::intake_internal {
 
-// Owns one file descriptor and closes it.
-class UniqueFd {
- public:
-  UniqueFd() = default;
-  explicit UniqueFd(int fd) : fd_(fd) {}
-  UniqueFd(UniqueFd&& other) noexcept : fd_(other.release()) {}
-  UniqueFd& operator=(UniqueFd&& other) noexcept {
-    if (this != &other) {
-      reset();
-      fd_ = other.release();
-    }
-    return *this;
-  }
-  UniqueFd(const UniqueFd&) = delete;
-  UniqueFd& operator=(const UniqueFd&) = delete;
-  ~UniqueFd() { reset(); }
-
-  int get() const { return fd_; }
-  bool valid() const { return fd_ >= 0; }
-  int release() {
-    int fd = fd_;
-    fd_ = -1;
-    return fd;
-  }
-  void reset() {
-    if (fd_ >= 0) close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  int fd_ = -1;
-};
+using ::gograder::UniqueFd;
 
 // Opens the directory `name` (one path component) inside `dirfd` for reading,
 // refusing a symbolic link at `name`.
@@ -61,9 +31,6 @@ absl::Status RemoveDirectoryContents(int dirfd);
 
 // Removes `name` inside `dirfd`: a file, or a directory with all it holds.
 absl::Status RemoveTreeAt(int dirfd, const std::string& name);
-
-// Writes all of `data` to `fd`, retrying short writes.
-absl::Status WriteAll(int fd, absl::string_view data);
 
 }  // namespace gograder::core::intake_internal
 

@@ -20,6 +20,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "grader/core/digest.h"
+#include "base/status_matchers.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -204,7 +205,7 @@ class IntakeTest : public ::testing::Test {
   void ExpectRejected(const absl::StatusOr<IntakeSummary>& result, absl::string_view entry,
                       absl::string_view why) {
     ASSERT_FALSE(result.ok()) << "accepted; expected a rejection naming " << entry;
-    EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument) << result.status();
+    EXPECT_THAT(result, StatusIs(absl::StatusCode::kInvalidArgument)) << result.status();
     EXPECT_THAT(result.status().message(), HasSubstr(entry));
     EXPECT_THAT(result.status().message(), HasSubstr(why));
     ExpectNothingOutsideDestination();
@@ -583,11 +584,11 @@ TEST_F(IntakeTest, RefusesADestinationThatIsNotEmpty) {
   std::ofstream(destination_ / "old") << "x";
   auto result = FromBytes(BuildArchive(Format::kTar, SmallModule()));
   ASSERT_FALSE(result.ok());
-  EXPECT_EQ(result.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(result, StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_TRUE(fs::exists(destination_ / "old"));
   std::ofstream(destination_ / "older") << "x";
   result = FromBytes(BuildArchive(Format::kTar, SmallModule()));
-  EXPECT_EQ(result.status().code(), absl::StatusCode::kFailedPrecondition) << result.status();
+  EXPECT_THAT(result, StatusIs(absl::StatusCode::kFailedPrecondition)) << result.status();
   EXPECT_TRUE(fs::exists(destination_ / "older"));
 }
 
@@ -674,7 +675,7 @@ TEST_F(DirectoryIntakeTest, RejectsASourceThatIsASymlink) {
   fs::create_directory_symlink(source_, link);
   auto result = IntakeSubmission(link.string(), destination_.string());
   ASSERT_FALSE(result.ok());
-  EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(result, StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(result.status().message(), HasSubstr("symbolic link"));
   EXPECT_TRUE(fs::is_empty(destination_));
 }

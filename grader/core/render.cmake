@@ -14,7 +14,7 @@ target_link_libraries(gograder_render
 
 add_executable(render_test ${CMAKE_CURRENT_LIST_DIR}/render_test.cc)
 target_link_libraries(render_test
-  PRIVATE gograder::render nlohmann_json::nlohmann_json GTest::gtest_main GTest::gmock)
+  PRIVATE gograder::render nlohmann_json::nlohmann_json gograder::status_matchers GTest::gtest_main GTest::gmock)
 gtest_discover_tests(render_test NO_PRETTY_VALUES)
 # Parse the JUnit XML back when expat is there (it is not a project dependency).
 find_package(EXPAT QUIET)

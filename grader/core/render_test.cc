@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "base/status_matchers.h"
 #include "gmock/gmock.h"
 #include "grader/core/render_internal.h"
 #include "gtest/gtest.h"
@@ -346,7 +347,7 @@ TEST(ParseReportFormatTest, RejectsOthersNamingTheValidOnes) {
   for (absl::string_view name : {"", "xml", "text ", "markdown"}) {
     const absl::StatusOr<ReportFormat> format = ParseReportFormat(name);
     ASSERT_FALSE(format.ok()) << name;
-    EXPECT_EQ(format.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(format, StatusIs(absl::StatusCode::kInvalidArgument));
     EXPECT_THAT(format.status().message(),
                 AllOf(HasSubstr("text"), HasSubstr("json"), HasSubstr("junit"),
                       HasSubstr("gradescope"), HasSubstr("github")));

@@ -15,8 +15,8 @@
 #include "absl/strings/str_split.h"
 #include "grader/core/digest.h"
 #include "re2/re2.h"
-#include "sandbox/status_macros.h"
-#include "sandbox/text_proto.h"
+#include "base/status_macros.h"
+#include "base/text_proto.h"
 
 namespace gograder::core {
 namespace {

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "base/status_matchers.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -176,9 +177,8 @@ TEST_F(RubricTest, ValidateReportsEveryProblem) {
 }
 
 TEST_F(RubricTest, UnknownAndMalformedIds) {
-  EXPECT_EQ(LoadExercise(root_.string(), "phase1/none").status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(LoadExercise(root_.string(), "../etc").status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(LoadExercise(root_.string(), "phase1/none"), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(LoadExercise(root_.string(), "../etc"), StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 TEST(TestGroupPatternTest, DefaultsFromTheId) {

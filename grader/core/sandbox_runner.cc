@@ -3,23 +3,15 @@
 
 #include <unistd.h>
 
-#include <algorithm>
 #include <atomic>
-#include <boost/process.hpp>
-#include <chrono>
-#include <filesystem>
 #include <fstream>
-#include <vector>
-#include <sstream>
-#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "base/process.h"
 
 namespace gograder::core {
 namespace {
-
-namespace bp = boost::process;
 
 // Unique file names for concurrent runs from several threads.
 std::string ScratchPrefix(const std::string& dir) {
@@ -45,33 +37,20 @@ absl::StatusOr<gograder::v1::SandboxResult> SandboxRunner::Run(const gograder::v
     unlink(result_path.c_str());
     unlink(error_path.c_str());
   };
-  std::error_code error;
-  bp::child child(bp::exe = options_.binary,
-                  bp::args = {"--spec", spec_path, "--spec-format", "binary", "--format", "binary",
-                              "--output", result_path},
-                  bp::std_in < bp::null, bp::std_out > bp::null, bp::std_err > error_path, error);
-  if (error) {
-    cleanup();
-    return absl::InternalError(absl::StrCat("cannot start ", options_.binary, ": ", error.message()));
-  }
+  ProcessSpec process;
+  process.argv = {options_.binary, "--spec", spec_path, "--spec-format", "binary", "--format", "binary",
+                  "--output", result_path};
+  process.stderr_file = error_path;
   int64_t wall_ms = spec.limits().wall_time_ms() ? spec.limits().wall_time_ms() : 10'000;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(wall_ms) +
-                  absl::ToChronoMilliseconds(options_.grace);
-  // Poll with a growing interval: short runs are noticed within ~0.1 ms.
-  auto pause = std::chrono::microseconds(100);
-  bool timed_out = false, cancelled = false;
-  while (child.running(error) && !error) {
-    cancelled = stop.stop_requested();
-    timed_out = std::chrono::steady_clock::now() > deadline;
-    if (cancelled || timed_out) {
-      child.terminate(error);  // SIGKILL; the sandbox's init dies with it (PDEATHSIG)
-      break;
-    }
-    std::this_thread::sleep_for(pause);
-    pause = std::min(pause * 2, std::chrono::microseconds(10'000));
+  process.timeout = absl::Milliseconds(wall_ms) + options_.grace;  // then SIGKILL; the sandbox's init dies with it (PDEATHSIG)
+  process.stop = stop;
+  absl::StatusOr<ProcessExit> exit = RunProcess(process);
+  if (!exit.ok()) {
+    cleanup();
+    return absl::InternalError(absl::StrCat("cannot start ", options_.binary, ": ", exit.status().message()));
   }
-  child.wait(error);
-  int exit_code = child.exit_code();
+  bool cancelled = exit->stopped, timed_out = exit->timed_out;
+  int exit_code = exit->exit_code;
   std::string stderr_text(absl::StripAsciiWhitespace(ReadFileOrEmpty(error_path)));
   std::string result_bytes = ReadFileOrEmpty(result_path);
   cleanup();

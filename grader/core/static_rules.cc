@@ -17,7 +17,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "nlohmann/json.hpp"
-#include "sandbox/status_macros.h"
+#include "base/status_macros.h"
 
 namespace gograder::core {
 namespace {

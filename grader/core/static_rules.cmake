@@ -49,5 +49,5 @@ target_compile_definitions(static_rules_test PRIVATE
   GOGRADER_INSPECTOR_PATH="${GOGRADER_INSPECTOR}"
   GOGRADER_STATIC_RULES_TESTDATA="${CMAKE_CURRENT_LIST_DIR}/testdata/static_rules")
 target_link_libraries(static_rules_test PRIVATE
-  gograder::static_rules GTest::gtest_main GTest::gmock)
+  gograder::static_rules gograder::status_matchers GTest::gtest_main GTest::gmock)
 gtest_discover_tests(static_rules_test NO_PRETTY_VALUES)

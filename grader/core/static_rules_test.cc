@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "base/status_matchers.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
@@ -171,7 +172,7 @@ TEST(ParseInspectorFactsTest, RejectsMalformedDocuments) {
   for (const auto& [json, want] : cases) {
     absl::StatusOr<InspectorFacts> facts = ParseInspectorFacts(json);
     ASSERT_FALSE(facts.ok()) << json;
-    EXPECT_EQ(facts.status().code(), absl::StatusCode::kInvalidArgument) << json;
+    EXPECT_THAT(facts, StatusIs(absl::StatusCode::kInvalidArgument)) << json;
     EXPECT_THAT(std::string(facts.status().message()), HasSubstr(want)) << json;
   }
 }

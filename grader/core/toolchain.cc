@@ -4,7 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <boost/process.hpp>
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -13,13 +13,13 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "base/process.h"
+#include "base/status_macros.h"
 #include "grader/core/sandbox_runner.h"
-#include "sandbox/status_macros.h"
 
 namespace gograder::core {
 namespace {
 
-namespace bp = boost::process;
 namespace fs = std::filesystem;
 
 constexpr char kStampFile[] = "toolchain.stamp";
@@ -29,23 +29,21 @@ constexpr char kTest2Json[] = "tools/test2json";
 // combined output, or an error with that output.
 absl::StatusOr<std::string> RunHost(const std::vector<std::string>& argv, const std::string& cwd,
                                     const std::vector<std::pair<std::string, std::string>>& env) {
-  std::error_code error;
-  fs::path output = fs::temp_directory_path() / absl::StrCat("gograder-host-", getpid(), ".out");
-  bp::environment environment = boost::this_process::environment();
-  for (const auto& [name, value] : env) environment[name] = value;
-  boost::filesystem::path program =
-      argv[0].find('/') != std::string::npos ? boost::filesystem::path(argv[0]) : bp::search_path(argv[0]);
-  if (program.empty()) return absl::NotFoundError(absl::StrCat(argv[0], " is not on PATH"));
-  std::vector<std::string> args(argv.begin() + 1, argv.end());
-  bp::child child(program, bp::args = args, bp::start_dir = cwd, environment,
-                  bp::std_in < bp::null, (bp::std_out & bp::std_err) > output.string(), error);
-  if (error) return absl::InternalError(absl::StrCat("cannot run ", argv[0], ": ", error.message()));
-  child.wait(error);
+  static std::atomic<uint64_t> counter{0};
+  fs::path output = fs::temp_directory_path() / absl::StrCat("gograder-host-", getpid(), "-", counter++, ".out");
+  ProcessSpec process;
+  process.argv = argv;
+  process.cwd = cwd;
+  process.environment = env;
+  process.stdout_file = process.stderr_file = output.string();
+  absl::StatusOr<ProcessExit> exit = RunProcess(process);
   std::string text = ReadFileOrEmpty(output);
+  std::error_code error;
   fs::remove(output, error);
-  if (child.exit_code() != 0) {
-    return absl::InternalError(absl::StrCat("`", absl::StrJoin(argv, " "), "` failed (exit ",
-                                            child.exit_code(), "):\n", text));
+  if (!exit.ok()) return exit.status();
+  if (exit->exit_code != 0) {
+    return absl::InternalError(absl::StrCat("`", absl::StrJoin(argv, " "), "` failed (exit ", exit->exit_code,
+                                            "):\n", text));
   }
   return text;
 }

@@ -6,9 +6,9 @@ add_library(gograder::toolchain ALIAS gograder_toolchain)
 target_link_libraries(gograder_toolchain PRIVATE gograder::files)
 target_link_libraries(gograder_toolchain
   PUBLIC gograder::sandbox_proto absl::status absl::statusor absl::strings
-  PRIVATE gograder::sandbox_runner gograder::sandbox Boost::filesystem)
+  PRIVATE gograder::sandbox_runner gograder::base gograder::process)
 
 add_executable(go_command_test ${CMAKE_CURRENT_LIST_DIR}/go_command_test.cc)
 target_link_libraries(go_command_test PRIVATE gograder::toolchain gograder::sandbox
-                      GTest::gtest_main GTest::gmock)
+                      gograder::status_matchers GTest::gtest_main GTest::gmock)
 gtest_discover_tests(go_command_test NO_PRETTY_VALUES)

@@ -7,8 +7,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "grader/core/digest.h"
-#include "sandbox/status_macros.h"
-#include "sandbox/text_proto.h"
+#include "base/status_macros.h"
+#include "base/text_proto.h"
 
 namespace gograder::server {
 

@@ -14,7 +14,7 @@
 #include "grader/core/grade.h"
 #include "grader/core/toolchain.h"
 #include "grader/server/config.h"
-#include "sandbox/status_macros.h"
+#include "base/status_macros.h"
 
 namespace gograder::server {
 namespace {

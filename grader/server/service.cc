@@ -13,7 +13,7 @@
 #include "grader/core/rubric.h"
 #include "grader/server/status.h"
 #include "grader/server/workers.h"
-#include "sandbox/status_macros.h"
+#include "base/status_macros.h"
 
 namespace gograder::server {
 namespace {

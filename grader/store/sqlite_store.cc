@@ -37,7 +37,7 @@
 #include "grader/store/store.h"
 #include "proto/gograder/v1/grader.pb.h"
 #include "proto/gograder/v1/report.pb.h"
-#include "sandbox/status_macros.h"
+#include "base/status_macros.h"
 
 namespace gograder::store {
 namespace {

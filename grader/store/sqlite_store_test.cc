@@ -30,6 +30,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "base/status_matchers.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "grader/store/store.h"
@@ -45,20 +46,6 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::MatchesRegex;
 
-#define STORE_TEST_CONCAT_INNER_(a, b) a##b
-#define STORE_TEST_CONCAT_(a, b) STORE_TEST_CONCAT_INNER_(a, b)
-// Declares `lhs` from an OK StatusOr, or fails the test with its status.
-#define ASSERT_OK_AND_ASSIGN(lhs, expr) \
-  ASSERT_OK_AND_ASSIGN_IMPL_(STORE_TEST_CONCAT_(statusor_, __LINE__), lhs, expr)
-#define ASSERT_OK_AND_ASSIGN_IMPL_(tmp, lhs, expr) \
-  auto tmp = (expr);                               \
-  ASSERT_TRUE(tmp.ok()) << tmp.status();           \
-  lhs = std::move(tmp).value()
-#define ASSERT_OK(expr)                   \
-  do {                                    \
-    absl::Status status_ = (expr);        \
-    ASSERT_TRUE(status_.ok()) << status_; \
-  } while (0)
 
 constexpr char kCrashChildFlag[] = "--store_crash_child=";
 
@@ -199,24 +186,24 @@ TEST_F(SqliteStoreTest, InsertThenGet) {
 }
 
 TEST_F(SqliteStoreTest, UnknownSubmissionIsNotFound) {
-  EXPECT_EQ(store_->Get("nope").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(store_->Get("nope"), StatusIs(absl::StatusCode::kNotFound));
   EXPECT_THAT(std::string(store_->Get("nope").status().message()), HasSubstr("'nope' not found"));
-  EXPECT_EQ(store_->FilesDir("nope").status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(store_->Cancel("nope").status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(store_->Requeue("nope").status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(store_->QueuePosition("nope").status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(store_->Finish("nope", 1, MakeReport(1)).code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(store_->AppendEvent("nope", WatchEvent()).status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(store_->EventsAfter("nope", 0).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(store_->FilesDir("nope"), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(store_->Cancel("nope"), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(store_->Requeue("nope"), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(store_->QueuePosition("nope"), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(store_->Finish("nope", 1, MakeReport(1)), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(store_->AppendEvent("nope", WatchEvent()), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(store_->EventsAfter("nope", 0), StatusIs(absl::StatusCode::kNotFound));
 }
 
 TEST_F(SqliteStoreTest, InsertRejectsMissingFields) {
   NewSubmission s = MakeSubmission("c1");
   s.exercise_id.clear();
-  EXPECT_EQ(store_->Insert(s, 0).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(store_->Insert(s, 0), StatusIs(absl::StatusCode::kInvalidArgument));
   s = MakeSubmission("c1");
   s.files_dir.clear();
-  EXPECT_EQ(store_->Insert(s, 0).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(store_->Insert(s, 0), StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 TEST_F(SqliteStoreTest, IdempotencyKeyIsPerCourse) {
@@ -267,7 +254,7 @@ TEST_F(SqliteStoreTest, QueueLimitIsResourceExhausted) {
     ASSERT_OK(store_->Insert(MakeSubmission("c1", absl::StrCat("k", i)), 3).status());
   }
   absl::Status full = store_->Insert(MakeSubmission("c1", "k3"), 3).status();
-  EXPECT_EQ(full.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(full, StatusIs(absl::StatusCode::kResourceExhausted));
   EXPECT_THAT(std::string(full.message()), HasSubstr("queue is full"));
   ASSERT_OK_AND_ASSIGN(int depth, store_->QueueDepth());
   EXPECT_EQ(depth, 3);
@@ -324,10 +311,9 @@ TEST_F(SqliteStoreTest, FinishStoresTheReportOnce) {
 
   // The same claim again, or a wrong claim number: refused, nothing changes.
   absl::Status again = store_->Finish(id, claim->claim, MakeReport(1));
-  EXPECT_EQ(again.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(again, StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_THAT(std::string(again.message()), HasSubstr("not current"));
-  EXPECT_EQ(store_->Finish(id, claim->claim + 1, MakeReport(2)).code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(store_->Finish(id, claim->claim + 1, MakeReport(2)), StatusIs(absl::StatusCode::kFailedPrecondition));
   ASSERT_OK_AND_ASSIGN(Submission unchanged, store_->Get(id));
   EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(unchanged, done));
   RawDb raw(path_);
@@ -342,15 +328,13 @@ TEST_F(SqliteStoreTest, FinishWithStaleClaimFailsAndChangesNothing) {
   ASSERT_OK_AND_ASSIGN(int recovered, store_->RecoverAfterCrash());
   EXPECT_EQ(recovered, 1);
   // Stale while queued again...
-  EXPECT_EQ(store_->Finish(id, stale->claim, MakeReport(1)).code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(store_->Finish(id, stale->claim, MakeReport(1)), StatusIs(absl::StatusCode::kFailedPrecondition));
   ASSERT_OK_AND_ASSIGN(std::optional<Claim> current, store_->ClaimNext());
   ASSERT_TRUE(current.has_value());
   EXPECT_EQ(current->submission.submission_id(), id);
   EXPECT_EQ(current->claim, stale->claim + 1);
   // ...and while someone else holds the current claim.
-  EXPECT_EQ(store_->Finish(id, stale->claim, MakeReport(1)).code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(store_->Finish(id, stale->claim, MakeReport(1)), StatusIs(absl::StatusCode::kFailedPrecondition));
   ASSERT_OK_AND_ASSIGN(Submission running, store_->Get(id));
   EXPECT_EQ(running.state(), Submission::RUNNING);
   EXPECT_FALSE(running.has_report());
@@ -378,8 +362,7 @@ TEST_F(SqliteStoreTest, Cancel) {
   ASSERT_OK_AND_ASSIGN(Submission cancelled_running, store_->Cancel(running));
   EXPECT_EQ(cancelled_running.state(), Submission::CANCELLED);
   // The worker's result is dropped.
-  EXPECT_EQ(store_->Finish(running, running_claim->claim, MakeReport(5)).code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(store_->Finish(running, running_claim->claim, MakeReport(5)), StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_EQ(store_->Get(running).value().state(), Submission::CANCELLED);
   EXPECT_FALSE(store_->Get(running).value().has_report());
 
@@ -410,7 +393,7 @@ TEST_F(SqliteStoreTest, RequeueKeepsEveryReportAndReturnsTheLatest) {
   EXPECT_EQ(store_->QueuePosition(newer).value(), 1);
 
   // Already queued or running: refused.
-  EXPECT_EQ(store_->Requeue(id).status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(store_->Requeue(id), StatusIs(absl::StatusCode::kFailedPrecondition));
   // While the regrade waits, the earlier report is still the latest one.
   ASSERT_OK_AND_ASSIGN(Submission waiting, store_->Get(id));
   EXPECT_EQ(waiting.state(), Submission::QUEUED);
@@ -421,7 +404,7 @@ TEST_F(SqliteStoreTest, RequeueKeepsEveryReportAndReturnsTheLatest) {
   ASSERT_OK_AND_ASSIGN(std::optional<Claim> second, store_->ClaimNext());
   ASSERT_EQ(second->submission.submission_id(), id);
   EXPECT_EQ(second->claim, first->claim + 1);
-  EXPECT_EQ(store_->Requeue(id).status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(store_->Requeue(id), StatusIs(absl::StatusCode::kFailedPrecondition));
   ASSERT_OK(store_->Finish(id, second->claim, MakeReport(90)));
 
   ASSERT_OK_AND_ASSIGN(Submission regraded, store_->Get(id));
@@ -590,9 +573,9 @@ TEST_F(SqliteStoreTest, ListFiltersAndPages) {
   EXPECT_EQ(second_page.submissions[0].submission_id(), all[5].submission_id());
 
   filter.page_token = "not a token!";
-  EXPECT_EQ(store_->List(filter).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(store_->List(filter), StatusIs(absl::StatusCode::kInvalidArgument));
   filter.page_token = "bm8tc2VwYXJhdG9ycw";  // base64 of "no-separators"
-  EXPECT_EQ(store_->List(filter).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(store_->List(filter), StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 TEST_F(SqliteStoreTest, DurableAcrossReopen) {
@@ -642,7 +625,7 @@ TEST_F(SqliteStoreTest, RefusesANewerSchema) {
     raw.Query("UPDATE schema_version SET version = 99");
   }
   auto store = OpenSqliteStore(path_);
-  EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(store, StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_THAT(std::string(store.status().message()), HasSubstr("schema version 99"));
 }
 
@@ -662,7 +645,7 @@ TEST_F(SqliteStoreTest, OpenErrorsNameThePathAndSqlitesReason) {
   }
   store = OpenSqliteStore(not_a_db);
   ASSERT_FALSE(store.ok());
-  EXPECT_EQ(store.status().code(), absl::StatusCode::kDataLoss) << store.status();
+  EXPECT_THAT(store, StatusIs(absl::StatusCode::kDataLoss)) << store.status();
   EXPECT_THAT(std::string(store.status().message()), HasSubstr("not a database"));
 }
 
@@ -910,8 +893,7 @@ TEST_F(SqliteStoreTest, SurvivesSigkillAtRandomMoments) {
     if (!claim.has_value()) break;
     const std::string& id = claim->submission.submission_id();
     if (auto it = interrupted.find(id); it != interrupted.end()) {
-      EXPECT_EQ(store_->Finish(id, it->second, MakeReport(-1)).code(),
-                absl::StatusCode::kFailedPrecondition);
+      EXPECT_THAT(store_->Finish(id, it->second, MakeReport(-1)), StatusIs(absl::StatusCode::kFailedPrecondition));
     }
     ASSERT_OK(store_->Finish(id, claim->claim, MakeReport(static_cast<double>(claim->claim))));
     ++graded;

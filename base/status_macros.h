@@ -1,7 +1,7 @@
 // Small status helpers missing from Debian's Abseil (20220623): return early on
 // an error Status, and unwrap a StatusOr into a variable or return its error.
-#ifndef GOGRADER_SANDBOX_STATUS_MACROS_H_
-#define GOGRADER_SANDBOX_STATUS_MACROS_H_
+#ifndef GOGRADER_BASE_STATUS_MACROS_H_
+#define GOGRADER_BASE_STATUS_MACROS_H_
 
 #include <cerrno>
 #include <cstring>
@@ -42,4 +42,4 @@ inline absl::Status ErrnoStatus(absl::string_view what, int err = errno) {
 
 }  // namespace gograder
 
-#endif  // GOGRADER_SANDBOX_STATUS_MACROS_H_
+#endif  // GOGRADER_BASE_STATUS_MACROS_H_

@@ -1,7 +1,7 @@
 // Text-format protobuf parsing with file:line:column errors; unknown fields
 // are errors. Shared by the sandbox spec, rubric files and daemon config.
-#ifndef GOGRADER_SANDBOX_TEXT_PROTO_H_
-#define GOGRADER_SANDBOX_TEXT_PROTO_H_
+#ifndef GOGRADER_BASE_TEXT_PROTO_H_
+#define GOGRADER_BASE_TEXT_PROTO_H_
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
@@ -19,4 +19,4 @@ absl::Status ParseTextProtoFile(const std::string& path, google::protobuf::Messa
 
 }  // namespace gograder
 
-#endif  // GOGRADER_SANDBOX_TEXT_PROTO_H_
+#endif  // GOGRADER_BASE_TEXT_PROTO_H_
