@@ -11,7 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/process.h"
 #include "base/status_macros.h"
-#include "grader/core/files.h"
+#include "grader/core/files/files.h"
 
 namespace gograder::bench {
 namespace {

@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "grader/core/step_runner.h"
+#include "grader/core/toolchain/step_runner.h"
 
 namespace gograder::bench {
 

@@ -16,9 +16,9 @@
 #include <vector>
 
 #include "bench/bare_runner.h"
-#include "grader/core/grade.h"
-#include "grader/core/rubric.h"
-#include "grader/core/toolchain.h"
+#include "grader/core/grading/grade.h"
+#include "grader/core/rubric/rubric.h"
+#include "grader/core/toolchain/toolchain.h"
 
 namespace {
 

@@ -8,7 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "grader/core/render.h"
+#include "grader/core/render/render.h"
 #include "proto/gograder/v1/grader.grpc.pb.h"
 
 namespace gograder::cli {

@@ -12,11 +12,11 @@
 #include "absl/strings/str_join.h"
 #include "grader/cli/client.h"
 #include "grader/cli/paths.h"
-#include "grader/core/grade.h"
-#include "grader/core/accept.h"
-#include "grader/core/render.h"
-#include "grader/core/rubric.h"
-#include "grader/core/toolchain.h"
+#include "grader/core/grading/grade.h"
+#include "grader/core/intake/accept.h"
+#include "grader/core/render/render.h"
+#include "grader/core/rubric/rubric.h"
+#include "grader/core/toolchain/toolchain.h"
 
 namespace gograder::cli {
 namespace {

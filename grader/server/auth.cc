@@ -6,7 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "grader/core/digest.h"
+#include "grader/core/files/digest.h"
 #include "base/status_macros.h"
 #include "base/text_proto.h"
 

@@ -11,8 +11,8 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
-#include "grader/core/grade.h"
-#include "grader/core/toolchain.h"
+#include "grader/core/grading/grade.h"
+#include "grader/core/toolchain/toolchain.h"
 #include "grader/server/config.h"
 #include "base/status_macros.h"
 

@@ -4,7 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "grader/core/rubric.h"
+#include "grader/core/rubric/rubric.h"
 
 namespace gograder::server {
 

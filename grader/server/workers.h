@@ -20,7 +20,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "grader/core/grade.h"
+#include "grader/core/grading/grade.h"
 #include "grader/server/record.h"
 #include "grader/store/store.h"
 

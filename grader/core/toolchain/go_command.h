@@ -1,0 +1,47 @@
+// Sandbox specs for Go toolchain commands: the same filesystem, environment
+// and offline settings for every step, so the warm build cache matches.
+#ifndef GOGRADER_GRADER_CORE_TOOLCHAIN_GO_COMMAND_H_
+#define GOGRADER_GRADER_CORE_TOOLCHAIN_GO_COMMAND_H_
+
+#include <string>
+#include <vector>
+
+#include "proto/gograder/v1/sandbox.pb.h"
+
+namespace gograder::core {
+
+// Where the Go toolchain and its caches live on the host.
+struct GoEnvironment {
+  std::string goroot;        // host GOROOT, seen at the same path inside
+  std::string module_cache;  // read-only GOMODCACHE with the offline allowlist
+  std::string build_cache;   // warm GOCACHE: an overlay lower, or writable when warming
+  bool writable_build_cache = false;  // only while preparing the toolchain
+};
+
+// One command run in a module directory.
+struct GoCommand {
+  std::vector<std::string> argv;   // e.g. {"go", "test", "-json", "./..."}
+  std::string module_dir;          // host directory, mounted writable at /box
+  std::string cwd;                 // working directory inside the sandbox; empty = /box
+  std::vector<std::string> extra_env;  // NAME=VALUE added to the standard ones
+  bool cgo = false;                // CGO_ENABLED=1 (the race detector needs it)
+  gograder::v1::Limits limits;
+  int slot = 0;
+  std::string stdout_file, stderr_file;  // host files; empty = captured in the result
+  // Extra read-only binds: host path -> sandbox path (e.g. the inspector binary).
+  std::vector<std::pair<std::string, std::string>> read_only_binds;
+};
+
+// The directory a submission's module is mounted at inside the sandbox.
+inline constexpr char kSandboxModuleDir[] = "/box";
+
+// Builds the SandboxSpec of `command`: /usr (with gcc) and GOROOT read-only,
+// /box writable, GOCACHE at /cache through an overlay over the warm cache,
+// GOMODCACHE read-only at /gomodcache, a private /tmp, telemetry off through
+// a read-only config file, GOPROXY=off, GOTOOLCHAIN=local, GOFLAGS=-mod=mod,
+// GOWORK=off, GOENV=off, GOMAXPROCS=2, and nothing of the caller's environment.
+gograder::v1::SandboxSpec GoCommandSpec(const GoEnvironment& environment, const GoCommand& command);
+
+}  // namespace gograder::core
+
+#endif  // GOGRADER_GRADER_CORE_TOOLCHAIN_GO_COMMAND_H_
