@@ -28,6 +28,12 @@ absl::Status Caller::CheckTeacher(absl::string_view what) const {
                                                   "\" is a SUBMITTER"));
 }
 
+absl::Status Caller::CheckAdmin(absl::string_view what) const {
+  if (role == Token::ADMIN) return absl::OkStatus();
+  return absl::PermissionDeniedError(
+      absl::StrCat(what, " needs an ADMIN token; \"", name, "\" is a ", Token::Role_Name(role)));
+}
+
 absl::Status ValidateTokenList(const TokenList& tokens) {
   std::vector<std::string> problems;
   for (int i = 0; i < tokens.tokens_size(); ++i) {

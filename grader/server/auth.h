@@ -25,6 +25,8 @@ struct Caller {
   absl::Status CheckCourse(absl::string_view course_id) const;
   // PermissionDenied unless the caller is a TEACHER or an ADMIN (`what` names the action).
   absl::Status CheckTeacher(absl::string_view what) const;
+  // PermissionDenied unless the caller is an ADMIN (`what` names the action).
+  absl::Status CheckAdmin(absl::string_view what) const;
 };
 
 class Authenticator {

@@ -61,6 +61,11 @@ TEST_F(AuthTest, RolesAndCourses) {
   ASSERT_TRUE(bob.ok()) << bob.status();
   EXPECT_TRUE(bob->CheckCourse("cs102").ok());
   EXPECT_TRUE(bob->CheckTeacher("Regrade").ok());
+  EXPECT_EQ(alice->CheckAdmin("ReloadExercises").code(), absl::StatusCode::kPermissionDenied);
+  absl::Status teacher = bob->CheckAdmin("ReloadExercises");
+  EXPECT_EQ(teacher.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(std::string(teacher.message()), HasSubstr("\"bob\" is a TEACHER"));
+  EXPECT_TRUE((Caller{"ops", v1::Token::ADMIN, {}}).CheckAdmin("ReloadExercises").ok());
 }
 
 TEST_F(AuthTest, MissingMalformedOrUnknownTokensAreUnauthenticated) {
