@@ -1,5 +1,6 @@
 // gograderd: the grading daemon. Thin main: flags -> DaemonOptions ->
-// Daemon::Create -> Run; SIGTERM/SIGINT start a graceful shutdown.
+// Daemon::Create -> Run; SIGTERM/SIGINT start a graceful shutdown, SIGHUP
+// reloads the exercises.
 #include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
@@ -77,6 +78,7 @@ int main(int argc, char** argv) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   gograder::server::DaemonOptions options;
@@ -90,7 +92,9 @@ int main(int argc, char** argv) {
   absl::Status stopped;
   std::thread signal_thread([&] {
     int signal = 0;
-    sigwait(&signals, &signal);
+    while (sigwait(&signals, &signal) == 0 && signal == SIGHUP) {
+      (*daemon)->ReloadExercises().IgnoreError();  // logged; the loaded exercises stay
+    }
     std::cerr << "gograderd: " << strsignal(signal) << std::endl;
     stopped = (*daemon)->Shutdown();
   });

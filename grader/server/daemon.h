@@ -1,6 +1,8 @@
-// gograderd assembled: config -> store (crash recovery) -> toolchain and one
-// grader per worker -> worker pool -> gRPC server (service, health,
-// reflection). Run() serves until Shutdown() is called from another thread.
+// gograderd assembled: config -> store (crash recovery) -> exercise catalog
+// (loaded and validated) -> toolchain and one grader per worker -> worker
+// pool -> gRPC server (service, health, reflection). Run() serves until
+// Shutdown() is called from another thread; ReloadExercises() (SIGHUP) loads
+// the rubrics directory again.
 #ifndef GOGRADER_GRADER_SERVER_DAEMON_H_
 #define GOGRADER_GRADER_SERVER_DAEMON_H_
 
@@ -12,6 +14,8 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "grader/server/auth.h"
+#include "grader/server/catalog.h"
+#include "grader/server/event_hub.h"
 #include "grader/server/record.h"
 #include "grader/server/service.h"
 #include "grader/server/workers.h"
@@ -41,6 +45,10 @@ class Daemon {
   // process should exit now).
   absl::Status Shutdown();
 
+  // Loads the exercises again (SIGHUP) and logs what changed; a catalog that
+  // fails validation is not taken and the log says why.
+  absl::Status ReloadExercises();
+
   // The bound "host:port" of the gRPC server.
   const std::string& address() const { return address_; }
 
@@ -50,6 +58,8 @@ class Daemon {
   DaemonOptions options_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<Authenticator> auth_;
+  std::unique_ptr<ExerciseCatalog> catalog_;
+  std::unique_ptr<EventHub> events_;
   MetricsHandle metrics_;
   std::unique_ptr<WorkerPool> workers_;
   std::unique_ptr<GraderService> service_;

@@ -1,19 +1,21 @@
 #include "grader/server/service.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
+#include <mutex>
+#include <optional>
 #include <random>
 #include <sstream>
-#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "base/status_macros.h"
 #include "grader/core/intake/accept.h"
 #include "grader/core/rubric/rubric.h"
 #include "grader/server/status.h"
-#include "grader/server/workers.h"
-#include "base/status_macros.h"
 
 namespace gograder::server {
 namespace {
@@ -27,6 +29,17 @@ using ::gograder::v1::SubmitResponse;
 using ::gograder::v1::WatchEvent;
 
 bool IsFinal(Submission::State state) { return state == Submission::DONE || state == Submission::CANCELLED; }
+
+// How often a waiting Watch or Grade checks whether its client went away
+// (gRPC's synchronous API has no callback for it).
+constexpr absl::Duration kCancelCheck = absl::Milliseconds(250);
+// Grade gives up this long before the client's deadline, so that the client
+// gets our message rather than gRPC's own DEADLINE_EXCEEDED.
+constexpr absl::Duration kReplyMargin = absl::Milliseconds(50);
+// How long Watch waits for the final event of a submission whose state is
+// already final (the worker appends it right after finishing) before it
+// ends with the stored submission itself (a crash came between).
+constexpr absl::Duration kFinalEventWait = absl::Seconds(1);
 
 // A fresh, unguessable directory name for one submission's files.
 std::string NewFilesDirName() {
@@ -70,13 +83,13 @@ gograder::v1::ExerciseSummary Summary(const core::ExerciseBundle& bundle) {
   return summary;
 }
 
-absl::string_view RejectReason(const absl::Status& status) {
-  switch (status.code()) {
-    case absl::StatusCode::kResourceExhausted:
+absl::string_view RejectReason(grpc::StatusCode code) {
+  switch (code) {
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
       return "queue_full";
-    case absl::StatusCode::kUnauthenticated:
+    case grpc::StatusCode::UNAUTHENTICATED:
       return "unauthenticated";
-    case absl::StatusCode::kPermissionDenied:
+    case grpc::StatusCode::PERMISSION_DENIED:
       return "permission_denied";
     default:
       return "invalid_argument";
@@ -86,14 +99,23 @@ absl::string_view RejectReason(const absl::Status& status) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<GraderService>> GraderService::Create(ServiceOptions options) {
-  if (options.store == nullptr || options.auth == nullptr) return absl::InvalidArgumentError("service needs a store and auth");
-  ASSIGN_OR_RETURN(auto exercises, core::LoadAllExercises(options.rubrics_dir));
-  std::unique_ptr<GraderService> service(new GraderService(std::move(options)));
-  for (const core::ExerciseBundle& bundle : exercises) service->exercise_ids_.insert(bundle.exercise.id());
-  return service;
+  if (options.store == nullptr || options.auth == nullptr || options.catalog == nullptr || options.events == nullptr) {
+    return absl::InvalidArgumentError("the service needs a store, auth, an exercise catalog and an event hub");
+  }
+  return std::unique_ptr<GraderService>(new GraderService(std::move(options)));
 }
 
-grpc::Status GraderService::Finish(absl::string_view method, absl::Time start, const absl::Status& status) {
+grpc::Status GraderService::Serve(absl::string_view method, grpc::ServerContext& context,
+                                  absl::FunctionRef<absl::Status(const Call&)> body) {
+  absl::Time start = absl::Now();
+  absl::StatusOr<Caller> caller = Authenticate(context);
+  absl::Status status = caller.status();
+  if (caller.ok()) {
+    absl::Time deadline = context.deadline() == std::chrono::system_clock::time_point::max()
+                              ? absl::InfiniteFuture()
+                              : absl::FromChrono(context.deadline());
+    status = body(Call{*std::move(caller), context, deadline});
+  }
   grpc::Status out = ToGrpcStatus(status);
   RecordRpc(options_.metrics, method, static_cast<int>(out.error_code()), absl::ToDoubleSeconds(absl::Now() - start));
   return out;
@@ -109,10 +131,8 @@ absl::StatusOr<Caller> GraderService::Authenticate(const grpc::ServerContext& co
 
 absl::StatusOr<SubmitResponse> GraderService::DoSubmit(const Caller& caller, const SubmitRequest& request) {
   if (request.exercise_id().empty()) return absl::InvalidArgumentError("exercise_id is required");
-  if (!exercise_ids_.contains(request.exercise_id())) {
-    return absl::NotFoundError(absl::StrCat("unknown exercise \"", request.exercise_id(),
-                                            "\" (ListExercises names the known ones)"));
-  }
+  ASSIGN_OR_RETURN(ExerciseCatalog::Bundle exercise, options_.catalog->Find(request.exercise_id()));
+  const core::ExerciseBundle& bundle = *exercise;
   RETURN_IF_ERROR(caller.CheckCourse(request.course_id()));
   core::IntakeLimits limits;
   limits.max_total_bytes = options_.max_submission_bytes;
@@ -130,7 +150,6 @@ absl::StatusOr<SubmitResponse> GraderService::DoSubmit(const Caller& caller, con
     return absl::InvalidArgumentError(absl::StrCat("too large: the submission has ", request_bytes,
                                                    " bytes; the limit is ", options_.max_submission_bytes));
   }
-  ASSIGN_OR_RETURN(core::ExerciseBundle bundle, core::LoadExercise(options_.rubrics_dir, request.exercise_id()));
 
   fs::path dir = fs::path(options_.data_dir) / "submissions" / NewFilesDirName();
   std::error_code error;
@@ -156,52 +175,65 @@ absl::StatusOr<SubmitResponse> GraderService::DoSubmit(const Caller& caller, con
   response.set_duplicate(outcome.duplicate);
   if (outcome.duplicate) return response;  // the earlier files stay; ours are removed
   cleanup.Release();
-  WatchEvent queued;
-  queued.set_time(NowRfc3339());
-  queued.mutable_queued()->set_position(outcome.queue_position);
-  RETURN_IF_ERROR(options_.store->AppendEvent(response.submission_id(), std::move(queued)).status());
+  RETURN_IF_ERROR(AnnounceQueued(response.submission_id(), outcome.queue_position));
   RecordAccepted(options_.metrics, request.exercise_id());
   if (auto depth = options_.store->QueueDepth(); depth.ok()) RecordQueue(options_.metrics, *depth);
-  if (options_.wake_workers) options_.wake_workers();
   return response;
+}
+
+// Appends the queued event of a (re)queued submission and wakes the workers.
+absl::Status GraderService::AnnounceQueued(const std::string& id, int queue_position) {
+  WatchEvent queued;
+  queued.mutable_queued()->set_position(queue_position);
+  RETURN_IF_ERROR(options_.events->Append(id, std::move(queued)).status());
+  if (options_.wake_workers) options_.wake_workers();
+  return absl::OkStatus();
 }
 
 grpc::Status GraderService::Submit(grpc::ServerContext* context, const SubmitRequest* request,
                                    SubmitResponse* response) {
-  absl::Time start = absl::Now();
-  absl::Status status = [&]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(*context));
-    ASSIGN_OR_RETURN(*response, DoSubmit(caller, *request));
+  grpc::Status status = Serve("Submit", *context, [&](const Call& call) -> absl::Status {
+    ASSIGN_OR_RETURN(*response, DoSubmit(call.caller, *request));
     return absl::OkStatus();
-  }();
-  if (!status.ok()) RecordRejected(options_.metrics, RejectReason(status));
-  return Finish("Submit", start, status);
+  });
+  if (!status.ok()) RecordRejected(options_.metrics, RejectReason(status.error_code()));
+  return status;
 }
 
-absl::StatusOr<Submission> GraderService::WaitForFinal(grpc::ServerContext& context, const std::string& id) {
+// Waits for news (true) until `until`, the call's end (Cancelled or
+// DeadlineExceeded) or the fallback re-read of the store (false).
+absl::Status GraderService::AwaitNews(const Call& call, EventHub::Subscription& news, absl::Time until) const {
+  until = std::min(until, absl::Now() + options_.watch_fallback);
+  while (true) {
+    if (call.context.IsCancelled()) return absl::CancelledError("the call was cancelled");
+    absl::Time now = absl::Now();
+    if (now >= call.deadline) return absl::DeadlineExceededError("the call's deadline passed");
+    if (now >= until) return absl::OkStatus();
+    if (news.WaitUntil(std::min({until, call.deadline, now + kCancelCheck}))) return absl::OkStatus();
+  }
+}
+
+absl::StatusOr<Submission> GraderService::WaitForFinal(const Call& call, const std::string& id) {
+  EventHub::Subscription news = options_.events->Subscribe(id);
   while (true) {
     ASSIGN_OR_RETURN(Submission submission, options_.store->Get(id));
     if (IsFinal(submission.state())) return submission;
-    if (context.IsCancelled()) return absl::CancelledError("the call was cancelled");
-    absl::Time deadline = absl::FromChrono(context.deadline());
-    if (absl::Now() + options_.watch_poll >= deadline) {
-      return absl::DeadlineExceededError(absl::StrCat("submission ", id,
-                                                      " is not graded yet; its report will be stored: GetReport or "
-                                                      "Watch it later"));
-    }
-    absl::SleepFor(options_.watch_poll);
+    absl::Time until = call.deadline - kReplyMargin;
+    absl::Status waited = AwaitNews(call, news, until);
+    if (waited.ok() && absl::Now() < until) continue;
+    if (!waited.ok() && !absl::IsDeadlineExceeded(waited)) return waited;
+    return absl::DeadlineExceededError(absl::StrCat("submission ", id,
+                                                    " is not graded yet; its report will be stored: GetReport or "
+                                                    "Watch it later"));
   }
 }
 
 grpc::Status GraderService::Grade(grpc::ServerContext* context, const SubmitRequest* request, Submission* response) {
-  absl::Time start = absl::Now();
-  absl::Status status = [&]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(*context));
-    ASSIGN_OR_RETURN(SubmitResponse submitted, DoSubmit(caller, *request));
-    ASSIGN_OR_RETURN(*response, WaitForFinal(*context, submitted.submission_id()));
+  return Serve("Grade", *context, [&](const Call& call) -> absl::Status {
+    ASSIGN_OR_RETURN(SubmitResponse submitted, DoSubmit(call.caller, *request));
+    ASSIGN_OR_RETURN(*response, WaitForFinal(call, submitted.submission_id()));
     return absl::OkStatus();
-  }();
-  return Finish("Grade", start, status);
+  });
 }
 
 absl::StatusOr<Submission> GraderService::ReadableSubmission(const Caller& caller, const std::string& id) const {
@@ -215,74 +247,64 @@ absl::StatusOr<Submission> GraderService::ReadableSubmission(const Caller& calle
   return submission;
 }
 
-absl::Status GraderService::DoWatch(grpc::ServerContext& context, const Caller& caller, const std::string& id,
-                                    grpc::ServerWriter<WatchEvent>& writer) {
-  RETURN_IF_ERROR(ReadableSubmission(caller, id).status());
+absl::Status GraderService::DoWatch(const Call& call, const std::string& id, grpc::ServerWriter<WatchEvent>& writer) {
+  RETURN_IF_ERROR(ReadableSubmission(call.caller, id).status());
+  EventHub::Subscription news = options_.events->Subscribe(id);
   int64_t last = 0;
+  bool last_was_final = false;
+  std::optional<absl::Time> final_event_due;
   while (true) {
     ASSIGN_OR_RETURN(std::vector<WatchEvent> events, options_.store->EventsAfter(id, last));
     // The state is read after the events: final + no newer events = the end.
     ASSIGN_OR_RETURN(Submission now, options_.store->Get(id));
-    bool saw_final = false;
     for (const WatchEvent& event : events) {
       if (!writer.Write(event)) return absl::CancelledError("the watcher went away");
       last = event.sequence();
-      saw_final = event.has_finished();
+      last_was_final = event.has_finished();
     }
     if (IsFinal(now.state())) {
-      if (saw_final) return absl::OkStatus();
-      // Final, but its event is not stored (yet, or a crash came between):
-      // re-read once, then end with the stored submission itself.
-      ASSIGN_OR_RETURN(std::vector<WatchEvent> late, options_.store->EventsAfter(id, last));
-      for (const WatchEvent& event : late) {
-        if (!writer.Write(event)) return absl::CancelledError("the watcher went away");
-        last = event.sequence();
-        saw_final = event.has_finished();
+      if (last_was_final) return absl::OkStatus();
+      // Final, but its event is not stored yet (the worker appends it right
+      // after finishing) or never will be (a crash came between): wait a
+      // moment for it, then end with the stored submission itself.
+      if (!final_event_due) final_event_due = absl::Now() + kFinalEventWait;
+      if (absl::Now() < *final_event_due) {
+        RETURN_IF_ERROR(AwaitNews(call, news, *final_event_due));
+        continue;
       }
-      if (saw_final) return absl::OkStatus();
       WatchEvent final_event;
       final_event.set_sequence(last + 1);
-      final_event.set_time(NowRfc3339());
+      final_event.set_time(now.finished_at());
       *final_event.mutable_finished() = now;
       writer.Write(final_event);
       return absl::OkStatus();
     }
-    if (context.IsCancelled()) return absl::CancelledError("the call was cancelled");
-    absl::SleepFor(options_.watch_poll);
+    RETURN_IF_ERROR(AwaitNews(call, news, absl::InfiniteFuture()));
   }
 }
 
 grpc::Status GraderService::Watch(grpc::ServerContext* context, const gograder::v1::WatchRequest* request,
                                   grpc::ServerWriter<WatchEvent>* writer) {
-  absl::Time start = absl::Now();
-  absl::Status status = [&]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(*context));
-    return DoWatch(*context, caller, request->submission_id(), *writer);
-  }();
-  return Finish("Watch", start, status);
+  return Serve("Watch", *context,
+               [&](const Call& call) { return DoWatch(call, request->submission_id(), *writer); });
 }
 
 grpc::Status GraderService::GetReport(grpc::ServerContext* context, const gograder::v1::GetReportRequest* request,
                                       Submission* response) {
-  absl::Time start = absl::Now();
-  absl::Status status = [&]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(*context));
-    ASSIGN_OR_RETURN(*response, ReadableSubmission(caller, request->submission_id()));
+  return Serve("GetReport", *context, [&](const Call& call) -> absl::Status {
+    ASSIGN_OR_RETURN(*response, ReadableSubmission(call.caller, request->submission_id()));
     return absl::OkStatus();
-  }();
-  return Finish("GetReport", start, status);
+  });
 }
 
 grpc::Status GraderService::ListSubmissions(grpc::ServerContext* context,
                                             const gograder::v1::ListSubmissionsRequest* request,
                                             gograder::v1::ListSubmissionsResponse* response) {
-  absl::Time start = absl::Now();
-  absl::Status status = [&]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(*context));
-    if (caller.role == v1::Token::SUBMITTER && request->course_id().empty()) {
+  return Serve("ListSubmissions", *context, [&](const Call& call) -> absl::Status {
+    if (call.caller.role == v1::Token::SUBMITTER && request->course_id().empty()) {
       return absl::PermissionDeniedError("a SUBMITTER token must name one of its courses in course_id");
     }
-    RETURN_IF_ERROR(caller.CheckCourse(request->course_id()));
+    RETURN_IF_ERROR(call.caller.CheckCourse(request->course_id()));
     if (request->page_size() < 0) {
       return absl::InvalidArgumentError(absl::StrCat("page_size ", request->page_size(), " must not be negative"));
     }
@@ -293,39 +315,32 @@ grpc::Status GraderService::ListSubmissions(grpc::ServerContext* context,
     for (Submission& submission : page.submissions) *response->add_submissions() = std::move(submission);
     response->set_next_page_token(page.next_page_token);
     return absl::OkStatus();
-  }();
-  return Finish("ListSubmissions", start, status);
+  });
 }
 
 grpc::Status GraderService::Cancel(grpc::ServerContext* context, const gograder::v1::CancelRequest* request,
                                    Submission* response) {
-  absl::Time start = absl::Now();
-  absl::Status status = [&]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(*context));
-    ASSIGN_OR_RETURN(Submission before, ReadableSubmission(caller, request->submission_id()));
+  return Serve("Cancel", *context, [&](const Call& call) -> absl::Status {
+    ASSIGN_OR_RETURN(Submission before, ReadableSubmission(call.caller, request->submission_id()));
     ASSIGN_OR_RETURN(*response, options_.store->Cancel(request->submission_id()));
     if (before.state() == Submission::RUNNING && options_.stop_grading) {
       options_.stop_grading(request->submission_id());  // kills its sandbox run and frees the worker
     }
     if (!IsFinal(before.state()) && response->state() == Submission::CANCELLED) {
       WatchEvent event;
-      event.set_time(NowRfc3339());
       *event.mutable_finished() = *response;
-      RETURN_IF_ERROR(options_.store->AppendEvent(response->submission_id(), std::move(event)).status());
+      RETURN_IF_ERROR(options_.events->Append(response->submission_id(), std::move(event)).status());
       RecordFinished(options_.metrics, response->exercise_id(), "cancelled", 0, 0);
     }
     return absl::OkStatus();
-  }();
-  return Finish("Cancel", start, status);
+  });
 }
 
 grpc::Status GraderService::Regrade(grpc::ServerContext* context, const gograder::v1::RegradeRequest* request,
                                     SubmitResponse* response) {
-  absl::Time start = absl::Now();
-  absl::Status status = [&]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(*context));
-    RETURN_IF_ERROR(caller.CheckTeacher("Regrade"));
-    ASSIGN_OR_RETURN(Submission before, ReadableSubmission(caller, request->submission_id()));
+  return Serve("Regrade", *context, [&](const Call& call) -> absl::Status {
+    RETURN_IF_ERROR(call.caller.CheckTeacher("Regrade"));
+    ASSIGN_OR_RETURN(Submission before, ReadableSubmission(call.caller, request->submission_id()));
     if (!IsFinal(before.state())) {
       return absl::FailedPreconditionError(absl::StrCat("submission ", before.submission_id(),
                                                         " is still queued or running; regrade it once it is done"));
@@ -334,39 +349,25 @@ grpc::Status GraderService::Regrade(grpc::ServerContext* context, const gograder
     response->set_submission_id(outcome.submission.submission_id());
     response->set_state(outcome.submission.state());
     response->set_queue_position(outcome.queue_position);
-    WatchEvent queued;
-    queued.set_time(NowRfc3339());
-    queued.mutable_queued()->set_position(outcome.queue_position);
-    RETURN_IF_ERROR(options_.store->AppendEvent(response->submission_id(), std::move(queued)).status());
-    if (options_.wake_workers) options_.wake_workers();
-    return absl::OkStatus();
-  }();
-  return Finish("Regrade", start, status);
+    return AnnounceQueued(response->submission_id(), outcome.queue_position);
+  });
 }
 
 grpc::Status GraderService::ListExercises(grpc::ServerContext* context,
                                           const gograder::v1::ListExercisesRequest* request,
                                           ListExercisesResponse* response) {
-  absl::Time start = absl::Now();
-  absl::Status status = [&]() -> absl::Status {
-    RETURN_IF_ERROR(Authenticate(*context).status());
-    ASSIGN_OR_RETURN(auto exercises, core::LoadAllExercises(options_.rubrics_dir));
-    for (const core::ExerciseBundle& bundle : exercises) *response->add_exercises() = Summary(bundle);
+  return Serve("ListExercises", *context, [&](const Call&) -> absl::Status {
+    for (const ExerciseCatalog::Bundle& bundle : options_.catalog->List()) *response->add_exercises() = Summary(*bundle);
     return absl::OkStatus();
-  }();
-  return Finish("ListExercises", start, status);
+  });
 }
 
 grpc::Status GraderService::GetExercise(grpc::ServerContext* context, const gograder::v1::GetExerciseRequest* request,
                                         ExerciseInfo* response) {
-  absl::Time start = absl::Now();
-  absl::Status status = [&]() -> absl::Status {
-    RETURN_IF_ERROR(Authenticate(*context).status());
+  return Serve("GetExercise", *context, [&](const Call&) -> absl::Status {
     if (request->exercise_id().empty()) return absl::InvalidArgumentError("exercise_id is required");
-    if (!exercise_ids_.contains(request->exercise_id())) {
-      return absl::NotFoundError(absl::StrCat("unknown exercise \"", request->exercise_id(), "\""));
-    }
-    ASSIGN_OR_RETURN(core::ExerciseBundle bundle, core::LoadExercise(options_.rubrics_dir, request->exercise_id()));
+    ASSIGN_OR_RETURN(ExerciseCatalog::Bundle exercise, options_.catalog->Find(request->exercise_id()));
+    const core::ExerciseBundle& bundle = *exercise;
     *response->mutable_summary() = Summary(bundle);
     response->set_statement(bundle.statement);
     response->set_module(bundle.exercise.module());
@@ -387,8 +388,20 @@ grpc::Status GraderService::GetExercise(grpc::ServerContext* context, const gogr
     }
     if (error) return absl::InternalError(absl::StrCat("cannot read the starter files: ", error.message()));
     return absl::OkStatus();
-  }();
-  return Finish("GetExercise", start, status);
+  });
+}
+
+grpc::Status GraderService::ReloadExercises(grpc::ServerContext* context,
+                                            const gograder::v1::ReloadExercisesRequest* request,
+                                            gograder::v1::ReloadExercisesResponse* response) {
+  return Serve("ReloadExercises", *context, [&](const Call& call) -> absl::Status {
+    RETURN_IF_ERROR(call.caller.CheckAdmin("ReloadExercises"));
+    absl::StatusOr<gograder::v1::ReloadExercisesResponse> reloaded = options_.catalog->Reload();
+    std::cerr << "gograderd: ReloadExercises by \"" << call.caller.name << "\": " << DescribeReload(reloaded)
+              << std::endl;
+    ASSIGN_OR_RETURN(*response, std::move(reloaded));
+    return absl::OkStatus();
+  });
 }
 
 }  // namespace gograder::server

@@ -1,16 +1,21 @@
 // The gograder.v1.Grader service: RPC handlers as thin adapters. Each one
-// authenticates the caller, turns the request into store/intake/core calls,
-// maps our failures through ToGrpcStatus and records the RPC's metrics.
+// goes through Serve (authenticate the caller, take the call's deadline, map
+// our failures through ToGrpcStatus, record the RPC's metrics) and turns the
+// request into store/intake/catalog calls. Watch and Grade wait for news from
+// the EventHub, not by polling the store.
 #ifndef GOGRADER_GRADER_SERVER_SERVICE_H_
 #define GOGRADER_GRADER_SERVER_SERVICE_H_
 
 #include <functional>
 #include <memory>
-#include <set>
 #include <string>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "grader/server/auth.h"
+#include "grader/server/catalog.h"
+#include "grader/server/event_hub.h"
 #include "grader/server/record.h"
 #include "grader/store/store.h"
 #include "proto/gograder/v1/grader.grpc.pb.h"
@@ -20,19 +25,22 @@ namespace gograder::server {
 struct ServiceOptions {
   store::Store* store = nullptr;              // not owned
   const Authenticator* auth = nullptr;        // not owned
-  std::string rubrics_dir;
+  ExerciseCatalog* catalog = nullptr;         // not owned; shared with the workers
+  EventHub* events = nullptr;                 // not owned; shared with the workers
   std::string data_dir;                       // submissions/<dir>/ hold the intaken files
   int queue_limit = 1000;
   int64_t max_submission_bytes = 16 << 20;
   std::function<void()> wake_workers;         // called when work was queued
   std::function<void(const std::string&)> stop_grading;  // called when a running submission was cancelled
   MetricsHandle metrics;
-  absl::Duration watch_poll = absl::Milliseconds(100);
+  // Watch and Grade wake on EventHub news; without news they still re-read
+  // the store this often (an event written by another process).
+  absl::Duration watch_fallback = absl::Seconds(5);
 };
 
 class GraderService final : public gograder::v1::Grader::Service {
  public:
-  // Loads the exercise list (the ids Submit accepts).
+  // Checks that the options name a store, auth, catalog and event hub.
   static absl::StatusOr<std::unique_ptr<GraderService>> Create(ServiceOptions options);
 
   // Stores a submission (intake + go.mod checks first) and queues it.
@@ -56,27 +64,41 @@ class GraderService final : public gograder::v1::Grader::Service {
   // Queues a stored submission again (teachers and admins).
   grpc::Status Regrade(grpc::ServerContext* context, const gograder::v1::RegradeRequest* request,
                        gograder::v1::SubmitResponse* response) override;
-  // The exercises of the rubrics directory.
+  // The exercises of the catalog.
   grpc::Status ListExercises(grpc::ServerContext* context, const gograder::v1::ListExercisesRequest* request,
                              gograder::v1::ListExercisesResponse* response) override;
   // Statement and starter files of one exercise (never hidden tests or the reference).
   grpc::Status GetExercise(grpc::ServerContext* context, const gograder::v1::GetExerciseRequest* request,
                            gograder::v1::ExerciseInfo* response) override;
+  // Loads the rubrics directory again (admins); a catalog that fails
+  // validation is not taken (FailedPrecondition with the reason).
+  grpc::Status ReloadExercises(grpc::ServerContext* context, const gograder::v1::ReloadExercisesRequest* request,
+                               gograder::v1::ReloadExercisesResponse* response) override;
 
  private:
+  // One authenticated call, as a handler's body sees it.
+  struct Call {
+    Caller caller;
+    grpc::ServerContext& context;
+    absl::Time deadline;  // the client's; absl::InfiniteFuture() when none
+  };
+
   explicit GraderService(ServiceOptions options) : options_(std::move(options)) {}
 
+  // Authenticates the caller, runs `body`, maps its status through
+  // ToGrpcStatus and records the RPC `method` in the metrics.
+  grpc::Status Serve(absl::string_view method, grpc::ServerContext& context,
+                     absl::FunctionRef<absl::Status(const Call&)> body);
   absl::StatusOr<Caller> Authenticate(const grpc::ServerContext& context) const;
   absl::StatusOr<gograder::v1::SubmitResponse> DoSubmit(const Caller& caller,
                                                         const gograder::v1::SubmitRequest& request);
+  absl::Status AnnounceQueued(const std::string& id, int queue_position);
   absl::StatusOr<gograder::v1::Submission> ReadableSubmission(const Caller& caller, const std::string& id) const;
-  absl::Status DoWatch(grpc::ServerContext& context, const Caller& caller, const std::string& id,
-                       grpc::ServerWriter<gograder::v1::WatchEvent>& writer);
-  absl::StatusOr<gograder::v1::Submission> WaitForFinal(grpc::ServerContext& context, const std::string& id);
-  grpc::Status Finish(absl::string_view method, absl::Time start, const absl::Status& status);
+  absl::Status DoWatch(const Call& call, const std::string& id, grpc::ServerWriter<gograder::v1::WatchEvent>& writer);
+  absl::StatusOr<gograder::v1::Submission> WaitForFinal(const Call& call, const std::string& id);
+  absl::Status AwaitNews(const Call& call, EventHub::Subscription& news, absl::Time until) const;
 
   ServiceOptions options_;
-  std::set<std::string> exercise_ids_;
 };
 
 }  // namespace gograder::server

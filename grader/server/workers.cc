@@ -12,10 +12,25 @@ using ::gograder::v1::GradeReport;
 using ::gograder::v1::Submission;
 using ::gograder::v1::WatchEvent;
 
-std::string NowRfc3339() { return absl::FormatTime(absl::RFC3339_sec, absl::Now(), absl::UTCTimeZone()); }
+GradeReport GradingFailedReport(const std::string& exercise_id, absl::string_view error) {
+  GradeReport report;
+  report.set_status(GradeReport::GRADING_FAILED);
+  report.set_exercise_id(exercise_id);
+  report.set_error(std::string(error));
+  return report;
+}
+
+GradeFunction GradeWith(std::unique_ptr<core::Grader> grader) {
+  return [grader = std::shared_ptr<const core::Grader>(std::move(grader))](
+             const core::ExerciseBundle& exercise, const core::Accepted& submission,
+             const core::ProgressCallback& progress,
+             std::stop_token stop) { return grader->Grade(exercise, submission, progress, stop); };
+}
 
 absl::StatusOr<std::unique_ptr<WorkerPool>> WorkerPool::Start(WorkerPoolOptions options) {
-  if (options.store == nullptr) return absl::InvalidArgumentError("worker pool without a store");
+  if (options.store == nullptr || options.catalog == nullptr || options.events == nullptr) {
+    return absl::InvalidArgumentError("the worker pool needs a store, an exercise catalog and an event hub");
+  }
   if (options.graders.empty()) return absl::InvalidArgumentError("worker pool without graders");
   std::unique_ptr<WorkerPool> pool(new WorkerPool(std::move(options)));
   int workers = static_cast<int>(pool->options_.graders.size());
@@ -65,8 +80,20 @@ absl::Status WorkerPool::Stop(absl::Duration grace) {
   return absl::DeadlineExceededError("gradings still running after the grace period");
 }
 
+absl::Status WorkerPool::StopOrRequeue(absl::Duration grace) {
+  absl::Status stopped = Stop(grace);
+  if (stopped.ok()) return stopped;
+  absl::StatusOr<int> requeued = options_.store->RecoverAfterCrash();
+  if (!requeued.ok()) {
+    return absl::InternalError(absl::StrCat("gradings outlived the grace period and could not be requeued: ",
+                                            requeued.status().message()));
+  }
+  return absl::DeadlineExceededError(absl::StrCat("requeued ", *requeued, " grading(s) that outlived the grace period of ",
+                                                  absl::FormatDuration(grace)));
+}
+
 void WorkerPool::RunWorker(int index) {
-  const core::Grader& grader = *options_.graders[index];
+  const GradeFunction& grade = options_.graders[index];
   while (true) {
     uint64_t seen;
     {
@@ -85,7 +112,7 @@ void WorkerPool::RunWorker(int index) {
         RecordWorkers(options_.metrics, static_cast<int>(options_.graders.size()), busy_);
       }
       if (auto depth = options_.store->QueueDepth(); depth.ok()) RecordQueue(options_.metrics, *depth);
-      GradeClaim(grader, **claim, stop);
+      GradeClaim(grade, **claim, stop);
       std::lock_guard<std::mutex> lock(mutex_);
       running_.erase(id);
       --busy_;
@@ -102,13 +129,12 @@ void WorkerPool::RunWorker(int index) {
   exited_.notify_all();
 }
 
-void WorkerPool::GradeClaim(const core::Grader& grader, const store::Claim& claim, std::stop_token stop) {
+void WorkerPool::GradeClaim(const GradeFunction& grade, const store::Claim& claim, std::stop_token stop) {
   const std::string& id = claim.submission.submission_id();
   const std::string& exercise_id = claim.submission.exercise_id();
   absl::Time start = absl::Now();
   auto append = [&](WatchEvent event) {
-    event.set_time(NowRfc3339());
-    if (auto appended = options_.store->AppendEvent(id, std::move(event)); !appended.ok()) {
+    if (auto appended = options_.events->Append(id, std::move(event)); !appended.ok()) {
       std::cerr << "gograderd: " << id << ": cannot store an event: " << appended.status() << "\n";
     }
   };
@@ -125,25 +151,17 @@ void WorkerPool::GradeClaim(const core::Grader& grader, const store::Claim& clai
   };
 
   GradeReport report;
-  auto bundle = core::LoadExercise(options_.rubrics_dir, exercise_id);
+  absl::StatusOr<ExerciseCatalog::Bundle> bundle = options_.catalog->Find(exercise_id);
   if (!bundle.ok()) {
-    report.set_status(GradeReport::GRADING_FAILED);
-    report.set_exercise_id(exercise_id);
-    report.set_error(absl::StrCat("cannot load the exercise: ", bundle.status().message()));
+    report = GradingFailedReport(exercise_id, absl::StrCat("cannot load the exercise: ", bundle.status().message()));
   } else {
     core::Accepted accepted{claim.files_dir, claim.submission.submission_digest(), claim.intake_notes};
-    auto graded = grader.Grade(*bundle, accepted, progress, stop);
+    absl::StatusOr<GradeReport> graded = grade(**bundle, accepted, progress, stop);
     if (absl::IsCancelled(graded.status())) {
       std::cerr << "gograderd: " << id << ": cancelled while running; its sandbox run was killed\n";
       return;  // the store has it as CANCELLED already, with its final event
     }
-    if (graded.ok()) {
-      report = *std::move(graded);
-    } else {
-      report.set_status(GradeReport::GRADING_FAILED);
-      report.set_exercise_id(exercise_id);
-      report.set_error(std::string(graded.status().message()));
-    }
+    report = graded.ok() ? *std::move(graded) : GradingFailedReport(exercise_id, graded.status().message());
   }
   absl::Status finished = options_.store->Finish(id, claim.claim, report);
   if (!finished.ok()) {

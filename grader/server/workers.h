@@ -1,14 +1,17 @@
 // The worker pool of gograderd. Theory of operation: each worker thread owns
-// one core::Grader (its own sandbox slot) and loops: Store::ClaimNext takes
-// the oldest queued submission (marking it RUNNING with a new claim number),
-// the exercise is loaded with its current rubric, the grading's progress is
-// appended as WatchEvents, and Store::Finish stores the report for that claim
-// only (a cancelled or requeued claim cannot add a report). Then the final
-// event is appended. Idle workers sleep until Wake() or a short poll.
+// one grading function (a core::Grader with its own sandbox slot) and loops:
+// Store::ClaimNext takes the oldest queued submission (marking it RUNNING
+// with a new claim number), the exercise comes from the shared catalog (the
+// rubric loaded at startup or at the last reload), the grading's progress is
+// appended as WatchEvents through the EventHub (which wakes Watch and Grade),
+// and Store::Finish stores the report for that claim only (a cancelled or
+// requeued claim cannot add a report). Then the final event is appended.
+// Idle workers sleep until Wake() or a short poll.
 #ifndef GOGRADER_GRADER_SERVER_WORKERS_H_
 #define GOGRADER_GRADER_SERVER_WORKERS_H_
 
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <map>
 #include <mutex>
@@ -21,15 +24,27 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "grader/core/grading/grade.h"
+#include "grader/server/catalog.h"
+#include "grader/server/event_hub.h"
 #include "grader/server/record.h"
 #include "grader/store/store.h"
 
 namespace gograder::server {
 
+// Grades an accepted submission against `exercise`; Cancelled once `stop` is
+// requested (core::Grader::Grade in gograderd; tests pass their own).
+using GradeFunction = std::function<absl::StatusOr<gograder::v1::GradeReport>(
+    const core::ExerciseBundle& exercise, const core::Accepted& submission, const core::ProgressCallback& progress,
+    std::stop_token stop)>;
+
+// Grades with `grader` (shared by the returned function).
+GradeFunction GradeWith(std::unique_ptr<core::Grader> grader);
+
 struct WorkerPoolOptions {
-  store::Store* store = nullptr;  // not owned; outlives the pool
-  std::string rubrics_dir;
-  std::vector<std::unique_ptr<core::Grader>> graders;  // one per worker
+  store::Store* store = nullptr;                 // not owned; outlives the pool
+  const ExerciseCatalog* catalog = nullptr;      // not owned; outlives the pool
+  EventHub* events = nullptr;                    // not owned; outlives the pool
+  std::vector<GradeFunction> graders;            // one per worker
   MetricsHandle metrics;
   absl::Duration poll = absl::Milliseconds(250);
 };
@@ -46,8 +61,15 @@ class WorkerPool {
 
   // Stops claiming and waits up to `grace` for running gradings. OK when all
   // finished; DeadlineExceeded when some still run (their threads are left
-  // behind: the caller requeues them through the store and exits).
+  // behind; a later Stop waits for them again).
   absl::Status Stop(absl::Duration grace);
+
+  // Stop(grace), then puts the gradings still running back in the queue
+  // (Store::RecoverAfterCrash: their late reports are refused, the next
+  // start grades them again). OK when every grading finished in time;
+  // DeadlineExceeded saying how many were requeued otherwise (the process
+  // should exit soon: their threads still run).
+  absl::Status StopOrRequeue(absl::Duration grace);
 
   // Workers grading now.
   int Busy() const;
@@ -60,7 +82,7 @@ class WorkerPool {
  private:
   explicit WorkerPool(WorkerPoolOptions options) : options_(std::move(options)) {}
   void RunWorker(int index);
-  void GradeClaim(const core::Grader& grader, const store::Claim& claim, std::stop_token stop);
+  void GradeClaim(const GradeFunction& grade, const store::Claim& claim, std::stop_token stop);
 
   WorkerPoolOptions options_;
   mutable std::mutex mutex_;
@@ -74,8 +96,9 @@ class WorkerPool {
   std::vector<std::thread> threads_;
 };
 
-// A WatchEvent's RFC 3339 time of now.
-std::string NowRfc3339();
+// The report of a grading that failed on our side (never a student's zero):
+// status GRADING_FAILED with `error`.
+gograder::v1::GradeReport GradingFailedReport(const std::string& exercise_id, absl::string_view error);
 
 }  // namespace gograder::server
 
