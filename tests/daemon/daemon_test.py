@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -55,7 +56,7 @@ def file_map(directory):
 class Daemon:
     """One gograderd process with its own database and log."""
 
-    def __init__(self, tmp, extra=(), db=None, workers=1, expect_start=True):
+    def __init__(self, tmp, extra=(), db=None, workers=1, expect_start=True, rubrics=None):
         self.tmp = tmp
         self.db = db or os.path.join(tmp, "gograder.db")
         self.log = os.path.join(tmp, "gograderd-%d.log" % time.monotonic_ns())
@@ -63,7 +64,7 @@ class Daemon:
         _next_slot[0] = (_next_slot[0] + workers) % 40
         listen = [] if "--listen" in extra else ["--listen", "127.0.0.1:0"]
         argv = [ARGS.gograderd] + listen + ["--metrics", "off", "--data-dir", ARGS.data_dir,
-                "--db", self.db, "--rubrics", ARGS.rubrics, "--sandbox", ARGS.sandbox,
+                "--db", self.db, "--rubrics", rubrics or ARGS.rubrics, "--sandbox", ARGS.sandbox,
                 "--inspector", ARGS.inspector, "--workers", str(workers), "--first-slot", str(slot)] + list(extra)
         with open(self.log, "w") as log:
             self.process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=log)
@@ -84,6 +85,16 @@ class Daemon:
     def read_log(self):
         with open(self.log) as f:
             return f.read()
+
+    def wait_log(self, pattern, after=0, timeout=30):
+        """The first match of PATTERN in the log past offset AFTER, waiting for it."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            match = re.search(pattern, self.read_log()[after:])
+            if match:
+                return match
+            time.sleep(0.05)
+        raise AssertionError("no %r in the log:\n%s" % (pattern, self.read_log()))
 
     def call(self, method, data=None, token=None, timeout=60, extra=()):
         """grpcurl METHOD; returns (code name, parsed JSON or error message)."""
@@ -359,6 +370,64 @@ class ServiceTest(DaemonTestCase):
         self.assertEqual(daemon.call("gograder.v1.Grader/GetReport",
                                      {"submission_id": running["submission_id"]})[1]["state"], "CANCELLED")
 
+    def test_sigterm_requeues_a_grading_that_outlives_the_grace_period(self):
+        daemon = self.start(extra=["--shutdown-grace", "0.2"])
+        code, reference = daemon.submit("reference")
+        self.assertEqual(code, "OK", reference)
+        daemon.wait_state(reference["submission_id"], states=("RUNNING",))
+        self.assertEqual(daemon.stop(signal.SIGTERM, timeout=60), 0)
+        self.assertIn("requeued 1 grading(s) that outlived the grace period", daemon.read_log())
+        again = self.start(db=daemon.db)
+        done = again.wait_state(reference["submission_id"])
+        self.assertEqual(done["report"]["score"], 100)
+        code, events = again.call("gograder.v1.Grader/Watch", {"submission_id": reference["submission_id"]})
+        self.assertEqual(code, "OK")
+        self.assertEqual(sum("finished" in e for e in events), 1, events)
+        self.assertEqual(again.stop(), 0)
+
+    def test_exercises_added_while_running_after_sighup_and_reload_rpc(self):
+        rubrics = os.path.join(self.tmp, "rubrics")
+        shutil.copytree(ARGS.rubrics, rubrics)
+        daemon = self.start(rubrics=rubrics)
+        added = "phase1/scraper-again"
+        source = os.path.join(rubrics, EXERCISE)
+        target = os.path.join(rubrics, added)
+
+        def write_exercise(exercise_id):
+            with open(os.path.join(source, "exercise.textproto")) as f:
+                text = f.read().replace('id: "%s"' % EXERCISE, 'id: "%s"' % exercise_id)
+            with open(os.path.join(target, "exercise.textproto"), "w") as f:
+                f.write(text)
+
+        # An invalid exercise: the loaded ones stay, the log says why.
+        shutil.copytree(source, target)
+        write_exercise("phase1/wrong-id")
+        offset = len(daemon.read_log())
+        daemon.process.send_signal(signal.SIGHUP)
+        reason = daemon.wait_log(r"SIGHUP: the exercises were not reloaded \(the 3 loaded ones stay\): (.*)", offset)
+        self.assertIn('must be "%s"' % added, reason.group(1))
+        self.assertEqual(daemon.submit(exercise_id=added)[0], "NotFound")
+        # Fixed: SIGHUP takes it and it can be submitted to and graded.
+        write_exercise(added)
+        offset = len(daemon.read_log())
+        daemon.process.send_signal(signal.SIGHUP)
+        daemon.wait_log(r"SIGHUP: reloaded 4 exercise\(s\); added: %s;" % re.escape(added), offset)
+        code, listing = daemon.call("gograder.v1.Grader/ListExercises", {})
+        self.assertIn(added, [e["id"] for e in listing["exercises"]])
+        code, submitted = daemon.submit(exercise_id=added)
+        self.assertEqual(code, "OK", submitted)
+        done = daemon.wait_state(submitted["submission_id"])
+        self.assertEqual(done["report"]["status"], "GRADED")
+        self.assertEqual(done["report"]["exercise_id"], added)
+        # The admin RPC does the same; a failed reload is FAILED_PRECONDITION.
+        code, reloaded = daemon.call("gograder.v1.Grader/ReloadExercises", {})
+        self.assertEqual((code, reloaded["exercises"]), ("OK", 4))
+        shutil.rmtree(os.path.join(target, "reference"))
+        code, message = daemon.call("gograder.v1.Grader/ReloadExercises", {})
+        self.assertEqual(code, "FailedPrecondition")
+        self.assertIn("the 4 loaded ones stay", message)
+        self.assertEqual(daemon.stop(), 0)
+
     def test_kill9_mid_batch_every_submission_gets_exactly_one_report(self):
         daemon = self.start()
         ids = []
@@ -422,6 +491,11 @@ class AuthTest(DaemonTestCase):
         self.assertEqual(daemon.call("gograder.v1.Grader/Regrade", {"submission_id": mine["submission_id"]},
                                      token="teach")[0], "OK")
         self.assertEqual(daemon.call("gograder.v1.Grader/ListExercises", {}, token="sub")[0], "OK")
+        for token in ("sub", "teach"):
+            code, message = daemon.call("gograder.v1.Grader/ReloadExercises", {}, token=token)
+            self.assertEqual(code, "PermissionDenied", token)
+            self.assertIn("needs an ADMIN token", message)
+        self.assertEqual(daemon.call("gograder.v1.Grader/ReloadExercises", {}, token="admin")[0], "OK")
         run = daemon.cli("list", "--course", "cs101", token="sub")
         self.assertEqual(run.returncode, 0, run.stderr)
         self.assertEqual(daemon.cli("list", token="sub").returncode, 2)
