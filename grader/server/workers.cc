@@ -12,6 +12,10 @@ using ::gograder::v1::GradeReport;
 using ::gograder::v1::Submission;
 using ::gograder::v1::WatchEvent;
 
+// How long the gradings stopped at shutdown get to wind down (their sandbox
+// runs are killed) before their threads are left behind.
+constexpr absl::Duration kStoppedGradingsExit = absl::Seconds(5);
+
 GradeReport GradingFailedReport(const std::string& exercise_id, absl::string_view error) {
   GradeReport report;
   report.set_status(GradeReport::GRADING_FAILED);
@@ -84,12 +88,19 @@ absl::Status WorkerPool::StopOrRequeue(absl::Duration grace) {
   absl::Status stopped = Stop(grace);
   if (stopped.ok()) return stopped;
   absl::StatusOr<int> requeued = options_.store->RecoverAfterCrash();
+  // Requeued first, then stopped: the stopped gradings store nothing.
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto& [id, source] : running_) source.request_stop();
+  }
+  bool exited = Stop(kStoppedGradingsExit).ok();
   if (!requeued.ok()) {
     return absl::InternalError(absl::StrCat("gradings outlived the grace period and could not be requeued: ",
                                             requeued.status().message()));
   }
   return absl::DeadlineExceededError(absl::StrCat("requeued ", *requeued, " grading(s) that outlived the grace period of ",
-                                                  absl::FormatDuration(grace)));
+                                                  absl::FormatDuration(grace),
+                                                  exited ? " (their sandbox runs were killed)" : " (still running)"));
 }
 
 void WorkerPool::RunWorker(int index) {

@@ -65,10 +65,10 @@ class WorkerPool {
   absl::Status Stop(absl::Duration grace);
 
   // Stop(grace), then puts the gradings still running back in the queue
-  // (Store::RecoverAfterCrash: their late reports are refused, the next
-  // start grades them again). OK when every grading finished in time;
-  // DeadlineExceeded saying how many were requeued otherwise (the process
-  // should exit soon: their threads still run).
+  // (Store::RecoverAfterCrash: the next start grades them again) and stops
+  // them (their sandbox runs are killed; a late report would be refused).
+  // OK when every grading finished in time; DeadlineExceeded saying how many
+  // were requeued otherwise (the process should exit now).
   absl::Status StopOrRequeue(absl::Duration grace);
 
   // Workers grading now.

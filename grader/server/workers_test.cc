@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <future>
 
 #include "absl/time/clock.h"
@@ -15,6 +16,7 @@ namespace {
 using ::gograder::v1::GradeReport;
 using ::gograder::v1::Submission;
 using ::gograder::v1::WatchEvent;
+using ::testing::AllOf;
 using ::testing::HasSubstr;
 
 constexpr char kExercise[] = "phase1/concurrent-web-scraper";
@@ -55,13 +57,13 @@ class WorkerPoolTest : public ::testing::Test {
     options.events = events_.get();
     options.graders.push_back(std::move(grade));
     auto pool = WorkerPool::Start(std::move(options));
-    EXPECT_TRUE(pool.ok()) << pool.status();
+    EXPECT_OK(pool);
     return pool.ok() ? *std::move(pool) : nullptr;
   }
 
   std::string Insert(const std::string& exercise_id = kExercise) {
     auto id = InsertSubmission(*store_, exercise_id, dir_.path());
-    EXPECT_TRUE(id.ok()) << id.status();
+    EXPECT_OK(id);
     return id.value_or("");
   }
 
@@ -122,31 +124,32 @@ TEST_F(WorkerPoolTest, OurFailuresBecomeGradingFailedReports) {
 }
 
 // The SIGTERM path of gograderd: a grading that outlives the grace period
-// goes back to the queue, and its late report is refused.
-TEST_F(WorkerPoolTest, AGradingThatOutlivesTheGracePeriodIsRequeued) {
-  std::promise<void> started, release;
-  std::shared_future<void> released = release.get_future().share();
-  std::unique_ptr<WorkerPool> pool =
-      StartPool([&started, released](const core::ExerciseBundle& exercise, const core::Accepted& submission,
-                                     const core::ProgressCallback& progress, std::stop_token stop) {
+// goes back to the queue and is stopped; it stores nothing.
+TEST_F(WorkerPoolTest, AGradingThatOutlivesTheGracePeriodIsRequeuedAndStopped) {
+  std::promise<void> started;
+  std::atomic<bool> stopped{false};
+  std::unique_ptr<WorkerPool> pool = StartPool(
+      [&](const core::ExerciseBundle&, const core::Accepted&, const core::ProgressCallback&,
+          std::stop_token stop) -> absl::StatusOr<GradeReport> {
         started.set_value();
-        released.wait();
-        return FullMarks(exercise, submission, progress, stop);
+        absl::Time give_up = absl::Now() + absl::Seconds(60);
+        while (!stop.stop_requested() && absl::Now() < give_up) absl::SleepFor(absl::Milliseconds(5));
+        stopped = stop.stop_requested();
+        return absl::CancelledError("stopped");
       });
   std::string id = Insert();
   pool->Wake();
   started.get_future().wait();
   ASSERT_EQ(store_->Get(id)->state(), Submission::RUNNING);
 
-  absl::Status stopped = pool->StopOrRequeue(absl::Milliseconds(100));
-  EXPECT_THAT(stopped, StatusIs(absl::StatusCode::kDeadlineExceeded, HasSubstr("requeued 1 grading(s)")));
-  EXPECT_EQ(store_->Get(id)->state(), Submission::QUEUED);
-  EXPECT_EQ(*store_->QueuePosition(id), 1);
-
-  release.set_value();
-  EXPECT_OK(pool->Stop(absl::Seconds(30)));  // the straggler has exited
+  absl::Status stopping = pool->StopOrRequeue(absl::Milliseconds(100));
+  EXPECT_THAT(stopping, StatusIs(absl::StatusCode::kDeadlineExceeded,
+                                 AllOf(HasSubstr("requeued 1 grading(s)"), HasSubstr("their sandbox runs were killed"))));
+  EXPECT_TRUE(stopped);
+  EXPECT_OK(pool->Stop(absl::ZeroDuration()));  // every thread has exited
   auto after = store_->Get(id);
   EXPECT_EQ(after->state(), Submission::QUEUED);
+  EXPECT_EQ(*store_->QueuePosition(id), 1);
   EXPECT_FALSE(after->has_report());
   for (const WatchEvent& event : Events(id)) EXPECT_FALSE(event.has_finished());
 

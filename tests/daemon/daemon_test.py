@@ -377,6 +377,7 @@ class ServiceTest(DaemonTestCase):
         daemon.wait_state(reference["submission_id"], states=("RUNNING",))
         self.assertEqual(daemon.stop(signal.SIGTERM, timeout=60), 0)
         self.assertIn("requeued 1 grading(s) that outlived the grace period", daemon.read_log())
+        self.assertIn("(their sandbox runs were killed)", daemon.read_log())
         again = self.start(db=daemon.db)
         done = again.wait_state(reference["submission_id"])
         self.assertEqual(done["report"]["score"], 100)
