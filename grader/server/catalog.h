@@ -42,6 +42,7 @@ class ExerciseCatalog {
   // Every exercise, sorted by id.
   std::vector<Bundle> List() const;
 
+  // The directory the exercises are loaded from.
   const std::string& rubrics_dir() const { return rubrics_dir_; }
 
  private:

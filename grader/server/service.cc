@@ -200,8 +200,9 @@ grpc::Status GraderService::Submit(grpc::ServerContext* context, const SubmitReq
   return status;
 }
 
-// Waits for news (true) until `until`, the call's end (Cancelled or
-// DeadlineExceeded) or the fallback re-read of the store (false).
+// Waits for news of the submission, at most until `until` or until the
+// fallback re-read of the store is due (OK either way: the caller reads the
+// store again); Cancelled or DeadlineExceeded when the call ends first.
 absl::Status GraderService::AwaitNews(const Call& call, EventHub::Subscription& news, absl::Time until) const {
   until = std::min(until, absl::Now() + options_.watch_fallback);
   while (true) {

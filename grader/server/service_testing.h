@@ -33,6 +33,7 @@ class TempDir {
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
   ~TempDir();
+  // The directory (empty if it could not be made).
   const std::string& path() const { return path_; }
 
  private:
@@ -59,9 +60,11 @@ class TestService {
   std::unique_ptr<gograder::v1::Grader::Stub> NewStub(
       std::shared_ptr<grpc::ChannelCredentials> credentials = nullptr) const;
 
+  // What the workers would use: the store, the event hub, the catalog.
   store::Store& store() { return *store_; }
   EventHub& events() { return *events_; }
   ExerciseCatalog& catalog() { return *catalog_; }
+  // The bound "127.0.0.1:port".
   const std::string& address() const { return listener_.address; }
 
  private:
