@@ -44,7 +44,7 @@
 #include <vector>
 
 #include "proto/gograder/v1/grader.grpc.pb.h"
-#include "proto/gograder/v1/grader.pb.h"
+#include "proto/gograder/v1/api.pb.h"
 
 namespace {
 

@@ -3,11 +3,10 @@
 #include <grpcpp/grpcpp.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "base/files.h"
 #include "grader/core/render/render.h"
 #include "proto/gograder/v1/grader.grpc.pb.h"
 
@@ -47,13 +46,6 @@ void Prepare(grpc::ClientContext& context, const ClientOptions& client, bool dea
     context.set_deadline(std::chrono::system_clock::now() +
                          std::chrono::milliseconds(static_cast<int64_t>(client.timeout_seconds * 1000)));
   }
-}
-
-std::string ReadAll(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
 }
 
 std::string StateName(Submission::State state) { return Submission::State_Name(state); }
@@ -100,10 +92,20 @@ int RunSubmit(const ClientOptions& client, const SubmitOptions& options, std::os
       if (it->is_symlink() || !it->is_regular_file()) continue;
       std::string relative = fs::relative(it->path(), options.path).generic_string();
       if (relative.starts_with(".git/")) continue;
-      (*files)[relative] = ReadAll(it->path());
+      absl::StatusOr<std::string> content = ReadWholeFile(it->path());
+      if (!content.ok()) {
+        err << "gograder: " << content.status().message() << "\n";
+        return kBadInput;
+      }
+      (*files)[relative] = *std::move(content);
     }
   } else if (fs::is_regular_file(options.path, error)) {
-    request.set_archive(ReadAll(options.path));
+    absl::StatusOr<std::string> archive = ReadWholeFile(options.path);
+    if (!archive.ok()) {
+      err << "gograder: " << archive.status().message() << "\n";
+      return kBadInput;
+    }
+    request.set_archive(*std::move(archive));
   } else {
     err << "gograder: " << options.path << ": not a directory or an archive\n";
     return kBadInput;

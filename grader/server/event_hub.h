@@ -18,7 +18,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "grader/store/store.h"
-#include "proto/gograder/v1/grader.pb.h"
+#include "proto/gograder/v1/api.pb.h"
 
 namespace gograder::server {
 

@@ -2,16 +2,15 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <mutex>
 #include <optional>
 #include <random>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "base/files.h"
 #include "base/status_macros.h"
 #include "grader/core/intake/accept.h"
 #include "grader/core/rubric/rubric.h"
@@ -47,14 +46,6 @@ std::string NewFilesDirName() {
   static std::mt19937_64 random(std::random_device{}() ^ static_cast<uint64_t>(absl::ToUnixNanos(absl::Now())));
   std::lock_guard<std::mutex> lock(mutex);
   return absl::StrFormat("%d-%016x", absl::ToUnixSeconds(absl::Now()), random());
-}
-
-absl::StatusOr<std::string> ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path.string()));
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
 }
 
 // Removes a directory on scope exit unless released.
@@ -102,6 +93,11 @@ absl::StatusOr<std::unique_ptr<GraderService>> GraderService::Create(ServiceOpti
   if (options.store == nullptr || options.auth == nullptr || options.catalog == nullptr || options.events == nullptr) {
     return absl::InvalidArgumentError("the service needs a store, auth, an exercise catalog and an event hub");
   }
+  // grader.proto holds only the service, so nothing references its generated
+  // descriptor; a static link would drop it, and server reflection could not
+  // describe the service. This reference keeps it.
+  static const void* volatile keep_service_descriptor = &descriptor_table_gograder_2fv1_2fgrader_2eproto;
+  (void)keep_service_descriptor;
   return std::unique_ptr<GraderService>(new GraderService(std::move(options)));
 }
 
@@ -384,7 +380,7 @@ grpc::Status GraderService::GetExercise(grpc::ServerContext* context, const gogr
     for (fs::recursive_directory_iterator it(bundle.starter_dir, error), end; !error && it != end;
          it.increment(error)) {
       if (!it->is_regular_file() || it->is_symlink()) continue;
-      ASSIGN_OR_RETURN(std::string content, ReadFile(it->path()));
+      ASSIGN_OR_RETURN(std::string content, ReadWholeFile(it->path()));
       (*response->mutable_starter_files())[fs::relative(it->path(), bundle.starter_dir).string()] = content;
     }
     if (error) return absl::InternalError(absl::StrCat("cannot read the starter files: ", error.message()));

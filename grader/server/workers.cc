@@ -16,14 +16,6 @@ using ::gograder::v1::WatchEvent;
 // runs are killed) before their threads are left behind.
 constexpr absl::Duration kStoppedGradingsExit = absl::Seconds(5);
 
-GradeReport GradingFailedReport(const std::string& exercise_id, absl::string_view error) {
-  GradeReport report;
-  report.set_status(GradeReport::GRADING_FAILED);
-  report.set_exercise_id(exercise_id);
-  report.set_error(std::string(error));
-  return report;
-}
-
 GradeFunction GradeWith(std::unique_ptr<core::Grader> grader) {
   return [grader = std::shared_ptr<const core::Grader>(std::move(grader))](
              const core::ExerciseBundle& exercise, const core::Accepted& submission,
@@ -164,7 +156,7 @@ void WorkerPool::GradeClaim(const GradeFunction& grade, const store::Claim& clai
   GradeReport report;
   absl::StatusOr<ExerciseCatalog::Bundle> bundle = options_.catalog->Find(exercise_id);
   if (!bundle.ok()) {
-    report = GradingFailedReport(exercise_id, absl::StrCat("cannot load the exercise: ", bundle.status().message()));
+    report = core::GradingFailedReport(exercise_id, absl::StrCat("cannot load the exercise: ", bundle.status().message()));
   } else {
     core::Accepted accepted{claim.files_dir, claim.submission.submission_digest(), claim.intake_notes};
     absl::StatusOr<GradeReport> graded = grade(**bundle, accepted, progress, stop);
@@ -172,7 +164,7 @@ void WorkerPool::GradeClaim(const GradeFunction& grade, const store::Claim& clai
       std::cerr << "gograderd: " << id << ": cancelled while running; its sandbox run was killed\n";
       return;  // the store has it as CANCELLED already, with its final event
     }
-    report = graded.ok() ? *std::move(graded) : GradingFailedReport(exercise_id, graded.status().message());
+    report = graded.ok() ? *std::move(graded) : core::GradingFailedReport(exercise_id, graded.status().message());
   }
   absl::Status finished = options_.store->Finish(id, claim.claim, report);
   if (!finished.ok()) {

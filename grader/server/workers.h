@@ -96,10 +96,6 @@ class WorkerPool {
   std::vector<std::thread> threads_;
 };
 
-// The report of a grading that failed on our side (never a student's zero):
-// status GRADING_FAILED with `error`.
-gograder::v1::GradeReport GradingFailedReport(const std::string& exercise_id, absl::string_view error);
-
 }  // namespace gograder::server
 
 #endif  // GOGRADER_GRADER_SERVER_WORKERS_H_

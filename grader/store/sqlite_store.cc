@@ -35,7 +35,7 @@
 #include "absl/time/time.h"
 #include "grader/store/sqlite_db.h"
 #include "grader/store/store.h"
-#include "proto/gograder/v1/grader.pb.h"
+#include "proto/gograder/v1/api.pb.h"
 #include "proto/gograder/v1/report.pb.h"
 #include "base/status_macros.h"
 

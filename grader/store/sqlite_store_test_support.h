@@ -35,7 +35,7 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "grader/store/store.h"
 #include "gtest/gtest.h"
-#include "proto/gograder/v1/grader.pb.h"
+#include "proto/gograder/v1/api.pb.h"
 #include "proto/gograder/v1/report.pb.h"
 
 namespace gograder::store {

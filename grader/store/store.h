@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "proto/gograder/v1/grader.pb.h"
+#include "proto/gograder/v1/api.pb.h"
 
 namespace gograder::store {
 

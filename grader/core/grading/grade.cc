@@ -717,6 +717,14 @@ absl::StatusOr<GradeReport> Grading::Run(const Accepted& submission) {
 
 }  // namespace
 
+GradeReport GradingFailedReport(absl::string_view exercise_id, absl::string_view error) {
+  GradeReport report;
+  report.set_status(GradeReport::GRADING_FAILED);
+  report.set_exercise_id(std::string(exercise_id));
+  report.set_error(std::string(error));
+  return report;
+}
+
 void TotalScore(GradeReport& report) {
   double score = 0, max_score = 0;
   for (const auto& criterion : report.criteria()) {
@@ -754,10 +762,7 @@ absl::StatusOr<GradeReport> Grader::Grade(const ExerciseBundle& exercise, const 
   absl::StatusOr<GradeReport> report = grading.Run(submission);
   if (!report.ok() && stop.stop_requested()) return absl::CancelledError("the grading was cancelled");
   if (!report.ok()) {
-    GradeReport failed;
-    failed.set_status(GradeReport::GRADING_FAILED);
-    failed.set_exercise_id(exercise.exercise.id());
-    failed.set_error(std::string(report.status().message()));
+    GradeReport failed = GradingFailedReport(exercise.exercise.id(), report.status().message());
     failed.set_toolchain(options_.toolchain.Description());
     failed.set_rubric_digest(exercise.digest);
     failed.set_submission_digest(submission.digest);

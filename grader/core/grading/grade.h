@@ -61,6 +61,10 @@ class Grader {
   std::unique_ptr<StepRunner> runner_;
 };
 
+// A report of our failure (status GRADING_FAILED): no score, `error` says
+// what went wrong on our side.
+gograder::v1::GradeReport GradingFailedReport(absl::string_view exercise_id, absl::string_view error);
+
 // Sums the criteria into the report's score and max score.
 void TotalScore(gograder::v1::GradeReport& report);
 
