@@ -37,8 +37,10 @@ TEST_F(BaseTest, WholeFilesRoundTripAndAMissingFileIsNotFound) {
   ASSERT_OK_AND_ASSIGN(std::string content, ReadWholeFile(dir_ / "a"));
   EXPECT_EQ(content, std::string("x\0y", 3));
   EXPECT_EQ(ReadFileOrEmpty(dir_ / "missing"), "");
-  EXPECT_THAT(ReadWholeFile(dir_ / "missing"), StatusIs(absl::StatusCode::kNotFound, HasSubstr("missing")));
-  EXPECT_THAT(WriteWholeFile(dir_ / "no" / "such" / "dir", "x"), StatusIs(absl::StatusCode::kInternal));
+  EXPECT_THAT(ReadWholeFile(dir_ / "missing"),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("missing")));
+  EXPECT_THAT(WriteWholeFile(dir_ / "no" / "such" / "dir", "x"),
+              StatusIs(absl::StatusCode::kInternal));
 }
 
 TEST_F(BaseTest, WriteAllWritesEverythingAndUniqueFdCloses) {

@@ -18,7 +18,8 @@ absl::StatusOr<std::string> ReadWholeFile(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     std::error_code error;
-    if (!std::filesystem::exists(path, error)) return absl::NotFoundError(absl::StrCat(path.string(), ": no such file"));
+    if (!std::filesystem::exists(path, error))
+      return absl::NotFoundError(absl::StrCat(path.string(), ": no such file"));
     return absl::InternalError(absl::StrCat("cannot read ", path.string()));
   }
   std::stringstream content;

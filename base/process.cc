@@ -24,22 +24,25 @@ absl::StatusOr<ProcessExit> RunProcess(const ProcessSpec& spec) {
                                                                          spec.search_path.end()));
   }
   if (program.empty()) return absl::NotFoundError(absl::StrCat(name, " is not on the search path"));
-  bp::environment environment = spec.inherit_environment ? bp::environment(boost::this_process::environment())
-                                                         : bp::environment();
+  bp::environment environment = spec.inherit_environment
+                                    ? bp::environment(boost::this_process::environment())
+                                    : bp::environment();
   for (const auto& [variable, value] : spec.environment) environment[variable] = value;
   std::vector<std::string> args(spec.argv.begin() + 1, spec.argv.end());
   std::string out = spec.stdout_file.empty() ? "/dev/null" : spec.stdout_file;
   std::string err = spec.stderr_file.empty() ? "/dev/null" : spec.stderr_file;
   std::string cwd = spec.cwd.empty() ? boost::filesystem::current_path().string() : spec.cwd;
   std::error_code error;
-  bp::child child = out == err && !spec.stdout_file.empty()
-                        ? bp::child(program, bp::args = args, bp::start_dir = cwd, environment, bp::std_in < bp::null,
-                                    (bp::std_out & bp::std_err) > out, error)
-                        : bp::child(program, bp::args = args, bp::start_dir = cwd, environment, bp::std_in < bp::null,
-                                    bp::std_out > out, bp::std_err > err, error);
+  bp::child child =
+      out == err && !spec.stdout_file.empty()
+          ? bp::child(program, bp::args = args, bp::start_dir = cwd, environment,
+                      bp::std_in<bp::null, (bp::std_out & bp::std_err)> out, error)
+          : bp::child(program, bp::args = args, bp::start_dir = cwd, environment,
+                      bp::std_in<bp::null, bp::std_out> out, bp::std_err > err, error);
   if (error) return absl::InternalError(absl::StrCat("cannot start ", name, ": ", error.message()));
   ProcessExit exit;
-  auto deadline = spec.timeout ? std::optional(std::chrono::steady_clock::now() + absl::ToChronoNanoseconds(*spec.timeout))
+  auto deadline = spec.timeout ? std::optional(std::chrono::steady_clock::now() +
+                                               absl::ToChronoNanoseconds(*spec.timeout))
                                : std::nullopt;
   // Poll with a growing interval: short runs are noticed within ~0.1 ms.
   auto pause = std::chrono::microseconds(100);

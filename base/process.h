@@ -19,10 +19,11 @@ struct ProcessSpec {
   // argv[0] is looked up in `search_path` (default: our PATH) when it has no '/'.
   std::vector<std::string> argv;
   std::vector<std::string> search_path;
-  std::string cwd;  // empty: ours
+  std::string cwd;                  // empty: ours
   bool inherit_environment = true;  // start from our environment, else from an empty one
   std::vector<std::pair<std::string, std::string>> environment;  // set on top
-  // Where stdout and stderr go; empty = /dev/null; the same file twice merges them. Stdin is /dev/null.
+  // Where stdout and stderr go; empty = /dev/null; the same file twice merges them. Stdin is
+  // /dev/null.
   std::string stdout_file, stderr_file;
   std::optional<absl::Duration> timeout;  // killed (SIGKILL) once it has run this long
   std::stop_token stop;                   // killed (SIGKILL) when stop is requested

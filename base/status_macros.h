@@ -5,19 +5,19 @@
 
 #include <cerrno>
 #include <cstring>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 
 #define GOGRADER_STATUS_CONCAT_INNER_(a, b) a##b
 #define GOGRADER_STATUS_CONCAT_(a, b) GOGRADER_STATUS_CONCAT_INNER_(a, b)
 
 // Returns from the enclosing function when `expr` yields a non-OK Status.
-#define RETURN_IF_ERROR(expr)                        \
-  do {                                               \
-    ::absl::Status gograder_status_ = (expr);        \
+#define RETURN_IF_ERROR(expr)                            \
+  do {                                                   \
+    ::absl::Status gograder_status_ = (expr);            \
     if (!gograder_status_.ok()) return gograder_status_; \
   } while (0)
 

@@ -58,8 +58,9 @@ MATCHER(IsOk, "is OK") {
 #define EXPECT_OK(expr) EXPECT_THAT(expr, ::gograder::IsOk())
 
 // Declares `lhs` from an OK StatusOr, or fails the test with its status.
-#define ASSERT_OK_AND_ASSIGN(lhs, expr) \
-  GOGRADER_ASSERT_OK_AND_ASSIGN_IMPL_(GOGRADER_MATCHERS_CONCAT_(gograder_statusor_, __LINE__), lhs, expr)
+#define ASSERT_OK_AND_ASSIGN(lhs, expr)                                                        \
+  GOGRADER_ASSERT_OK_AND_ASSIGN_IMPL_(GOGRADER_MATCHERS_CONCAT_(gograder_statusor_, __LINE__), \
+                                      lhs, expr)
 #define GOGRADER_ASSERT_OK_AND_ASSIGN_IMPL_(tmp, lhs, expr) \
   auto tmp = (expr);                                        \
   ASSERT_TRUE(tmp.ok()) << tmp.status();                    \

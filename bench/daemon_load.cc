@@ -43,8 +43,8 @@
 #include <thread>
 #include <vector>
 
-#include "proto/gograder/v1/grader.grpc.pb.h"
 #include "proto/gograder/v1/api.pb.h"
+#include "proto/gograder/v1/grader.grpc.pb.h"
 
 namespace {
 
@@ -70,9 +70,7 @@ struct Options {
   int pid = 0;
 };
 
-double Millis(Clock::duration d) {
-  return std::chrono::duration<double, std::milli>(d).count();
-}
+double Millis(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
 // Nearest-rank percentile of sorted `values` (milliseconds).
 double Percentile(const std::vector<double>& sorted, double p) {
@@ -83,9 +81,9 @@ double Percentile(const std::vector<double>& sorted, double p) {
 
 void PrintLatencies(const char* what, std::vector<double> ms) {
   std::sort(ms.begin(), ms.end());
-  std::printf("%-22s n=%-7zu p50 %7.3f ms  p90 %7.3f ms  p99 %7.3f ms  max %8.3f ms\n",
-              what, ms.size(), Percentile(ms, 50), Percentile(ms, 90),
-              Percentile(ms, 99), ms.empty() ? 0.0 : ms.back());
+  std::printf("%-22s n=%-7zu p50 %7.3f ms  p90 %7.3f ms  p99 %7.3f ms  max %8.3f ms\n", what,
+              ms.size(), Percentile(ms, 50), Percentile(ms, 90), Percentile(ms, 99),
+              ms.empty() ? 0.0 : ms.back());
 }
 
 // VmRSS and VmHWM of `pid` in KiB, or -1 when unreadable.
@@ -101,9 +99,12 @@ Rss ReadRss(int pid) {
   long value;
   std::string unit;
   while (status >> key) {
-    if (key == "VmRSS:" && status >> value >> unit) rss.rss_kib = value;
-    else if (key == "VmHWM:" && status >> value >> unit) rss.hwm_kib = value;
-    else status.ignore(1 << 20, '\n');
+    if (key == "VmRSS:" && status >> value >> unit)
+      rss.rss_kib = value;
+    else if (key == "VmHWM:" && status >> value >> unit)
+      rss.hwm_kib = value;
+    else
+      status.ignore(1 << 20, '\n');
   }
   return rss;
 }
@@ -147,8 +148,8 @@ class Client {
       // channels to the same address would share one.
       args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
       args.SetMaxReceiveMessageSize(64 << 20);
-      stubs_.push_back(Grader::NewStub(grpc::CreateCustomChannel(
-          options.address, grpc::InsecureChannelCredentials(), args)));
+      stubs_.push_back(Grader::NewStub(
+          grpc::CreateCustomChannel(options.address, grpc::InsecureChannelCredentials(), args)));
     }
   }
 
@@ -171,8 +172,7 @@ class Client {
       context.set_wait_for_ready(true);
       grpc::Status status = stub->ListExercises(&context, request, &response);
       if (!status.ok()) {
-        std::fprintf(stderr, "daemon_load: ListExercises: %s\n",
-                     status.error_message().c_str());
+        std::fprintf(stderr, "daemon_load: ListExercises: %s\n", status.error_message().c_str());
         return false;
       }
     }
@@ -240,8 +240,7 @@ void CancelAll(Client& client, const std::vector<std::string>& ids) {
 }
 
 // Waits until every submission of `ids` is DONE or CANCELLED.
-bool AwaitFinished(Client& client, const std::vector<std::string>& ids,
-                   double timeout_seconds) {
+bool AwaitFinished(Client& client, const std::vector<std::string>& ids, double timeout_seconds) {
   Clock::time_point end = Clock::now() + std::chrono::duration_cast<Clock::duration>(
                                              std::chrono::duration<double>(timeout_seconds));
   for (const std::string& id : ids) {
@@ -316,10 +315,9 @@ LoadResults DriveGetReport(Client& client, const Options& options,
         }
       }
       std::lock_guard<std::mutex> lock(mutex);
-      results.latencies_ms.insert(results.latencies_ms.end(), latencies.begin(),
-                                  latencies.end());
-      results.send_latencies_ms.insert(results.send_latencies_ms.end(),
-                                       send_latencies.begin(), send_latencies.end());
+      results.latencies_ms.insert(results.latencies_ms.end(), latencies.begin(), latencies.end());
+      results.send_latencies_ms.insert(results.send_latencies_ms.end(), send_latencies.begin(),
+                                       send_latencies.end());
       for (auto& [message, count] : errors) results.errors[message] += count;
       results.bytes += bytes;
     });
@@ -335,8 +333,8 @@ LoadResults DriveGetReport(Client& client, const Options& options,
     }
   });
 
-  const auto interval = std::chrono::duration_cast<Clock::duration>(
-      std::chrono::duration<double>(1.0 / options.rps));
+  const auto interval =
+      std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / options.rps));
   const long warmup = static_cast<long>(options.warmup_seconds * options.rps);
   const long total = warmup + static_cast<long>(options.seconds * options.rps);
   Clock::time_point start = Clock::now();
@@ -387,8 +385,7 @@ int main(int argc, char** argv) {
       ->required();
   app.add_option("--submissions", options.submissions, "submissions to pre-submit")
       ->capture_default_str();
-  app.add_option("--submit-concurrency", options.submit_concurrency,
-                 "threads submitting at once")
+  app.add_option("--submit-concurrency", options.submit_concurrency, "threads submitting at once")
       ->capture_default_str();
   app.add_option("--cancel", options.cancel,
                  "cancel the submissions after submitting (no grading during the load)")
@@ -423,15 +420,15 @@ int main(int argc, char** argv) {
   Client client(options);
   if (!client.WaitConnected()) return 1;
 
-  std::printf("gograderd at %s, pid %d; %d channels\n", options.address.c_str(),
-              options.pid, options.channels);
+  std::printf("gograderd at %s, pid %d; %d channels\n", options.address.c_str(), options.pid,
+              options.channels);
   Rss idle = ReadRss(options.pid);
   std::printf("idle RSS              %s (peak so far %s)\n", Mib(idle.rss_kib).c_str(),
               Mib(idle.hwm_kib).c_str());
 
   SubmitResults submitted = SubmitAll(client, options, base);
-  std::printf("submit: %d x %zu bytes, %d threads\n", options.submissions,
-              base.ByteSizeLong(), options.submit_concurrency);
+  std::printf("submit: %d x %zu bytes, %d threads\n", options.submissions, base.ByteSizeLong(),
+              options.submit_concurrency);
   PrintLatencies("Submit ack", submitted.latencies_ms);
   PrintErrors(submitted.errors);
   if (submitted.ids.empty()) return 1;
@@ -442,8 +439,7 @@ int main(int argc, char** argv) {
     size_t keep = std::min<size_t>(std::max(0, options.keep_graded), submitted.ids.size());
     std::vector<std::string> kept(submitted.ids.begin(), submitted.ids.begin() + keep);
     if (options.only_graded && !kept.empty()) targets = kept;
-    CancelAll(client, std::vector<std::string>(submitted.ids.begin() + keep,
-                                               submitted.ids.end()));
+    CancelAll(client, std::vector<std::string>(submitted.ids.begin() + keep, submitted.ids.end()));
     if (!AwaitFinished(client, kept, options.grade_timeout_seconds)) {
       std::fprintf(stderr, "daemon_load: gradings not finished after %.0f s\n",
                    options.grade_timeout_seconds);
@@ -451,14 +447,13 @@ int main(int argc, char** argv) {
   }
 
   LoadResults load = DriveGetReport(client, options, targets);
-  double mean_bytes = load.latencies_ms.empty()
-                          ? 0.0
-                          : static_cast<double>(load.bytes) / load.latencies_ms.size();
-  std::printf("GetReport: target %.0f rps for %.1f s (+%.1f s warm-up), achieved %.1f rps,"
-              " mean response %.0f bytes, %ld calls started >1 ms late by the client\n",
-              options.rps, options.seconds, options.warmup_seconds,
-              load.latencies_ms.size() / std::max(load.seconds, 1e-9), mean_bytes,
-              load.issued_late);
+  double mean_bytes =
+      load.latencies_ms.empty() ? 0.0 : static_cast<double>(load.bytes) / load.latencies_ms.size();
+  std::printf(
+      "GetReport: target %.0f rps for %.1f s (+%.1f s warm-up), achieved %.1f rps,"
+      " mean response %.0f bytes, %ld calls started >1 ms late by the client\n",
+      options.rps, options.seconds, options.warmup_seconds,
+      load.latencies_ms.size() / std::max(load.seconds, 1e-9), mean_bytes, load.issued_late);
   PrintLatencies("GetReport", load.latencies_ms);
   PrintLatencies("  (from actual send)", load.send_latencies_ms);
   PrintErrors(load.errors);
@@ -475,6 +470,8 @@ int main(int argc, char** argv) {
   bool rss_ok = idle.rss_kib >= 0 && idle.rss_kib * 1024 < 60'000'000;
   std::printf("targets: GetReport p99 < 5 ms: %s; idle RSS < 60 MB: %s\n",
               report_ok ? "met" : "MISSED",
-              idle.rss_kib < 0 ? "not measured (--pid)" : rss_ok ? "met" : "MISSED");
+              idle.rss_kib < 0 ? "not measured (--pid)"
+              : rss_ok         ? "met"
+                               : "MISSED");
   return 0;
 }

@@ -48,9 +48,12 @@ int main(int argc, char** argv) {
   auto toolchain = gograder::core::OpenToolchain(data_dir);
   auto exercises = gograder::core::LoadAllExercises(rubrics);
   if (!toolchain.ok() || !exercises.ok() || rounds < 1) {
-    std::fprintf(stderr, "usage: grade_overhead --rubrics DIR --data-dir DIR --sandbox BIN --inspector BIN "
-                         "[--rounds N] [--exercise ID]...\n%s\n",
-                 std::string(toolchain.ok() ? exercises.status().message() : toolchain.status().message()).c_str());
+    std::fprintf(
+        stderr,
+        "usage: grade_overhead --rubrics DIR --data-dir DIR --sandbox BIN --inspector BIN "
+        "[--rounds N] [--exercise ID]...\n%s\n",
+        std::string(toolchain.ok() ? exercises.status().message() : toolchain.status().message())
+            .c_str());
     return 1;
   }
   gograder::core::GraderOptions options;
@@ -70,7 +73,8 @@ int main(int argc, char** argv) {
   std::printf("%-36s %12s %12s %8s\n", "reference of", "sandboxed s", "bare s", "ratio");
   std::vector<double> ratios;
   for (const auto& exercise : *exercises) {
-    if (!only.empty() && std::find(only.begin(), only.end(), exercise.exercise.id()) == only.end()) continue;
+    if (!only.empty() && std::find(only.begin(), only.end(), exercise.exercise.id()) == only.end())
+      continue;
     std::vector<double> sandboxed_s, bare_s;
     std::string accepted_dir = data_dir + "/bench-accepted";
     std::error_code cleared;
@@ -80,7 +84,8 @@ int main(int argc, char** argv) {
     source.path = exercise.reference_dir;
     auto accepted = gograder::core::AcceptSubmission(source, exercise.exercise, accepted_dir);
     if (!accepted.ok()) {
-      std::fprintf(stderr, "%s: %s\n", exercise.exercise.id().c_str(), std::string(accepted.status().message()).c_str());
+      std::fprintf(stderr, "%s: %s\n", exercise.exercise.id().c_str(),
+                   std::string(accepted.status().message()).c_str());
       return 1;
     }
     for (int round = 0; round < rounds; ++round) {
@@ -88,14 +93,16 @@ int main(int argc, char** argv) {
         if (is_bare) {
           std::error_code error;
           fs::remove_all(bare_cache, error);
-          std::string copy = "cp -al '" + toolchain->environment.build_cache + "' '" + bare_cache + "'";
+          std::string copy =
+              "cp -al '" + toolchain->environment.build_cache + "' '" + bare_cache + "'";
           if (std::system(copy.c_str()) != 0) return 1;
         }
         auto report = (is_bare ? *bare : *sandboxed)->Grade(exercise, *accepted);
         if (!report.ok() || report->status() != gograder::v1::GradeReport::GRADED) {
           std::fprintf(stderr, "%s (%s): not graded: %s\n", exercise.exercise.id().c_str(),
                        is_bare ? "bare" : "sandboxed",
-                       report.ok() ? report->error().c_str() : std::string(report.status().message()).c_str());
+                       report.ok() ? report->error().c_str()
+                                   : std::string(report.status().message()).c_str());
           return 1;
         }
         (is_bare ? bare_s : sandboxed_s).push_back(report->duration_seconds());
@@ -108,7 +115,8 @@ int main(int argc, char** argv) {
   }
   std::error_code error;
   fs::remove_all(bare_cache, error);
-  std::printf("median ratio over %zu exercise(s), %d interleaved round(s) each: %.2fx (target <= 1.25x)\n",
-              ratios.size(), rounds, Median(ratios));
+  std::printf(
+      "median ratio over %zu exercise(s), %d interleaved round(s) each: %.2fx (target <= 1.25x)\n",
+      ratios.size(), rounds, Median(ratios));
   return 0;
 }

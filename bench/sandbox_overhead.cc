@@ -28,14 +28,29 @@ extern char** environ;
 namespace {
 
 constexpr char kSpec[] = R"pb(
-argv: "/bin/true"
-mounts { target: "/usr" bind { source: "/usr" } }
-mounts { target: "/bin" symlink { link_target: "usr/bin" } }
-mounts { target: "/lib" symlink { link_target: "usr/lib" } }
-mounts { target: "/lib64" symlink { link_target: "usr/lib64" } }
-mounts { target: "/tmp" tmpfs { size_bytes: 16777216 } }
-limits { wall_time_ms: 5000 memory_bytes: 268435456 pids: 64 }
-slot: 1000
+  argv: "/bin/true"
+  mounts {
+    target: "/usr"
+    bind { source: "/usr" }
+  }
+  mounts {
+    target: "/bin"
+    symlink { link_target: "usr/bin" }
+  }
+  mounts {
+    target: "/lib"
+    symlink { link_target: "usr/lib" }
+  }
+  mounts {
+    target: "/lib64"
+    symlink { link_target: "usr/lib64" }
+  }
+  mounts {
+    target: "/tmp"
+    tmpfs { size_bytes: 16777216 }
+  }
+  limits { wall_time_ms: 5000 memory_bytes: 268435456 pids: 64 }
+  slot: 1000
 )pb";
 
 // Runs argv with stdout to /dev/null; returns wall milliseconds.
@@ -54,7 +69,8 @@ double TimeCommand(const std::vector<std::string>& args) {
   }
   int status = 0;
   waitpid(pid, &status, 0);
-  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   posix_spawn_file_actions_destroy(&actions);
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     std::fprintf(stderr, "%s exited with status %d\n", argv[0], status);
@@ -93,7 +109,7 @@ int main(int argc, char** argv) {
 
   std::vector<std::string> bare = {"/bin/true"};
   std::vector<std::string> text = {sandbox, "--spec", spec_path};
-  std::vector<std::string> binary = {sandbox, "--spec", binary_spec_path, "--spec-format",
+  std::vector<std::string> binary = {sandbox,  "--spec",   binary_spec_path, "--spec-format",
                                      "binary", "--format", "binary"};
   for (int i = 0; i < 10; ++i) {  // warm caches, the slot's cgroups and network namespace
     TimeCommand(bare);

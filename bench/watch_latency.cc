@@ -72,7 +72,8 @@ class Received {
   bool Await(int64_t sequence, std::chrono::seconds timeout, Clock::time_point* when) {
     std::unique_lock<std::mutex> lock(mutex_);
     bool ok = changed_.wait_for(lock, timeout, [&] {
-      return static_cast<int64_t>(arrived_.size()) > sequence && arrived_[sequence] != Clock::time_point();
+      return static_cast<int64_t>(arrived_.size()) > sequence &&
+             arrived_[sequence] != Clock::time_point();
     });
     if (ok) *when = arrived_[sequence];
     return ok;
@@ -86,8 +87,9 @@ class Received {
 
 // Runs one measurement: a service with `fallback` as its store re-read
 // period, `append` adding each event. Empty on failure (printed).
-std::vector<double> Measure(const Options& options, absl::Duration fallback,
-                            const std::function<bool(TestService&, const std::string&, WatchEvent)>& append) {
+std::vector<double> Measure(
+    const Options& options, absl::Duration fallback,
+    const std::function<bool(TestService&, const std::string&, WatchEvent)>& append) {
   TempDir dir("gograder_watch_latency_");
   TestServiceOptions service_options;
   service_options.dir = dir.path();
@@ -97,7 +99,8 @@ std::vector<double> Measure(const Options& options, absl::Duration fallback,
     std::fprintf(stderr, "watch_latency: %s\n", std::string(service.status().message()).c_str());
     return {};
   }
-  auto id = gograder::server::InsertSubmission((*service)->store(), "phase1/concurrent-web-scraper", dir.path());
+  auto id = gograder::server::InsertSubmission((*service)->store(), "phase1/concurrent-web-scraper",
+                                               dir.path());
   if (!id.ok()) {
     std::fprintf(stderr, "watch_latency: %s\n", std::string(id.status().message()).c_str());
     return {};
@@ -123,7 +126,8 @@ std::vector<double> Measure(const Options& options, absl::Duration fallback,
     event.mutable_step_started()->set_step(gograder::v1::TEST);
     event.mutable_step_started()->set_label("benchmark event");
     Clock::time_point start = Clock::now(), arrived;
-    if (!append(**service, *id, std::move(event)) || !received.Await(i, std::chrono::seconds(30), &arrived)) {
+    if (!append(**service, *id, std::move(event)) ||
+        !received.Await(i, std::chrono::seconds(30), &arrived)) {
       std::fprintf(stderr, "watch_latency: event %d was not delivered\n", i);
       latencies.clear();
       break;
@@ -137,8 +141,8 @@ std::vector<double> Measure(const Options& options, absl::Duration fallback,
 
 Summary Summarize(const char* what, const std::vector<double>& ms) {
   Summary summary{NearestRank(ms, 50), NearestRank(ms, 99)};
-  std::printf("%-44s n=%-4zu median %8.3f ms  p99 %8.3f ms  max %8.3f ms\n", what, ms.size(), summary.median_ms,
-              summary.p99_ms, NearestRank(ms, 100));
+  std::printf("%-44s n=%-4zu median %8.3f ms  p99 %8.3f ms  max %8.3f ms\n", what, ms.size(),
+              summary.median_ms, summary.p99_ms, NearestRank(ms, 100));
   return summary;
 }
 
@@ -148,26 +152,30 @@ int main(int argc, char** argv) {
   Options options;
   CLI::App app{"watch_latency: time from a worker's event append to a Watch client receiving it"};
   app.add_option("--events", options.events, "events per measurement")->capture_default_str();
-  app.add_option("--gap-ms", options.gap_ms, "random pause before each event, 0..this (default: --poll-ms)");
-  app.add_option("--poll-ms", options.poll_ms, "store re-read period of the polling baseline")->capture_default_str();
+  app.add_option("--gap-ms", options.gap_ms,
+                 "random pause before each event, 0..this (default: --poll-ms)");
+  app.add_option("--poll-ms", options.poll_ms, "store re-read period of the polling baseline")
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   if (options.events < 1) return 2;
   if (options.gap_ms < 0) options.gap_ms = options.poll_ms;
 
   // The workers' path: EventHub::Append stores the event and wakes Watch.
-  std::vector<double> hub = Measure(options, absl::Seconds(5), [](TestService& service, const std::string& id,
-                                                                  WatchEvent event) {
-    return service.events().Append(id, std::move(event)).ok();
-  });
+  std::vector<double> hub = Measure(
+      options, absl::Seconds(5), [](TestService& service, const std::string& id, WatchEvent event) {
+        return service.events().Append(id, std::move(event)).ok();
+      });
   // The old behaviour: nobody is told; Watch re-reads the store every poll.
-  std::vector<double> polling = Measure(options, absl::Milliseconds(options.poll_ms),
-                                        [](TestService& service, const std::string& id, WatchEvent event) {
-                                          return service.store().AppendEvent(id, std::move(event)).ok();
-                                        });
+  std::vector<double> polling =
+      Measure(options, absl::Milliseconds(options.poll_ms),
+              [](TestService& service, const std::string& id, WatchEvent event) {
+                return service.store().AppendEvent(id, std::move(event)).ok();
+              });
   if (hub.empty() || polling.empty()) return 1;
   Summary woken = Summarize("Watch woken by the event hub", hub);
   char label[64];
-  std::snprintf(label, sizeof(label), "Watch polling the store every %.0f ms (old)", options.poll_ms);
+  std::snprintf(label, sizeof(label), "Watch polling the store every %.0f ms (old)",
+                options.poll_ms);
   Summary polled = Summarize(label, polling);
   std::printf("polling / event hub: median %.1fx, p99 %.1fx\n", polled.median_ms / woken.median_ms,
               polled.p99_ms / woken.p99_ms);

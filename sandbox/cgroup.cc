@@ -21,7 +21,7 @@ namespace gograder::sandbox {
 namespace {
 
 struct Hierarchies {
-  std::string v2;  // cgroup2 mount with memory + pids, or empty
+  std::string v2;                                      // cgroup2 mount with memory + pids, or empty
   std::string memory, pids, cpuacct, cpuset, freezer;  // v1 mounts
 };
 
@@ -36,7 +36,8 @@ Hierarchies FindHierarchies() {
     if (fields[2] == "cgroup2") {
       auto controllers = ReadSmallFile(dir + "/cgroup.controllers");
       if (!controllers.ok()) continue;
-      std::vector<absl::string_view> names = absl::StrSplit(absl::StripAsciiWhitespace(*controllers), ' ');
+      std::vector<absl::string_view> names =
+          absl::StrSplit(absl::StripAsciiWhitespace(*controllers), ' ');
       bool memory = false, pids = false;
       for (auto name : names) {
         memory |= name == "memory";
@@ -140,10 +141,12 @@ absl::StatusOr<SlotCgroup> SlotCgroup::Open(int slot, absl::string_view parent) 
   if (!found.v2.empty()) {
     cgroup.v2_ = true;
     // Children of a v2 cgroup get controllers only through subtree_control.
-    RETURN_IF_ERROR(WriteSmallFile(found.v2 + "/cgroup.subtree_control", "+memory +pids +cpu +cpuset"));
+    RETURN_IF_ERROR(
+        WriteSmallFile(found.v2 + "/cgroup.subtree_control", "+memory +pids +cpu +cpuset"));
     std::string parent_dir = absl::StrCat(found.v2, "/", parent);
     RETURN_IF_ERROR(MakeDirectory(parent_dir));
-    RETURN_IF_ERROR(WriteSmallFile(parent_dir + "/cgroup.subtree_control", "+memory +pids +cpu +cpuset"));
+    RETURN_IF_ERROR(
+        WriteSmallFile(parent_dir + "/cgroup.subtree_control", "+memory +pids +cpu +cpuset"));
     ASSIGN_OR_RETURN(std::string dir, CreateSlotDirectory(found.v2, parent, slot, false));
     cgroup.memory_dir_ = cgroup.pids_dir_ = cgroup.cpu_dir_ = cgroup.cpuset_dir_ = dir;
     cgroup.freezer_dir_ = dir;
@@ -163,7 +166,8 @@ absl::StatusOr<SlotCgroup> SlotCgroup::Open(int slot, absl::string_view parent) 
       cgroup.directories_.push_back(cgroup.cpuset_dir_);
     }
     if (!found.freezer.empty()) {
-      ASSIGN_OR_RETURN(cgroup.freezer_dir_, CreateSlotDirectory(found.freezer, parent, slot, false));
+      ASSIGN_OR_RETURN(cgroup.freezer_dir_,
+                       CreateSlotDirectory(found.freezer, parent, slot, false));
       cgroup.directories_.push_back(cgroup.freezer_dir_);
     }
   }
@@ -179,8 +183,10 @@ absl::Status SlotCgroup::PrepareRun(const CgroupLimits& limits) {
     RETURN_IF_ERROR(WriteSmallFile(memory_dir_ + "/memory.swap.max", "0"));
     // memory.peak cannot be reset for other readers: on v2 the peak covers the slot's life.
     RETURN_IF_ERROR(WriteSmallFile(pids_dir_ + "/pids.max", absl::StrCat(limits.pids)));
-    if (!limits.cpus.empty()) RETURN_IF_ERROR(WriteSmallFile(cpuset_dir_ + "/cpuset.cpus", limits.cpus));
-    ASSIGN_OR_RETURN(oom_kills_before_run_, ReadKeyedInt(memory_dir_ + "/memory.events", "oom_kill"));
+    if (!limits.cpus.empty())
+      RETURN_IF_ERROR(WriteSmallFile(cpuset_dir_ + "/cpuset.cpus", limits.cpus));
+    ASSIGN_OR_RETURN(oom_kills_before_run_,
+                     ReadKeyedInt(memory_dir_ + "/memory.events", "oom_kill"));
     return absl::OkStatus();
   }
   // v1: memsw (RAM + swap) must never be below the RAM limit, so order the two writes.
@@ -188,21 +194,25 @@ absl::Status SlotCgroup::PrepareRun(const CgroupLimits& limits) {
   bool has_memsw = Exists(memsw);
   absl::Status lowered = WriteSmallFile(memory_dir_ + "/memory.limit_in_bytes", memory);
   if (has_memsw) RETURN_IF_ERROR(WriteSmallFile(memsw, memory));
-  if (!lowered.ok()) RETURN_IF_ERROR(WriteSmallFile(memory_dir_ + "/memory.limit_in_bytes", memory));
+  if (!lowered.ok())
+    RETURN_IF_ERROR(WriteSmallFile(memory_dir_ + "/memory.limit_in_bytes", memory));
   RETURN_IF_ERROR(WriteSmallFile(memory_dir_ + "/memory.max_usage_in_bytes", "0"));
-  if (has_memsw) RETURN_IF_ERROR(WriteSmallFile(memory_dir_ + "/memory.memsw.max_usage_in_bytes", "0"));
+  if (has_memsw)
+    RETURN_IF_ERROR(WriteSmallFile(memory_dir_ + "/memory.memsw.max_usage_in_bytes", "0"));
   RETURN_IF_ERROR(WriteSmallFile(pids_dir_ + "/pids.max", absl::StrCat(limits.pids)));
   RETURN_IF_ERROR(WriteSmallFile(cpu_dir_ + "/cpuacct.usage", "0"));
   if (!cpuset_dir_.empty() && !limits.cpus.empty()) {
     RETURN_IF_ERROR(WriteSmallFile(cpuset_dir_ + "/cpuset.cpus", limits.cpus));
   }
-  ASSIGN_OR_RETURN(oom_kills_before_run_, ReadKeyedInt(memory_dir_ + "/memory.oom_control", "oom_kill"));
+  ASSIGN_OR_RETURN(oom_kills_before_run_,
+                   ReadKeyedInt(memory_dir_ + "/memory.oom_control", "oom_kill"));
   return absl::OkStatus();
 }
 
 std::vector<std::string> SlotCgroup::SelfJoinFiles() const {
   std::vector<std::string> files;
-  for (const std::string& dir : directories_) files.push_back(dir + (v2_ ? "/cgroup.procs" : "/tasks"));
+  for (const std::string& dir : directories_)
+    files.push_back(dir + (v2_ ? "/cgroup.procs" : "/tasks"));
   return files;
 }
 
@@ -225,8 +235,9 @@ absl::StatusOr<CgroupUsage> SlotCgroup::ReadUsage() const {
     ASSIGN_OR_RETURN(oom_kills, ReadKeyedInt(memory_dir_ + "/memory.events", "oom_kill"));
   } else {
     std::string memsw_peak = memory_dir_ + "/memory.memsw.max_usage_in_bytes";
-    ASSIGN_OR_RETURN(usage.peak_memory_bytes,
-                     ReadInt(Exists(memsw_peak) ? memsw_peak : memory_dir_ + "/memory.max_usage_in_bytes"));
+    ASSIGN_OR_RETURN(
+        usage.peak_memory_bytes,
+        ReadInt(Exists(memsw_peak) ? memsw_peak : memory_dir_ + "/memory.max_usage_in_bytes"));
     ASSIGN_OR_RETURN(oom_kills, ReadKeyedInt(memory_dir_ + "/memory.oom_control", "oom_kill"));
   }
   usage.oom_kills = oom_kills - oom_kills_before_run_;
@@ -250,15 +261,15 @@ absl::Status SlotCgroup::KillAll() const {
     RETURN_IF_ERROR(WriteSmallFile(memory_dir_ + "/cgroup.kill", "1"));
   }
   std::string freeze_file = freezer_dir_.empty() ? ""
-                            : v2_ ? freezer_dir_ + "/cgroup.freeze"
-                                  : freezer_dir_ + "/freezer.state";
+                            : v2_                ? freezer_dir_ + "/cgroup.freeze"
+                                                 : freezer_dir_ + "/freezer.state";
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   while (true) {
     ASSIGN_OR_RETURN(std::vector<pid_t> pids, Processes());
     if (pids.empty()) break;
     if (std::chrono::steady_clock::now() > deadline) {
-      return absl::InternalError(
-          absl::StrCat("cgroup ", memory_dir_, " still has ", pids.size(), " processes after SIGKILL"));
+      return absl::InternalError(absl::StrCat("cgroup ", memory_dir_, " still has ", pids.size(),
+                                              " processes after SIGKILL"));
     }
     // Frozen processes cannot fork between the read of cgroup.procs and the kill.
     if (!freeze_file.empty()) (void)WriteSmallFile(freeze_file, v2_ ? "1" : "FROZEN");

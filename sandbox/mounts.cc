@@ -35,8 +35,8 @@ constexpr char kEtcNsswitch[] = "passwd: files\ngroup: files\nhosts: files\n";
 absl::Status MountOrError(const char* source, const std::string& target, const char* type,
                           unsigned long flags, const std::string& data = "") {
   if (mount(source, target.c_str(), type, flags, data.empty() ? nullptr : data.c_str()) != 0) {
-    return ErrnoStatus(absl::StrCat("mount ", type ? type : "bind", " ", source ? source : "",
-                                    " on ", target));
+    return ErrnoStatus(
+        absl::StrCat("mount ", type ? type : "bind", " ", source ? source : "", " on ", target));
   }
   return absl::OkStatus();
 }
@@ -64,7 +64,8 @@ absl::Status WriteNewFile(const std::string& path, absl::string_view content, mo
   ssize_t n = write(fd, content.data(), content.size());
   int err = errno;
   close(fd);
-  if (n != static_cast<ssize_t>(content.size())) return ErrnoStatus("write " + path, n < 0 ? err : EIO);
+  if (n != static_cast<ssize_t>(content.size()))
+    return ErrnoStatus("write " + path, n < 0 ? err : EIO);
   return absl::OkStatus();
 }
 
@@ -85,7 +86,8 @@ unsigned long LockedFlags(const std::string& target) {
 absl::Status BindMount(const std::string& source, const std::string& target, bool writable) {
   struct stat info;
   if (lstat(source.c_str(), &info) != 0) return ErrnoStatus("bind source " + source);
-  if (S_ISLNK(info.st_mode)) return absl::InvalidArgumentError("bind source is a symlink: " + source);
+  if (S_ISLNK(info.st_mode))
+    return absl::InvalidArgumentError("bind source is a symlink: " + source);
   if (S_ISDIR(info.st_mode)) {
     RETURN_IF_ERROR(MakeDirectories(target));
   } else {
@@ -118,10 +120,9 @@ absl::Status MountOverlay(const std::string& root, int index, const Mount& spec_
   RETURN_IF_ERROR(MakeDirectories(layer + "/upper"));
   RETURN_IF_ERROR(MakeDirectories(layer + "/work"));
   RETURN_IF_ERROR(MakeDirectories(target));
-  RETURN_IF_ERROR(MountOrError(
-      "overlay", target, "overlay", MS_NOSUID | MS_NODEV,
-      absl::StrCat("lowerdir=", spec_mount.overlay().lower(), ",upperdir=", layer,
-                   "/upper,workdir=", layer, "/work,userxattr")));
+  RETURN_IF_ERROR(MountOrError("overlay", target, "overlay", MS_NOSUID | MS_NODEV,
+                               absl::StrCat("lowerdir=", spec_mount.overlay().lower(), ",upperdir=",
+                                            layer, "/upper,workdir=", layer, "/work,userxattr")));
   // The overlay keeps its layer alive; hide the layer's own mount point.
   if (umount2(layer.c_str(), MNT_DETACH) != 0) return ErrnoStatus("detach " + layer);
   if (rmdir(layer.c_str()) != 0) return ErrnoStatus("rmdir " + layer);
@@ -158,11 +159,14 @@ absl::Status SetUpDev(const std::string& root) {
     std::string target = absl::StrCat(dev, "/", node);
     RETURN_IF_ERROR(WriteNewFile(target, "", 0666));
     RETURN_IF_ERROR(MountOrError(absl::StrCat("/dev/", node).c_str(), target, nullptr, MS_BIND));
-    RETURN_IF_ERROR(MountOrError(nullptr, target, nullptr,
-                                 MS_BIND | MS_REMOUNT | MS_NOSUID | MS_NOEXEC | LockedFlags(target)));
+    RETURN_IF_ERROR(
+        MountOrError(nullptr, target, nullptr,
+                     MS_BIND | MS_REMOUNT | MS_NOSUID | MS_NOEXEC | LockedFlags(target)));
   }
-  for (auto [name, link_target] : {std::pair{"fd", "/proc/self/fd"}, {"stdin", "/proc/self/fd/0"},
-                                   {"stdout", "/proc/self/fd/1"}, {"stderr", "/proc/self/fd/2"}}) {
+  for (auto [name, link_target] : {std::pair{"fd", "/proc/self/fd"},
+                                   {"stdin", "/proc/self/fd/0"},
+                                   {"stdout", "/proc/self/fd/1"},
+                                   {"stderr", "/proc/self/fd/2"}}) {
     if (symlink(link_target, absl::StrCat(dev, "/", name).c_str()) != 0) {
       return ErrnoStatus(absl::StrCat("symlink /dev/", name));
     }
@@ -176,8 +180,10 @@ absl::Status WriteDefaultEtc(const std::string& root, const gograder::v1::Sandbo
   for (const Mount& spec_mount : spec.mounts()) {
     if (spec_mount.target() == "/etc") return absl::OkStatus();
   }
-  for (auto [name, content] : {std::pair{"passwd", kEtcPasswd}, {"group", kEtcGroup},
-                               {"hosts", kEtcHosts}, {"nsswitch.conf", kEtcNsswitch}}) {
+  for (auto [name, content] : {std::pair{"passwd", kEtcPasswd},
+                               {"group", kEtcGroup},
+                               {"hosts", kEtcHosts},
+                               {"nsswitch.conf", kEtcNsswitch}}) {
     RETURN_IF_ERROR(WriteNewFile(absl::StrCat(root, "/etc/", name), content, 0444));
   }
   return absl::OkStatus();
@@ -188,7 +194,8 @@ absl::Status WriteDefaultEtc(const std::string& root, const gograder::v1::Sandbo
 absl::Status EnterSandboxRoot(const gograder::v1::SandboxSpec& spec, const std::string& new_root) {
   // Nothing we mount may propagate back to the host.
   RETURN_IF_ERROR(MountOrError(nullptr, "/", nullptr, MS_REC | MS_PRIVATE));
-  RETURN_IF_ERROR(MountOrError("tmpfs", new_root, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=0755"));
+  RETURN_IF_ERROR(
+      MountOrError("tmpfs", new_root, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=0755"));
   RETURN_IF_ERROR(WriteDefaultEtc(new_root, spec));
   for (int i = 0; i < spec.mounts_size(); ++i) {
     absl::Status status = ApplyMount(new_root, i, spec.mounts(i));
@@ -198,7 +205,8 @@ absl::Status EnterSandboxRoot(const gograder::v1::SandboxSpec& spec, const std::
     }
   }
   RETURN_IF_ERROR(MakeDirectories(new_root + "/proc"));
-  RETURN_IF_ERROR(MountOrError("proc", new_root + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC));
+  RETURN_IF_ERROR(
+      MountOrError("proc", new_root + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC));
   RETURN_IF_ERROR(SetUpDev(new_root));
   RETURN_IF_ERROR(MakeDirectories(new_root + "/tmp"));
 
@@ -208,7 +216,8 @@ absl::Status EnterSandboxRoot(const gograder::v1::SandboxSpec& spec, const std::
   if (syscall(SYS_pivot_root, ".", ".") != 0) return ErrnoStatus("pivot_root");
   if (umount2(".", MNT_DETACH) != 0) return ErrnoStatus("detach old root");
   if (chdir("/") != 0) return ErrnoStatus("chdir /");
-  return MountOrError(nullptr, "/", nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV);
+  return MountOrError(nullptr, "/", nullptr,
+                      MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV);
 }
 
 }  // namespace gograder::sandbox

@@ -88,7 +88,9 @@ absl::Status BringLoopbackUp() {
 namespace {
 
 // Opens a namespace file, or -1.
-int OpenNamespace(const std::string& path) { return open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW); }
+int OpenNamespace(const std::string& path) {
+  return open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+}
 
 // Enters (creating it on first use) the mount namespace that holds the
 // slots' network namespace pins. Pinning each slot's network namespace with a
@@ -108,8 +110,10 @@ absl::Status EnterPinHolder(const std::string& dir, int host_mounts) {
   if (unshare(CLONE_NEWNS) != 0) return ErrnoStatus("unshare pin holder mount namespace");
   // Nothing mounted here may reach the host: a private tree, and the pins on
   // a tmpfs of their own over the state directory.
-  if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) return ErrnoStatus("make / private");
-  if (mount("tmpfs", dir.c_str(), "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=64k,mode=0700") != 0) {
+  if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
+    return ErrnoStatus("make / private");
+  if (mount("tmpfs", dir.c_str(), "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+            "size=64k,mode=0700") != 0) {
     return ErrnoStatus("mount pin store at " + dir);
   }
   int self = open("/proc/thread-self/ns/mnt", O_RDONLY | O_CLOEXEC);
@@ -122,11 +126,12 @@ absl::Status EnterPinHolder(const std::string& dir, int host_mounts) {
     int file = open(holder.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (file < 0) pinned = ErrnoStatus("create " + holder);
     if (file >= 0) close(file);
-    if (pinned.ok() && mount(absl::StrCat("/proc/self/fd/", self).c_str(), holder.c_str(), nullptr, MS_BIND,
-                             nullptr) != 0) {
+    if (pinned.ok() && mount(absl::StrCat("/proc/self/fd/", self).c_str(), holder.c_str(), nullptr,
+                             MS_BIND, nullptr) != 0) {
       pinned = ErrnoStatus("pin the holder mount namespace at " + holder);
     }
-    if (pinned.ok() && setns(self, CLONE_NEWNS) != 0) pinned = ErrnoStatus("enter the holder mount namespace");
+    if (pinned.ok() && setns(self, CLONE_NEWNS) != 0)
+      pinned = ErrnoStatus("enter the holder mount namespace");
   }
   close(self);
   return pinned;
@@ -167,7 +172,8 @@ absl::Status EnterSlotNetwork(const std::string& state_dir, int slot) {
   absl::Status status = EnterPinHolder(dir, host_mounts);
   if (status.ok()) status = EnterPinnedNetwork(dir, slot);
   // Back to the host's mounts (the network namespace stays the slot's).
-  if (setns(host_mounts, CLONE_NEWNS) != 0 && status.ok()) status = ErrnoStatus("return to the host mount namespace");
+  if (setns(host_mounts, CLONE_NEWNS) != 0 && status.ok())
+    status = ErrnoStatus("return to the host mount namespace");
   if (fchdir(cwd) != 0 && status.ok()) status = ErrnoStatus("restore the working directory");
   close(host_mounts);
   close(cwd);

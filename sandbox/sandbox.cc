@@ -62,13 +62,13 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "base/fd.h"
+#include "base/status_macros.h"
 #include "sandbox/cgroup.h"
 #include "sandbox/mounts.h"
 #include "sandbox/network.h"
 #include "sandbox/seccomp_policy.h"
 #include "sandbox/spec.h"
-#include "base/fd.h"
-#include "base/status_macros.h"
 
 namespace gograder::sandbox {
 namespace {
@@ -178,7 +178,8 @@ int ExecProgram(const SandboxSpec& spec) {
   if (dup2(stdin_fd, 0) < 0 || dup2(stdout_fd, 1) < 0 || dup2(stderr_fd, 2) < 0) {
     fail(absl::StrCat("dup2: ", strerror(errno)));
   }
-  if (chdir(spec.cwd().c_str()) != 0) fail(absl::StrCat("chdir ", spec.cwd(), ": ", strerror(errno)));
+  if (chdir(spec.cwd().c_str()) != 0)
+    fail(absl::StrCat("chdir ", spec.cwd(), ": ", strerror(errno)));
   if (exec_error_fd > 3) syscall(SYS_close_range, 3, exec_error_fd - 1, 0);
   syscall(SYS_close_range, exec_error_fd + 1, ~0U, 0);
   if (auto status = SetResourceLimits(spec.limits()); !status.ok()) fail(status.message());
@@ -204,7 +205,8 @@ struct InitContext {
 absl::Status PrepareInit(const InitContext& context) {
   // Still host uid 0 (with no host capabilities): enter the slot's cgroups
   // before anything else runs, so every later process is born inside them.
-  for (const std::string& file : context.cgroup_join_files) RETURN_IF_ERROR(WriteSmallFile(file, "0"));
+  for (const std::string& file : context.cgroup_join_files)
+    RETURN_IF_ERROR(WriteSmallFile(file, "0"));
   // Drop the host's supplementary groups and become the namespace's root,
   // which is the slot's unprivileged id on the host.
   if (setgroups(0, nullptr) != 0) return ErrnoStatus("setgroups");
@@ -220,7 +222,7 @@ absl::Status PrepareInit(const InitContext& context) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   char go = 0;
   if (read(fds.go_read, &go, 1) != 1) _exit(1);  // the supervisor gave up
-  
+
   if (auto status = PrepareInit(fds); !status.ok()) {
     WriteAllAfterFork(fds.status_write, absl::StrCat("ERROR ", status.message()));
     _exit(1);
@@ -238,7 +240,7 @@ absl::Status PrepareInit(const InitContext& context) {
     WriteAllAfterFork(fds.status_write, absl::StrCat("ERROR pipe2: ", strerror(errno)));
     _exit(1);
   }
-  
+
   struct timespec start, end;
   clock_gettime(CLOCK_MONOTONIC, &start);
   pid_t program = fork();
@@ -280,7 +282,7 @@ absl::Status PrepareInit(const InitContext& context) {
     WriteAllAfterFork(fds.status_write, absl::StrCat("EXEC ", exec_failure));
   } else {
     WriteAllAfterFork(fds.status_write,
-             absl::StrCat("EXIT ", program_status, " ", usage.ru_maxrss, " ", wall_us));
+                      absl::StrCat("EXIT ", program_status, " ", usage.ru_maxrss, " ", wall_us));
   }
   _exit(0);  // the kernel now kills whatever the program left behind
 }
@@ -293,7 +295,8 @@ absl::Status PrepareInit(const InitContext& context) {
 absl::Status WriteIdMaps(pid_t pid, uint32_t slot_id, uint32_t shared_id) {
   RETURN_IF_ERROR(WriteSmallFile(absl::StrCat("/proc/", pid, "/uid_map"),
                                  absl::StrCat("0 ", slot_id, " 1\n1 ", shared_id, " 1\n")));
-  return WriteSmallFile(absl::StrCat("/proc/", pid, "/gid_map"), absl::StrCat("0 ", shared_id, " 1\n"));
+  return WriteSmallFile(absl::StrCat("/proc/", pid, "/gid_map"),
+                        absl::StrCat("0 ", shared_id, " 1\n"));
 }
 
 // nftw has no user argument: the ids for the walk are set just before it.
@@ -302,17 +305,20 @@ bool walk_dirs_group_writable = false;
 
 int ChownEntry(const char* path, const struct stat* info, int type, struct FTW*) {
   if (lchown(path, walk_uid, walk_gid) != 0) return -1;
-  if (walk_dirs_group_writable && type == FTW_D && chmod(path, (info->st_mode & 07777) | 0070) != 0) {
+  if (walk_dirs_group_writable && type == FTW_D &&
+      chmod(path, (info->st_mode & 07777) | 0070) != 0) {
     return -1;
   }
   return 0;
 }
 
-absl::Status ChownTree(const std::string& root, uint32_t uid, uint32_t gid, bool dirs_group_writable) {
+absl::Status ChownTree(const std::string& root, uint32_t uid, uint32_t gid,
+                       bool dirs_group_writable) {
   walk_uid = uid;
   walk_gid = gid;
   walk_dirs_group_writable = dirs_group_writable;
-  if (nftw(root.c_str(), ChownEntry, 64, FTW_PHYS | FTW_MOUNT) != 0) return ErrnoStatus("chown " + root);
+  if (nftw(root.c_str(), ChownEntry, 64, FTW_PHYS | FTW_MOUNT) != 0)
+    return ErrnoStatus("chown " + root);
   return absl::OkStatus();
 }
 
@@ -350,7 +356,8 @@ struct StreamSink {
     int64_t keep = std::min<int64_t>(room, n);
     if (keep > 0) {
       if (file.valid()) {
-        WriteAll(file.get(), absl::string_view(buffer, keep)).IgnoreError();  // a full disk truncates the capture
+        WriteAll(file.get(), absl::string_view(buffer, keep))
+            .IgnoreError();  // a full disk truncates the capture
       } else {
         result->mutable_data()->append(buffer, keep);
       }
@@ -377,7 +384,8 @@ InitReport ParseInitReport(absl::string_view text) {
   if (absl::ConsumePrefix(&text, "EXIT ")) {
     std::vector<absl::string_view> parts = absl::StrSplit(text, ' ');
     if (parts.size() == 3 && absl::SimpleAtoi(parts[0], &report.wait_status) &&
-        absl::SimpleAtoi(parts[1], &report.max_rss_kb) && absl::SimpleAtoi(parts[2], &report.wall_us)) {
+        absl::SimpleAtoi(parts[1], &report.max_rss_kb) &&
+        absl::SimpleAtoi(parts[2], &report.wall_us)) {
       report.kind = InitReport::kExit;
     }
   } else if (absl::ConsumePrefix(&text, "EXEC ")) {
@@ -410,7 +418,8 @@ absl::Status CopyOutputFile(const SandboxSpec& spec, const SandboxSpec::OutputFi
   struct open_how how = {};
   how.flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC;
   how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV;
-  UniqueFd source(static_cast<int>(syscall(SYS_openat2, dir.get(), relative.c_str(), &how, sizeof how)));
+  UniqueFd source(
+      static_cast<int>(syscall(SYS_openat2, dir.get(), relative.c_str(), &how, sizeof how)));
   if (!source.valid()) return ErrnoStatus("open");
   struct stat info;
   if (fstat(source.get(), &info) != 0) return ErrnoStatus("fstat");
@@ -530,7 +539,8 @@ absl::Status Run::Supervise(pid_t init, UniqueFd status_read) {
       if (sink_open[i]) fds.push_back({sinks_[i].pipe.get(), POLLIN, 0});
     }
     auto now = Clock::now();
-    auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(start + wall_limit - now);
+    auto remaining =
+        std::chrono::duration_cast<std::chrono::milliseconds>(start + wall_limit - now);
     int timeout_ms = static_cast<int>(std::clamp<int64_t>(remaining.count(), 0, 25));
     if (poll(fds.data(), fds.size(), timeout_ms) < 0 && errno != EINTR) return ErrnoStatus("poll");
     for (const pollfd& fd : fds) {
@@ -575,12 +585,11 @@ absl::Status Run::Supervise(pid_t init, UniqueFd status_read) {
 }
 
 absl::StatusOr<SandboxResult> Run::Execute() {
-  
   RETURN_IF_ERROR(AcquireSlot());
   ASSIGN_OR_RETURN(SlotCgroup cgroup, SlotCgroup::Open(spec_.slot(), options_.cgroup_parent));
   cgroup_.emplace(std::move(cgroup));
-  RETURN_IF_ERROR(cgroup_->PrepareRun(CgroupLimits{spec_.limits().memory_bytes(),
-                                                   spec_.limits().pids(), spec_.cpus()}));
+  RETURN_IF_ERROR(cgroup_->PrepareRun(
+      CgroupLimits{spec_.limits().memory_bytes(), spec_.limits().pids(), spec_.cpus()}));
   RETURN_IF_ERROR(ChownWritableBinds(spec_, options_));
   if (spec_.loopback()) RETURN_IF_ERROR(EnterSlotNetwork(options_.state_dir, spec_.slot()));
   ASSIGN_OR_RETURN(seccomp_program_, CachedSeccompProgram(options_.state_dir));
@@ -593,8 +602,9 @@ absl::StatusOr<SandboxResult> Run::Execute() {
   ASSIGN_OR_RETURN(Pipe status, MakePipe());
   ASSIGN_OR_RETURN(Pipe out, MakePipe());
   ASSIGN_OR_RETURN(Pipe err, MakePipe());
-  for (auto [pipe, file, stream] : {std::tuple{&out, &spec_.stdout_file(), result_.mutable_stdout()},
-                                    {&err, &spec_.stderr_file(), result_.mutable_stderr()}}) {
+  for (auto [pipe, file, stream] :
+       {std::tuple{&out, &spec_.stdout_file(), result_.mutable_stdout()},
+        {&err, &spec_.stderr_file(), result_.mutable_stderr()}}) {
     StreamSink sink{std::move(pipe->read), UniqueFd(), stream, spec_.limits().output_bytes()};
     if (!file->empty()) {
       ASSIGN_OR_RETURN(sink.file, OpenForWriting(*file));
@@ -608,7 +618,6 @@ absl::StatusOr<SandboxResult> Run::Execute() {
     return supervised;
   }
 
-  
   // Whatever happened, nothing of the run may survive it.
   ASSIGN_OR_RETURN(std::vector<pid_t> stragglers, cgroup_->Processes());
   if (!stragglers.empty()) RETURN_IF_ERROR(cgroup_->KillAll());
@@ -632,7 +641,8 @@ absl::StatusOr<SandboxResult> Run::Execute() {
     if (report.kind == InitReport::kExit) SetVerdictFromWaitStatus(report.wait_status, result_);
     result_.set_verdict(SandboxResult::MEMORY_LIMIT);
     result_.set_message(absl::StrCat("memory limit of ", spec_.limits().memory_bytes(),
-                                     " bytes reached: ", usage.oom_kills, " process(es) OOM-killed"));
+                                     " bytes reached: ", usage.oom_kills,
+                                     " process(es) OOM-killed"));
   } else if (report.kind == InitReport::kExecFailed) {
     result_.set_verdict(SandboxResult::SETUP_ERROR);
     result_.set_message(report.message);
@@ -642,7 +652,7 @@ absl::StatusOr<SandboxResult> Run::Execute() {
     return absl::InternalError(
         absl::StrCat("sandbox init ended without a report: \"", init_report_text_, "\""));
   }
-  
+
   for (const auto& output : spec_.output_files()) {
     auto* copied = result_.add_output_files();
     copied->set_sandbox_path(output.sandbox_path());
@@ -663,7 +673,8 @@ absl::Status PrepareOverlayLower(const std::string& directory, const SandboxOpti
   return ChownTree(directory, options.shared_id, options.shared_id, true);
 }
 
-absl::StatusOr<SandboxResult> RunSandboxed(const SandboxSpec& raw_spec, const SandboxOptions& options) {
+absl::StatusOr<SandboxResult> RunSandboxed(const SandboxSpec& raw_spec,
+                                           const SandboxOptions& options) {
   SandboxSpec spec = WithDefaults(raw_spec);
   RETURN_IF_ERROR(ValidateSpec(spec));
   if (geteuid() != 0) return absl::PermissionDeniedError("gograder-sandbox must run as root");

@@ -104,8 +104,7 @@ absl::Status ValidateSpec(const SandboxSpec& spec) {
     return Invalid("limits.memory_bytes", "must be at least 4 MiB");
   }
   if (limits.pids() != 0 && limits.pids() < 2) return Invalid("limits.pids", "must be at least 2");
-  if (!spec.cpus().empty() &&
-      spec.cpus().find_first_not_of("0123456789,-") != std::string::npos) {
+  if (!spec.cpus().empty() && spec.cpus().find_first_not_of("0123456789,-") != std::string::npos) {
     return Invalid("cpus", "must be a cpuset list such as \"0-1\"");
   }
   return absl::OkStatus();

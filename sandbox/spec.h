@@ -4,9 +4,9 @@
 #define GOGRADER_SANDBOX_SPEC_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "proto/gograder/v1/sandbox.pb.h"
 
 namespace gograder::sandbox {

@@ -11,12 +11,19 @@ using ::testing::HasSubstr;
 
 TEST(ParseSpecTextTest, ParsesAFullSpec) {
   auto spec = ParseSpecText(R"pb(
-    argv: "/bin/true"
-    env: "PATH=/usr/bin"
-    mounts { target: "/usr" bind { source: "/usr" } }
-    mounts { target: "/tmp" tmpfs { size_bytes: 1048576 } }
-    limits { wall_time_ms: 100 }
-  )pb", "spec.textproto");
+                              argv: "/bin/true"
+                              env: "PATH=/usr/bin"
+                              mounts {
+                                target: "/usr"
+                                bind { source: "/usr" }
+                              }
+                              mounts {
+                                target: "/tmp"
+                                tmpfs { size_bytes: 1048576 }
+                              }
+                              limits { wall_time_ms: 100 }
+                            )pb",
+                            "spec.textproto");
   ASSERT_TRUE(spec.ok()) << spec.status();
   EXPECT_EQ(spec->argv(0), "/bin/true");
   EXPECT_EQ(spec->mounts(1).tmpfs().size_bytes(), 1048576);
@@ -58,7 +65,8 @@ TEST(ValidateSpecTest, RejectsBadFieldsNamingThem) {
            Case{"argv: 'x' mounts { target: '/a/../b' tmpfs {} }", "mounts[0].target"},
            Case{"argv: 'x' mounts { target: '/proc' tmpfs {} }", "mounts[0].target"},
            Case{"argv: 'x' mounts { target: '/a' }", "mounts[0]"},
-           Case{"argv: 'x' mounts { target: '/a' bind { source: 'rel' } }", "mounts[0].bind.source"},
+           Case{"argv: 'x' mounts { target: '/a' bind { source: 'rel' } }",
+                "mounts[0].bind.source"},
            Case{"argv: 'x' mounts { target: '/a' overlay { lower: '/a,b' } }",
                 "mounts[0].overlay.lower"},
            Case{"argv: 'x' slot: 5000", "slot"},

@@ -20,7 +20,8 @@ using ::gograder::v1::WatchEvent;
 constexpr int kOk = 0, kBadInput = 2, kFailure = 3;
 
 int FailRpc(std::ostream& err, const grpc::Status& status) {
-  err << "gograder: " << status.error_message() << " (" << static_cast<int>(status.error_code()) << ")\n";
+  err << "gograder: " << status.error_message() << " (" << static_cast<int>(status.error_code())
+      << ")\n";
   switch (status.error_code()) {
     case grpc::StatusCode::INVALID_ARGUMENT:
     case grpc::StatusCode::NOT_FOUND:
@@ -43,8 +44,9 @@ std::unique_ptr<gograder::v1::Grader::Stub> Connect(const ClientOptions& client)
 void Prepare(grpc::ClientContext& context, const ClientOptions& client, bool deadline = true) {
   if (!client.token.empty()) context.AddMetadata("authorization", "Bearer " + client.token);
   if (deadline) {
-    context.set_deadline(std::chrono::system_clock::now() +
-                         std::chrono::milliseconds(static_cast<int64_t>(client.timeout_seconds * 1000)));
+    context.set_deadline(
+        std::chrono::system_clock::now() +
+        std::chrono::milliseconds(static_cast<int64_t>(client.timeout_seconds * 1000)));
   }
 }
 
@@ -59,8 +61,9 @@ void PrintEvent(const WatchEvent& event, std::ostream& out) {
         << event.step_started().label() << "\n";
   } else if (event.has_step_finished()) {
     const auto& run = event.step_finished().run();
-    out << absl::StrFormat("finished %s %s: %s in %.2fs\n", gograder::v1::Step_Name(run.step()), run.label(),
-                           gograder::v1::SandboxResult::Verdict_Name(run.verdict()), run.wall_time_us() / 1e6);
+    out << absl::StrFormat("finished %s %s: %s in %.2fs\n", gograder::v1::Step_Name(run.step()),
+                           run.label(), gograder::v1::SandboxResult::Verdict_Name(run.verdict()),
+                           run.wall_time_us() / 1e6);
   } else if (event.has_finished()) {
     const Submission& submission = event.finished();
     out << StateName(submission.state());
@@ -78,7 +81,8 @@ void PrintEvent(const WatchEvent& event, std::ostream& out) {
 
 }  // namespace
 
-int RunSubmit(const ClientOptions& client, const SubmitOptions& options, std::ostream& out, std::ostream& err) {
+int RunSubmit(const ClientOptions& client, const SubmitOptions& options, std::ostream& out,
+              std::ostream& err) {
   gograder::v1::SubmitRequest request;
   request.set_exercise_id(options.exercise);
   request.set_course_id(options.course);
@@ -88,7 +92,8 @@ int RunSubmit(const ClientOptions& client, const SubmitOptions& options, std::os
   std::error_code error;
   if (fs::is_directory(options.path, error)) {
     auto* files = request.mutable_file_map()->mutable_files();
-    for (fs::recursive_directory_iterator it(options.path, error), end; !error && it != end; it.increment(error)) {
+    for (fs::recursive_directory_iterator it(options.path, error), end; !error && it != end;
+         it.increment(error)) {
       if (it->is_symlink() || !it->is_regular_file()) continue;
       std::string relative = fs::relative(it->path(), options.path).generic_string();
       if (relative.starts_with(".git/")) continue;
@@ -126,7 +131,8 @@ int RunSubmit(const ClientOptions& client, const SubmitOptions& options, std::os
   return RunReport(client, response.submission_id(), options.format, out, err);
 }
 
-int RunWatch(const ClientOptions& client, const std::string& id, std::ostream& out, std::ostream& err) {
+int RunWatch(const ClientOptions& client, const std::string& id, std::ostream& out,
+             std::ostream& err) {
   auto stub = Connect(client);
   grpc::ClientContext context;
   Prepare(context, client, /*deadline=*/false);
@@ -139,8 +145,8 @@ int RunWatch(const ClientOptions& client, const std::string& id, std::ostream& o
   return status.ok() ? kOk : FailRpc(err, status);
 }
 
-int RunReport(const ClientOptions& client, const std::string& id, const std::string& format, std::ostream& out,
-              std::ostream& err) {
+int RunReport(const ClientOptions& client, const std::string& id, const std::string& format,
+              std::ostream& out, std::ostream& err) {
   auto parsed = core::ParseReportFormat(format);
   if (!parsed.ok()) {
     err << "gograder: " << parsed.status().message() << "\n";
@@ -162,15 +168,16 @@ int RunReport(const ClientOptions& client, const std::string& id, const std::str
   return submission.report().status() == gograder::v1::GradeReport::GRADED ? kOk : kFailure;
 }
 
-int RunList(const ClientOptions& client, const ListOptions& options, std::ostream& out, std::ostream& err) {
+int RunList(const ClientOptions& client, const ListOptions& options, std::ostream& out,
+            std::ostream& err) {
   auto stub = Connect(client);
   gograder::v1::ListSubmissionsRequest request;
   request.set_course_id(options.course);
   request.set_exercise_id(options.exercise);
   request.set_student_id(options.student);
   request.set_page_size(500);
-  out << absl::StrFormat("%-36s %-34s %-10s %-10s %-10s %s\n", "ID", "EXERCISE", "COURSE", "STUDENT", "STATE",
-                         "SUBMITTED");
+  out << absl::StrFormat("%-36s %-34s %-10s %-10s %-10s %s\n", "ID", "EXERCISE", "COURSE",
+                         "STUDENT", "STATE", "SUBMITTED");
   do {
     grpc::ClientContext context;
     Prepare(context, client);
@@ -178,8 +185,9 @@ int RunList(const ClientOptions& client, const ListOptions& options, std::ostrea
     grpc::Status status = stub->ListSubmissions(&context, request, &response);
     if (!status.ok()) return FailRpc(err, status);
     for (const Submission& s : response.submissions()) {
-      out << absl::StrFormat("%-36s %-34s %-10s %-10s %-10s %s\n", s.submission_id(), s.exercise_id(), s.course_id(),
-                             s.student_id(), StateName(s.state()), s.submitted_at());
+      out << absl::StrFormat("%-36s %-34s %-10s %-10s %-10s %s\n", s.submission_id(),
+                             s.exercise_id(), s.course_id(), s.student_id(), StateName(s.state()),
+                             s.submitted_at());
     }
     request.set_page_token(response.next_page_token());
   } while (!request.page_token().empty());

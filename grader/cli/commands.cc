@@ -28,7 +28,8 @@ constexpr int kOk = 0, kBelowMinimum = 1, kBadInput = 2, kOurFailure = 3;
 
 int Fail(std::ostream& err, const absl::Status& status) {
   err << "gograder: " << status.message() << "\n";
-  return status.code() == absl::StatusCode::kInvalidArgument || status.code() == absl::StatusCode::kNotFound
+  return status.code() == absl::StatusCode::kInvalidArgument ||
+                 status.code() == absl::StatusCode::kNotFound
              ? kBadInput
              : kOurFailure;
 }
@@ -51,25 +52,29 @@ constexpr double kStarterMaxScore = 5;
 
 // A fresh directory under DATA_DIR/<kind> (intake: a submission's files;
 // sample: a composed sample).
-absl::StatusOr<std::string> FreshIntakeDir(const GlobalOptions& global, const std::string& kind = "intake") {
+absl::StatusOr<std::string> FreshIntakeDir(const GlobalOptions& global,
+                                           const std::string& kind = "intake") {
   fs::path dir = fs::path(global.data_dir) / kind / absl::StrCat(getpid(), "-", rand());
   std::error_code error;
   fs::remove_all(dir, error);
   fs::create_directories(dir, error);
-  if (error) return absl::InternalError(absl::StrCat("cannot create ", dir.string(), ": ", error.message()));
+  if (error)
+    return absl::InternalError(absl::StrCat("cannot create ", dir.string(), ": ", error.message()));
   return dir.string();
 }
 
 // Acceptance + grade of one submission path.
-absl::StatusOr<GradeReport> GradePath(const core::Grader& grader, const core::ExerciseBundle& exercise,
+absl::StatusOr<GradeReport> GradePath(const core::Grader& grader,
+                                      const core::ExerciseBundle& exercise,
                                       const GlobalOptions& global, const std::string& path) {
   auto dir = FreshIntakeDir(global);
   if (!dir.ok()) return dir.status();
   core::SubmissionSource source;
   source.path = path;
   auto accepted = core::AcceptSubmission(source, exercise.exercise, *dir);
-  absl::StatusOr<GradeReport> report =
-      accepted.ok() ? grader.Grade(exercise, *accepted) : absl::StatusOr<GradeReport>(accepted.status());
+  absl::StatusOr<GradeReport> report = accepted.ok()
+                                           ? grader.Grade(exercise, *accepted)
+                                           : absl::StatusOr<GradeReport>(accepted.status());
   std::error_code error;
   fs::remove_all(*dir, error);
   if (!report.ok() && report.status().code() == absl::StatusCode::kInvalidArgument) {
@@ -80,7 +85,8 @@ absl::StatusOr<GradeReport> GradePath(const core::Grader& grader, const core::Ex
 
 }  // namespace
 
-int RunGrade(const GlobalOptions& global, const GradeOptions& options, std::ostream& out, std::ostream& err) {
+int RunGrade(const GlobalOptions& global, const GradeOptions& options, std::ostream& out,
+             std::ostream& err) {
   auto format = core::ParseReportFormat(options.format);
   if (!format.ok()) return Fail(err, format.status());
   auto exercise = core::LoadExercise(global.rubrics, options.exercise);
@@ -100,7 +106,8 @@ int RunGrade(const GlobalOptions& global, const GradeOptions& options, std::ostr
   }
   if (report->status() != GradeReport::GRADED) return kOurFailure;
   if (options.min_score >= 0 && report->score() < options.min_score) {
-    err << absl::StrFormat("gograder: score %.2f is below --min-score %.2f\n", report->score(), options.min_score);
+    err << absl::StrFormat("gograder: score %.2f is below --min-score %.2f\n", report->score(),
+                           options.min_score);
     return kBelowMinimum;
   }
   return kOk;
@@ -110,14 +117,16 @@ int RunExercises(const GlobalOptions& global, std::ostream& out, std::ostream& e
   auto exercises = core::LoadAllExercises(global.rubrics);
   if (!exercises.ok()) return Fail(err, exercises.status());
   for (const core::ExerciseBundle& bundle : *exercises) {
-    out << absl::StrFormat("%-40s %s (%d criteria, %d hidden tests, %d samples)\n", bundle.exercise.id(),
-                           bundle.exercise.title(), bundle.exercise.criteria_size(), bundle.hidden_tests.size(),
+    out << absl::StrFormat("%-40s %s (%d criteria, %d hidden tests, %d samples)\n",
+                           bundle.exercise.id(), bundle.exercise.title(),
+                           bundle.exercise.criteria_size(), bundle.hidden_tests.size(),
                            bundle.samples.size());
   }
   return kOk;
 }
 
-int RunRubricLint(const GlobalOptions& global, const std::string& dir, std::ostream& out, std::ostream& err) {
+int RunRubricLint(const GlobalOptions& global, const std::string& dir, std::ostream& out,
+                  std::ostream& err) {
   auto exercises = core::LoadAllExercises(dir.empty() ? global.rubrics : dir);
   if (!exercises.ok()) return Fail(err, exercises.status());
   int problems = 0;
@@ -134,8 +143,8 @@ int RunRubricLint(const GlobalOptions& global, const std::string& dir, std::ostr
   return problems == 0 ? kOk : kBadInput;
 }
 
-int RunRubricTest(const GlobalOptions& global, const std::vector<std::string>& ids, std::ostream& out,
-                  std::ostream& err) {
+int RunRubricTest(const GlobalOptions& global, const std::vector<std::string>& ids,
+                  std::ostream& out, std::ostream& err) {
   auto all = core::LoadAllExercises(global.rubrics);
   if (!all.ok()) return Fail(err, all.status());
   auto grader = MakeGrader(global);
@@ -145,22 +154,23 @@ int RunRubricTest(const GlobalOptions& global, const std::vector<std::string>& i
     (ok ? passed : failed)++;
     out << (ok ? "PASS " : "FAIL ") << name << "  " << detail << "\n" << std::flush;
   };
-  auto check_sample = [&](const core::ExerciseBundle& bundle, const core::Sample& sample, const std::string& name,
-                          const std::string& path) {
+  auto check_sample = [&](const core::ExerciseBundle& bundle, const core::Sample& sample,
+                          const std::string& name, const std::string& path) {
     const auto& expect = sample.expectation;
     auto report = GradePath(**grader, bundle, global, path);
     if (!report.ok()) {
       // A sample may be meant to be rejected at intake (e.g. a hostile go.mod): range 0..0.
-      bool rejected_as_expected = report.status().code() == absl::StatusCode::kInvalidArgument &&
-                                  expect.max_score() == 0;
+      bool rejected_as_expected =
+          report.status().code() == absl::StatusCode::kInvalidArgument && expect.max_score() == 0;
       check(name, rejected_as_expected, absl::StrCat("rejected: ", report.status().message()));
       return;
     }
     std::vector<std::string> problems;
-    if (report->status() != GradeReport::GRADED) problems.push_back("grading failed: " + report->error());
+    if (report->status() != GradeReport::GRADED)
+      problems.push_back("grading failed: " + report->error());
     if (report->score() < expect.min_score() || report->score() > expect.max_score()) {
-      problems.push_back(absl::StrFormat("score %.2f outside [%.2f, %.2f]", report->score(), expect.min_score(),
-                                         expect.max_score()));
+      problems.push_back(absl::StrFormat("score %.2f outside [%.2f, %.2f]", report->score(),
+                                         expect.min_score(), expect.max_score()));
     }
     for (const std::string& id : expect.must_lose()) {
       for (const auto& criterion : report->criteria()) {
@@ -169,15 +179,18 @@ int RunRubricTest(const GlobalOptions& global, const std::vector<std::string>& i
         }
       }
     }
-    std::string detail = absl::StrFormat("%.2f in [%.2f, %.2f] (%.1fs)", report->score(), expect.min_score(),
-                                         expect.max_score(), report->duration_seconds());
+    std::string detail =
+        absl::StrFormat("%.2f in [%.2f, %.2f] (%.1fs)", report->score(), expect.min_score(),
+                        expect.max_score(), report->duration_seconds());
     if (!problems.empty()) {
-      detail = absl::StrJoin(problems, "; ") + "\n" + core::RenderReport(*report, core::ReportFormat::kText);
+      detail = absl::StrJoin(problems, "; ") + "\n" +
+               core::RenderReport(*report, core::ReportFormat::kText);
     }
     check(name, problems.empty(), detail);
   };
   for (const core::ExerciseBundle& bundle : *all) {
-    if (!ids.empty() && std::find(ids.begin(), ids.end(), bundle.exercise.id()) == ids.end()) continue;
+    if (!ids.empty() && std::find(ids.begin(), ids.end(), bundle.exercise.id()) == ids.end())
+      continue;
     if (absl::Status valid = core::ValidateExercise(bundle); !valid.ok()) {
       check(bundle.exercise.id() + " (lint)", false, std::string(valid.message()));
       continue;
@@ -186,9 +199,10 @@ int RunRubricTest(const GlobalOptions& global, const std::vector<std::string>& i
     if (!reference.ok()) {
       check(bundle.exercise.id() + "/reference", false, std::string(reference.status().message()));
     } else {
-      bool full = reference->status() == GradeReport::GRADED && reference->score() == reference->max_score();
-      std::string detail = absl::StrFormat("%.2f/%.2f in %.1fs", reference->score(), reference->max_score(),
-                                           reference->duration_seconds());
+      bool full = reference->status() == GradeReport::GRADED &&
+                  reference->score() == reference->max_score();
+      std::string detail = absl::StrFormat("%.2f/%.2f in %.1fs", reference->score(),
+                                           reference->max_score(), reference->duration_seconds());
       if (!full) detail += "\n" + core::RenderReport(*reference, core::ReportFormat::kText);
       check(bundle.exercise.id() + "/reference", full, detail);
     }
@@ -198,7 +212,8 @@ int RunRubricTest(const GlobalOptions& global, const std::vector<std::string>& i
     starter.name = "starter";
     starter.expectation.set_description("the unchanged starter/: a submission that does nothing");
     starter.expectation.set_max_score(kStarterMaxScore);
-    check_sample(bundle, starter, absl::StrCat(bundle.exercise.id(), "/starter"), bundle.starter_dir);
+    check_sample(bundle, starter, absl::StrCat(bundle.exercise.id(), "/starter"),
+                 bundle.starter_dir);
     for (const core::Sample& sample : bundle.samples) {
       std::string name = absl::StrCat(bundle.exercise.id(), "/samples/", sample.name);
       auto dir = FreshIntakeDir(global, "sample");
@@ -216,27 +231,32 @@ int RunRubricTest(const GlobalOptions& global, const std::vector<std::string>& i
   return failed == 0 ? kOk : kBelowMinimum;
 }
 
-int RunRubricSample(const GlobalOptions& global, const std::string& exercise_id, const std::string& name,
-                    const std::string& destination, std::ostream& out, std::ostream& err) {
+int RunRubricSample(const GlobalOptions& global, const std::string& exercise_id,
+                    const std::string& name, const std::string& destination, std::ostream& out,
+                    std::ostream& err) {
   auto exercise = core::LoadExercise(global.rubrics, exercise_id);
   if (!exercise.ok()) return Fail(err, exercise.status());
   auto sample = core::FindSample(*exercise, name);
   if (!sample.ok()) return Fail(err, sample.status());
   std::error_code error;
   if (fs::exists(destination, error) && !fs::is_empty(destination, error)) {
-    return Fail(err, absl::InvalidArgumentError(absl::StrCat(destination, " exists and is not empty")));
+    return Fail(err,
+                absl::InvalidArgumentError(absl::StrCat(destination, " exists and is not empty")));
   }
-  if (absl::Status composed = core::ComposeSample(*exercise, **sample, destination); !composed.ok()) {
+  if (absl::Status composed = core::ComposeSample(*exercise, **sample, destination);
+      !composed.ok()) {
     return Fail(err, composed);
   }
   out << destination << "\n";
   return kOk;
 }
 
-int RunToolchainPrepare(const GlobalOptions& global, bool force, std::ostream& out, std::ostream& err) {
+int RunToolchainPrepare(const GlobalOptions& global, bool force, std::ostream& out,
+                        std::ostream& err) {
   if (!force) {
     auto prepared = core::OpenToolchain(global.data_dir);
-    bool same_allowlist = prepared.ok() && prepared->modules.size() == core::DefaultAllowlist().size();
+    bool same_allowlist =
+        prepared.ok() && prepared->modules.size() == core::DefaultAllowlist().size();
     for (size_t i = 0; same_allowlist && i < prepared->modules.size(); ++i) {
       same_allowlist = prepared->modules[i].path == core::DefaultAllowlist()[i].path &&
                        prepared->modules[i].version == core::DefaultAllowlist()[i].version;
@@ -263,17 +283,24 @@ int Main(int argc, char** argv) {
   CLI::App app{"gograder: grades Go exercises in a sandbox, offline"};
   app.require_subcommand(1);
   app.add_option("--rubrics", global.rubrics, "rubrics directory")->capture_default_str();
-  app.add_option("--data-dir", global.data_dir, "toolchain caches and workspaces")->capture_default_str();
+  app.add_option("--data-dir", global.data_dir, "toolchain caches and workspaces")
+      ->capture_default_str();
   app.add_option("--sandbox", global.sandbox, "gograder-sandbox binary")->capture_default_str();
-  app.add_option("--inspector", global.inspector, "gograder-inspector binary")->capture_default_str();
+  app.add_option("--inspector", global.inspector, "gograder-inspector binary")
+      ->capture_default_str();
   app.add_option("--slot", global.slot, "sandbox slot (0-1023)")->capture_default_str();
   app.add_flag("--keep-work", global.keep_work, "keep workspaces under DATA_DIR/work");
 
   GradeOptions grade;
-  CLI::App* grade_command = app.add_subcommand("grade", "grade a submission locally through the sandbox");
-  grade_command->add_option("--exercise", grade.exercise, "exercise id, e.g. phase1/concurrent-web-scraper")->required();
-  grade_command->add_option("submission", grade.submission, "a module directory, .tar.gz or .zip")->required();
-  grade_command->add_option("--format", grade.format, "text|json|junit|gradescope|github")->capture_default_str();
+  CLI::App* grade_command =
+      app.add_subcommand("grade", "grade a submission locally through the sandbox");
+  grade_command
+      ->add_option("--exercise", grade.exercise, "exercise id, e.g. phase1/concurrent-web-scraper")
+      ->required();
+  grade_command->add_option("submission", grade.submission, "a module directory, .tar.gz or .zip")
+      ->required();
+  grade_command->add_option("--format", grade.format, "text|json|junit|gradescope|github")
+      ->capture_default_str();
   grade_command->add_option("--min-score", grade.min_score, "exit 1 when the score is below it");
   grade_command->add_flag("--student-view", grade.student_view, "hide hidden criteria");
   grade_command->add_option("--output", grade.output, "write the report to this file");
@@ -282,15 +309,20 @@ int Main(int argc, char** argv) {
   CLI::App* rubric = app.add_subcommand("rubric", "rubric tools");
   rubric->require_subcommand(1);
   std::string lint_dir;
-  rubric->add_subcommand("lint", "parse and validate rubric files")->add_option("dir", lint_dir, "rubrics directory");
+  rubric->add_subcommand("lint", "parse and validate rubric files")
+      ->add_option("dir", lint_dir, "rubrics directory");
   std::vector<std::string> test_ids;
-  rubric->add_subcommand("test", "grade references (full marks), starters (at most 5) and samples (expected ranges)")
+  rubric
+      ->add_subcommand(
+          "test",
+          "grade references (full marks), starters (at most 5) and samples (expected ranges)")
       ->add_option("exercise", test_ids, "exercise ids (default: all)");
   std::string sample_exercise, sample_name, sample_destination;
-  CLI::App* sample_command =
-      rubric->add_subcommand("sample", "write a sample as a whole module: reference/ + the sample's overlay");
+  CLI::App* sample_command = rubric->add_subcommand(
+      "sample", "write a sample as a whole module: reference/ + the sample's overlay");
   sample_command->add_option("exercise", sample_exercise, "exercise id")->required();
-  sample_command->add_option("sample", sample_name, "sample name (a directory of samples/)")->required();
+  sample_command->add_option("sample", sample_name, "sample name (a directory of samples/)")
+      ->required();
   sample_command->add_option("destination", sample_destination, "directory to create")->required();
   CLI::App* toolchain = app.add_subcommand("toolchain", "Go toolchain set-up");
   toolchain->require_subcommand(1);
@@ -300,25 +332,31 @@ int Main(int argc, char** argv) {
 
   // Client mode: the same commands against a gograderd (--server ADDR).
   ClientOptions client;
-  app.add_option("--server", client.server, "gograderd address for submit/watch/report/list (127.0.0.1:50051)");
+  app.add_option("--server", client.server,
+                 "gograderd address for submit/watch/report/list (127.0.0.1:50051)");
   app.add_option("--token", client.token, "bearer token for --server (default: $GOGRADER_TOKEN)");
   SubmitOptions submit;
   CLI::App* submit_command = app.add_subcommand("submit", "submit a module to --server");
   submit_command->add_option("--exercise", submit.exercise, "exercise id")->required();
-  submit_command->add_option("path", submit.path, "a module directory, .tar.gz or .zip")->required();
+  submit_command->add_option("path", submit.path, "a module directory, .tar.gz or .zip")
+      ->required();
   submit_command->add_option("--course", submit.course, "course id");
   submit_command->add_option("--student", submit.student, "student id");
   submit_command->add_option("--attempt", submit.attempt, "attempt id");
-  submit_command->add_option("--key", submit.key, "idempotency key (a retry with the same key is not graded twice)");
+  submit_command->add_option("--key", submit.key,
+                             "idempotency key (a retry with the same key is not graded twice)");
   submit_command->add_flag("--wait", submit.wait, "watch the grading, then print the report");
-  submit_command->add_option("--format", submit.format, "report format with --wait")->capture_default_str();
+  submit_command->add_option("--format", submit.format, "report format with --wait")
+      ->capture_default_str();
   std::string watch_id, report_id, report_format = "text";
   app.add_subcommand("watch", "stream a submission's progress from --server")
       ->add_option("id", watch_id, "submission id")
       ->required();
-  CLI::App* report_command = app.add_subcommand("report", "print a submission's report from --server");
+  CLI::App* report_command =
+      app.add_subcommand("report", "print a submission's report from --server");
   report_command->add_option("id", report_id, "submission id")->required();
-  report_command->add_option("--format", report_format, "text|json|junit|gradescope|github")->capture_default_str();
+  report_command->add_option("--format", report_format, "text|json|junit|gradescope|github")
+      ->capture_default_str();
   ListOptions list;
   CLI::App* list_command = app.add_subcommand("list", "list submissions on --server");
   list_command->add_option("--course", list.course, "course id");
@@ -331,7 +369,8 @@ int Main(int argc, char** argv) {
     return app.exit(error) == 0 ? kOk : kBadInput;
   }
   // Paths reach the sandbox's specs, which take absolute paths only.
-  for (std::string* path : {&global.rubrics, &global.data_dir, &global.sandbox, &global.inspector}) {
+  for (std::string* path :
+       {&global.rubrics, &global.data_dir, &global.sandbox, &global.inspector}) {
     std::error_code error;
     if (!path->empty()) *path = fs::absolute(*path, error).lexically_normal().string();
   }
@@ -339,7 +378,8 @@ int Main(int argc, char** argv) {
   std::ostream& err = std::cerr;
   if (submit_command->parsed() || app.got_subcommand("watch") || report_command->parsed() ||
       list_command->parsed()) {
-    if (client.token.empty() && getenv("GOGRADER_TOKEN") != nullptr) client.token = getenv("GOGRADER_TOKEN");
+    if (client.token.empty() && getenv("GOGRADER_TOKEN") != nullptr)
+      client.token = getenv("GOGRADER_TOKEN");
     if (client.server.empty()) {
       err << "gograder: submit, watch, report and list need --server ADDR (a gograderd)\n";
       return kBadInput;

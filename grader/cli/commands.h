@@ -20,29 +20,33 @@ struct GlobalOptions {
 };
 
 struct GradeOptions {
-  std::string exercise;      // "phase1/concurrent-web-scraper"
-  std::string submission;    // directory, .tar.gz or .zip
+  std::string exercise;    // "phase1/concurrent-web-scraper"
+  std::string submission;  // directory, .tar.gz or .zip
   std::string format = "text";
-  double min_score = -1;     // exit 1 below it (when >= 0)
+  double min_score = -1;  // exit 1 below it (when >= 0)
   bool student_view = false;
-  std::string output;        // write the report here instead of stdout
+  std::string output;  // write the report here instead of stdout
 };
 
 // Exit codes: 0 ok; 1 graded below --min-score or a rubric test failed;
 // 2 bad input (the message names the file); 3 grading failed on our side.
-int RunGrade(const GlobalOptions& global, const GradeOptions& options, std::ostream& out, std::ostream& err);
+int RunGrade(const GlobalOptions& global, const GradeOptions& options, std::ostream& out,
+             std::ostream& err);
 int RunExercises(const GlobalOptions& global, std::ostream& out, std::ostream& err);
-int RunRubricLint(const GlobalOptions& global, const std::string& dir, std::ostream& out, std::ostream& err);
+int RunRubricLint(const GlobalOptions& global, const std::string& dir, std::ostream& out,
+                  std::ostream& err);
 // Grades each exercise's reference (must get full marks), unchanged starter
 // (at most 5) and samples composed over the reference (must land in their
 // range and lose the named criteria). Empty = all exercises.
-int RunRubricTest(const GlobalOptions& global, const std::vector<std::string>& exercises, std::ostream& out,
-                  std::ostream& err);
+int RunRubricTest(const GlobalOptions& global, const std::vector<std::string>& exercises,
+                  std::ostream& out, std::ostream& err);
 // Writes sample `name` of an exercise, composed over its reference, into `destination`.
-int RunRubricSample(const GlobalOptions& global, const std::string& exercise, const std::string& name,
-                    const std::string& destination, std::ostream& out, std::ostream& err);
+int RunRubricSample(const GlobalOptions& global, const std::string& exercise,
+                    const std::string& name, const std::string& destination, std::ostream& out,
+                    std::ostream& err);
 // Prepares the toolchain unless it is already prepared for this Go and allowlist (or `force`).
-int RunToolchainPrepare(const GlobalOptions& global, bool force, std::ostream& out, std::ostream& err);
+int RunToolchainPrepare(const GlobalOptions& global, bool force, std::ostream& out,
+                        std::ostream& err);
 
 // Parses argv and runs the chosen subcommand.
 int Main(int argc, char** argv);

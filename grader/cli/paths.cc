@@ -26,12 +26,14 @@ DefaultPaths FindDefaultPaths() {
   // Installed: everything beside the binary. Build tree: build/grader/cli/gograder.
   fs::path build = self.parent_path().parent_path();
   DefaultPaths paths;
-  paths.sandbox = FirstExisting("GOGRADER_SANDBOX",
-                                {self / "gograder-sandbox", build / "sandbox" / "gograder-sandbox"});
+  paths.sandbox = FirstExisting(
+      "GOGRADER_SANDBOX", {self / "gograder-sandbox", build / "sandbox" / "gograder-sandbox"});
   paths.inspector = FirstExisting(
-      "GOGRADER_INSPECTOR", {self / "gograder-inspector", build / "grader" / "inspector" / "gograder-inspector"});
-  paths.rubrics = FirstExisting("GOGRADER_RUBRICS", {self.parent_path() / "share" / "gograder" / "rubrics",
-                                                     build.parent_path() / "rubrics"});
+      "GOGRADER_INSPECTOR",
+      {self / "gograder-inspector", build / "grader" / "inspector" / "gograder-inspector"});
+  paths.rubrics = FirstExisting(
+      "GOGRADER_RUBRICS",
+      {self.parent_path() / "share" / "gograder" / "rubrics", build.parent_path() / "rubrics"});
   paths.data_dir = FirstExisting("GOGRADER_DATA", {"/var/lib/gograder"});
   return paths;
 }

@@ -45,7 +45,8 @@ int main(int argc, char** argv) {
   app.add_option("--first-slot", first_slot, "first sandbox slot of the workers");
   app.add_option("--sandbox", sandbox, "gograder-sandbox binary");
   app.add_option("--inspector", inspector, "gograder-inspector binary");
-  app.add_option("--shutdown-grace", grace_seconds, "seconds running gradings get at SIGTERM")->capture_default_str();
+  app.add_option("--shutdown-grace", grace_seconds, "seconds running gradings get at SIGTERM")
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
   gograder::v1::DaemonConfig config;

@@ -6,9 +6,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "grader/core/files/digest.h"
 #include "base/status_macros.h"
 #include "base/text_proto.h"
+#include "grader/core/files/digest.h"
 
 namespace gograder::server {
 
@@ -17,15 +17,17 @@ using ::gograder::v1::TokenList;
 
 absl::Status Caller::CheckCourse(absl::string_view course_id) const {
   if (role == Token::TEACHER || role == Token::ADMIN) return absl::OkStatus();
-  if (std::find(courses.begin(), courses.end(), course_id) != courses.end()) return absl::OkStatus();
-  return absl::PermissionDeniedError(absl::StrCat("token \"", name, "\" may not use course \"", course_id,
-                                                  "\" (its courses: ", absl::StrJoin(courses, ", "), ")"));
+  if (std::find(courses.begin(), courses.end(), course_id) != courses.end())
+    return absl::OkStatus();
+  return absl::PermissionDeniedError(
+      absl::StrCat("token \"", name, "\" may not use course \"", course_id,
+                   "\" (its courses: ", absl::StrJoin(courses, ", "), ")"));
 }
 
 absl::Status Caller::CheckTeacher(absl::string_view what) const {
   if (role == Token::TEACHER || role == Token::ADMIN) return absl::OkStatus();
-  return absl::PermissionDeniedError(absl::StrCat(what, " needs a TEACHER or ADMIN token; \"", name,
-                                                  "\" is a SUBMITTER"));
+  return absl::PermissionDeniedError(
+      absl::StrCat(what, " needs a TEACHER or ADMIN token; \"", name, "\" is a SUBMITTER"));
 }
 
 absl::Status Caller::CheckAdmin(absl::string_view what) const {
@@ -52,7 +54,8 @@ absl::Status ValidateTokenList(const TokenList& tokens) {
   return absl::InvalidArgumentError(absl::StrJoin(problems, "\n"));
 }
 
-absl::StatusOr<std::unique_ptr<Authenticator>> Authenticator::Create(const std::string& tokens_file) {
+absl::StatusOr<std::unique_ptr<Authenticator>> Authenticator::Create(
+    const std::string& tokens_file) {
   if (tokens_file.empty()) return std::unique_ptr<Authenticator>(new Authenticator({}, false));
   TokenList list;
   RETURN_IF_ERROR(ParseTextProtoFile(tokens_file, &list));
@@ -73,7 +76,8 @@ absl::StatusOr<Caller> Authenticator::Authenticate(absl::string_view authorizati
       !absl::EqualsIgnoreCase(authorization.substr(0, kBearer.size()), kBearer)) {
     return absl::UnauthenticatedError("authorization metadata must be \"Bearer <token>\"");
   }
-  std::string digest = core::Sha256Hex(absl::StripAsciiWhitespace(authorization.substr(kBearer.size())));
+  std::string digest =
+      core::Sha256Hex(absl::StripAsciiWhitespace(authorization.substr(kBearer.size())));
   for (const Token& token : tokens_) {
     if (token.sha256() == digest) {
       return Caller{token.name(), token.role(), {token.courses().begin(), token.courses().end()}};

@@ -19,7 +19,8 @@ constexpr char kStudentSha[] = "46cdc2b4c6a0a0b2b7a3b2f1e5d4c3b2a1f0e9d8c7b6a5f4
 class AuthTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    path_ = fs::temp_directory_path() / ("gograderd_auth_test_" + std::to_string(getpid()) + ".textproto");
+    path_ = fs::temp_directory_path() /
+            ("gograderd_auth_test_" + std::to_string(getpid()) + ".textproto");
   }
   void TearDown() override { fs::remove(path_); }
   std::string Write(const std::string& text) {
@@ -31,12 +32,15 @@ class AuthTest : public ::testing::Test {
 
 std::string TokenEntry(const std::string& name, const std::string& sha, const std::string& role,
                        const std::string& courses = "") {
-  return "tokens { name: \"" + name + "\" sha256: \"" + sha + "\" role: " + role + " " + courses + "}\n";
+  return "tokens { name: \"" + name + "\" sha256: \"" + sha + "\" role: " + role + " " + courses +
+         "}\n";
 }
 
 // Hex SHA-256 of known strings (computed with sha256sum).
-constexpr char kSecretSha[] = "2bb80d537b1da3e38bd30361aa855686bde0eacd7162fef6a25fe97bf527a25b";  // "secret"
-constexpr char kTeachSha[] = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";  // "test"
+constexpr char kSecretSha[] =
+    "2bb80d537b1da3e38bd30361aa855686bde0eacd7162fef6a25fe97bf527a25b";  // "secret"
+constexpr char kTeachSha[] =
+    "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";  // "test"
 
 TEST_F(AuthTest, WithoutTokensEveryoneIsAdmin) {
   auto auth = Authenticator::Create("");
@@ -48,8 +52,9 @@ TEST_F(AuthTest, WithoutTokensEveryoneIsAdmin) {
 }
 
 TEST_F(AuthTest, RolesAndCourses) {
-  auto auth = Authenticator::Create(Write(TokenEntry("alice", kSecretSha, "SUBMITTER", "courses: \"cs101\"") +
-                                          TokenEntry("bob", kTeachSha, "TEACHER")));
+  auto auth = Authenticator::Create(
+      Write(TokenEntry("alice", kSecretSha, "SUBMITTER", "courses: \"cs101\"") +
+            TokenEntry("bob", kTeachSha, "TEACHER")));
   ASSERT_TRUE(auth.ok()) << auth.status();
   auto alice = (*auth)->Authenticate("Bearer secret");
   ASSERT_TRUE(alice.ok()) << alice.status();
@@ -83,7 +88,8 @@ TEST_F(AuthTest, InvalidTokenListsAreRefused) {
   EXPECT_THAT(std::string(bad_sha.status().message()), HasSubstr("64 lowercase hex"));
   auto no_course = Authenticator::Create(Write(TokenEntry("x", kStudentSha, "SUBMITTER")));
   EXPECT_THAT(std::string(no_course.status().message()), HasSubstr("at least one course"));
-  auto no_role = Authenticator::Create(Write("tokens { name: \"x\" sha256: \"" + std::string(kStudentSha) + "\" }"));
+  auto no_role = Authenticator::Create(
+      Write("tokens { name: \"x\" sha256: \"" + std::string(kStudentSha) + "\" }"));
   EXPECT_THAT(std::string(no_role.status().message()), HasSubstr("role is required"));
   auto syntax = Authenticator::Create(Write("tokens { nme: \"x\" }"));
   EXPECT_THAT(std::string(syntax.status().message()), HasSubstr(":1:"));

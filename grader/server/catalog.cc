@@ -9,7 +9,8 @@ namespace {
 using Exercises = std::map<std::string, ExerciseCatalog::Bundle, std::less<>>;
 
 // Every exercise of `rubrics_dir`, or FailedPrecondition listing what is wrong.
-absl::StatusOr<std::shared_ptr<const Exercises>> LoadValidExercises(const std::string& rubrics_dir) {
+absl::StatusOr<std::shared_ptr<const Exercises>> LoadValidExercises(
+    const std::string& rubrics_dir) {
   absl::StatusOr<std::vector<core::ExerciseBundle>> loaded = core::LoadAllExercises(rubrics_dir);
   if (!loaded.ok()) return absl::FailedPreconditionError(loaded.status().message());
   std::vector<std::string> problems;
@@ -20,12 +21,13 @@ absl::StatusOr<std::shared_ptr<const Exercises>> LoadValidExercises(const std::s
       continue;
     }
     std::string id = bundle.exercise.id();
-    exercises->emplace(std::move(id), std::make_shared<const core::ExerciseBundle>(std::move(bundle)));
+    exercises->emplace(std::move(id),
+                       std::make_shared<const core::ExerciseBundle>(std::move(bundle)));
   }
   if (!problems.empty()) return absl::FailedPreconditionError(absl::StrJoin(problems, "; "));
   if (exercises->empty()) {
-    return absl::FailedPreconditionError(absl::StrCat("no exercises in ", rubrics_dir,
-                                                      " (expected <phase>/<name>/exercise.textproto)"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "no exercises in ", rubrics_dir, " (expected <phase>/<name>/exercise.textproto)"));
   }
   return exercises;
 }
@@ -35,10 +37,11 @@ absl::StatusOr<std::shared_ptr<const Exercises>> LoadValidExercises(const std::s
 absl::StatusOr<std::unique_ptr<ExerciseCatalog>> ExerciseCatalog::Load(std::string rubrics_dir) {
   absl::StatusOr<std::shared_ptr<const Exercises>> exercises = LoadValidExercises(rubrics_dir);
   if (!exercises.ok()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("cannot load the exercises of ", rubrics_dir, ": ", exercises.status().message()));
+    return absl::FailedPreconditionError(absl::StrCat("cannot load the exercises of ", rubrics_dir,
+                                                      ": ", exercises.status().message()));
   }
-  return std::unique_ptr<ExerciseCatalog>(new ExerciseCatalog(std::move(rubrics_dir), *std::move(exercises)));
+  return std::unique_ptr<ExerciseCatalog>(
+      new ExerciseCatalog(std::move(rubrics_dir), *std::move(exercises)));
 }
 
 absl::StatusOr<gograder::v1::ReloadExercisesResponse> ExerciseCatalog::Reload() {
@@ -46,8 +49,9 @@ absl::StatusOr<gograder::v1::ReloadExercisesResponse> ExerciseCatalog::Reload() 
   std::shared_ptr<const Exercises> old = Snapshot();
   absl::StatusOr<std::shared_ptr<const Exercises>> loaded = LoadValidExercises(rubrics_dir_);
   if (!loaded.ok()) {
-    return absl::FailedPreconditionError(absl::StrCat("the exercises were not reloaded (the ", old->size(),
-                                                      " loaded ones stay): ", loaded.status().message()));
+    return absl::FailedPreconditionError(
+        absl::StrCat("the exercises were not reloaded (the ", old->size(),
+                     " loaded ones stay): ", loaded.status().message()));
   }
   gograder::v1::ReloadExercisesResponse changes;
   for (const auto& [id, bundle] : **loaded) {
@@ -71,7 +75,8 @@ absl::StatusOr<ExerciseCatalog::Bundle> ExerciseCatalog::Find(absl::string_view 
   std::shared_ptr<const Exercises> exercises = Snapshot();
   auto it = exercises->find(id);
   if (it == exercises->end()) {
-    return absl::NotFoundError(absl::StrCat("unknown exercise \"", id, "\" (ListExercises names the known ones)"));
+    return absl::NotFoundError(
+        absl::StrCat("unknown exercise \"", id, "\" (ListExercises names the known ones)"));
   }
   return it->second;
 }
@@ -90,8 +95,11 @@ std::shared_ptr<const ExerciseCatalog::Exercises> ExerciseCatalog::Snapshot() co
 
 std::string DescribeReload(const absl::StatusOr<gograder::v1::ReloadExercisesResponse>& reload) {
   if (!reload.ok()) return std::string(reload.status().message());
-  auto ids = [](const auto& list) { return list.empty() ? std::string("none") : absl::StrJoin(list, ", "); };
-  return absl::StrCat("reloaded ", reload->exercises(), " exercise(s); added: ", ids(reload->added()),
+  auto ids = [](const auto& list) {
+    return list.empty() ? std::string("none") : absl::StrJoin(list, ", ");
+  };
+  return absl::StrCat("reloaded ", reload->exercises(),
+                      " exercise(s); added: ", ids(reload->added()),
                       "; removed: ", ids(reload->removed()), "; changed: ", ids(reload->changed()));
 }
 

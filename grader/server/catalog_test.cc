@@ -35,7 +35,8 @@ class CatalogTest : public ::testing::Test {
   void SetUp() override {
     fs::create_directories(rubrics_ / "phase1");
     fs::copy(fs::path(GOGRADER_SOURCE_DIR) / "rubrics/phase1/phase.textproto", rubrics_ / "phase1");
-    fs::copy(fs::path(GOGRADER_SOURCE_DIR) / "rubrics" / kExercise, rubrics_ / kExercise, fs::copy_options::recursive);
+    fs::copy(fs::path(GOGRADER_SOURCE_DIR) / "rubrics" / kExercise, rubrics_ / kExercise,
+             fs::copy_options::recursive);
   }
 
   // Copies the exercise to `id`, with exercise.textproto's id replaced by `new_id`.
@@ -45,7 +46,8 @@ class CatalogTest : public ::testing::Test {
     std::stringstream text;
     text << std::ifstream(file).rdbuf();
     std::ofstream(file, std::ios::trunc) << absl::StrReplaceAll(
-        text.str(), {{absl::StrCat("id: \"", kExercise, "\""), absl::StrCat("id: \"", new_id, "\"")}});
+        text.str(),
+        {{absl::StrCat("id: \"", kExercise, "\""), absl::StrCat("id: \"", new_id, "\"")}});
   }
 
   TempDir dir_{"gograder_catalog_test_"};
@@ -55,8 +57,9 @@ class CatalogTest : public ::testing::Test {
 TEST(CatalogOfTheRepository, EveryExerciseLoadsAndValidates) {
   auto catalog = ExerciseCatalog::Load(GOGRADER_SOURCE_DIR "/rubrics");
   ASSERT_OK(catalog);
-  EXPECT_THAT(Ids(**catalog), ElementsAre("phase1/concurrent-web-scraper", "phase2/high-performance-cache",
-                                          "phase3/generic-collections"));
+  EXPECT_THAT(Ids(**catalog),
+              ElementsAre("phase1/concurrent-web-scraper", "phase2/high-performance-cache",
+                          "phase3/generic-collections"));
 }
 
 TEST_F(CatalogTest, FindsLoadedExercisesOnly) {
@@ -67,7 +70,8 @@ TEST_F(CatalogTest, FindsLoadedExercisesOnly) {
   EXPECT_EQ((*found)->exercise.id(), kExercise);
   EXPECT_FALSE((*found)->hidden_tests.empty());
   auto unknown = (*catalog)->Find("phase1/nope");
-  EXPECT_THAT(unknown, StatusIs(absl::StatusCode::kNotFound, HasSubstr("unknown exercise \"phase1/nope\"")));
+  EXPECT_THAT(unknown,
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("unknown exercise \"phase1/nope\"")));
 }
 
 TEST_F(CatalogTest, ReloadTakesAddedChangedAndRemovedExercises) {
@@ -76,7 +80,8 @@ TEST_F(CatalogTest, ReloadTakesAddedChangedAndRemovedExercises) {
   ExerciseCatalog::Bundle before = *(*catalog)->Find(kExercise);
 
   CopyExercise(kCopy, kCopy);
-  std::ofstream(rubrics_ / kExercise / "exercise.textproto", std::ios::app) << "# a comment changes the digest\n";
+  std::ofstream(rubrics_ / kExercise / "exercise.textproto", std::ios::app)
+      << "# a comment changes the digest\n";
   auto reloaded = (*catalog)->Reload();
   ASSERT_OK(reloaded);
   EXPECT_EQ(reloaded->exercises(), 2);
@@ -102,15 +107,19 @@ TEST_F(CatalogTest, AnInvalidReloadKeepsTheLoadedExercisesAndSaysWhy) {
 
   CopyExercise(kCopy, "phase1/wrong-id");  // valid text, invalid meaning
   auto reloaded = (*catalog)->Reload();
-  EXPECT_THAT(reloaded, StatusIs(absl::StatusCode::kFailedPrecondition,
-                                 AllOf(HasSubstr("the 1 loaded ones stay"),
-                                       HasSubstr("id \"phase1/wrong-id\" must be \"phase1/copied-scraper\""))));
+  EXPECT_THAT(
+      reloaded,
+      StatusIs(absl::StatusCode::kFailedPrecondition,
+               AllOf(HasSubstr("the 1 loaded ones stay"),
+                     HasSubstr("id \"phase1/wrong-id\" must be \"phase1/copied-scraper\""))));
   EXPECT_THAT(DescribeReload(reloaded), HasSubstr("were not reloaded"));
   EXPECT_THAT(Ids(**catalog), ElementsAre(kExercise));
 
-  std::ofstream(rubrics_ / kCopy / "exercise.textproto", std::ios::trunc) << "id: \"phase1/copied-scraper\"\nnope {\n";
+  std::ofstream(rubrics_ / kCopy / "exercise.textproto", std::ios::trunc)
+      << "id: \"phase1/copied-scraper\"\nnope {\n";
   reloaded = (*catalog)->Reload();
-  EXPECT_THAT(reloaded, StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("exercise.textproto:2:")));
+  EXPECT_THAT(reloaded,
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("exercise.textproto:2:")));
   EXPECT_THAT(Ids(**catalog), ElementsAre(kExercise));
 
   // Fixed: the next reload takes it.
@@ -124,7 +133,8 @@ TEST_F(CatalogTest, AnInvalidReloadKeepsTheLoadedExercisesAndSaysWhy) {
 TEST_F(CatalogTest, AnInvalidDirectoryIsRefusedAtLoad) {
   CopyExercise(kCopy, "phase1/wrong-id");
   auto catalog = ExerciseCatalog::Load(rubrics_.string());
-  EXPECT_THAT(catalog, StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("must be \"phase1/copied-scraper\"")));
+  EXPECT_THAT(catalog, StatusIs(absl::StatusCode::kFailedPrecondition,
+                                HasSubstr("must be \"phase1/copied-scraper\"")));
   auto empty = ExerciseCatalog::Load(dir_.path());
   EXPECT_THAT(empty, StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("no exercises")));
 }

@@ -22,7 +22,8 @@ bool SplitHostPort(absl::string_view address, std::string& host, int& port) {
   size_t colon = address.rfind(':');
   if (colon == absl::string_view::npos || colon == 0) return false;
   host = std::string(address.substr(0, colon));
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   return absl::SimpleAtoi(address.substr(colon + 1), &port) && port >= 0 && port <= 65535;
 }
 
@@ -38,11 +39,13 @@ namespace {
 
 // Beside gograderd when installed; in the build tree (build/grader/daemon)
 // the companions are built in build/sandbox and build/grader/inspector.
-std::string Companion(const std::string& binary_dir, const std::string& name, const fs::path& build_location) {
+std::string Companion(const std::string& binary_dir, const std::string& name,
+                      const fs::path& build_location) {
   fs::path beside = fs::path(binary_dir) / name;
   fs::path in_build = fs::path(binary_dir) / ".." / ".." / build_location / name;
   std::error_code error;
-  if (!fs::exists(beside, error) && fs::exists(in_build, error)) return in_build.lexically_normal().string();
+  if (!fs::exists(beside, error) && fs::exists(in_build, error))
+    return in_build.lexically_normal().string();
   return beside.string();
 }
 
@@ -56,13 +59,15 @@ void ApplyDefaults(DaemonConfig& config, const std::string& binary_dir) {
     config.set_sandbox_binary(Companion(binary_dir, "gograder-sandbox", "sandbox"));
   }
   if (config.inspector_binary().empty()) {
-    config.set_inspector_binary(Companion(binary_dir, "gograder-inspector", fs::path("grader") / "inspector"));
+    config.set_inspector_binary(
+        Companion(binary_dir, "gograder-inspector", fs::path("grader") / "inspector"));
   }
   if (config.workers() == 0) config.set_workers(std::max(1u, std::thread::hardware_concurrency()));
   if (config.queue_limit() == 0) config.set_queue_limit(1000);
   if (config.max_submission_bytes() == 0) config.set_max_submission_bytes(16 << 20);
   if (config.first_slot() == 0) config.set_first_slot(100);
-  if (config.database().empty()) config.set_database((fs::path(config.data_dir()) / "gograder.db").string());
+  if (config.database().empty())
+    config.set_database((fs::path(config.data_dir()) / "gograder.db").string());
 }
 
 bool IsLoopbackAddress(absl::string_view address) {
@@ -77,48 +82,62 @@ absl::Status ValidateConfig(const DaemonConfig& config) {
   std::string host;
   int port = 0;
   if (!SplitHostPort(config.listen_address(), host, port)) {
-    problems.push_back(absl::StrCat("listen_address \"", config.listen_address(), "\" is not host:port"));
+    problems.push_back(
+        absl::StrCat("listen_address \"", config.listen_address(), "\" is not host:port"));
   } else if (!IsLoopbackAddress(config.listen_address()) && config.auth().tokens_file().empty()) {
-    problems.push_back(absl::StrCat("listen_address \"", config.listen_address(),
-                                    "\" is not loopback: refusing to serve it without auth.tokens_file "
-                                    "(every caller would be an admin)"));
+    problems.push_back(
+        absl::StrCat("listen_address \"", config.listen_address(),
+                     "\" is not loopback: refusing to serve it without auth.tokens_file "
+                     "(every caller would be an admin)"));
   }
-  if (config.metrics_address() != kMetricsOff && !SplitHostPort(config.metrics_address(), host, port)) {
-    problems.push_back(absl::StrCat("metrics_address \"", config.metrics_address(), "\" is not host:port (or \"off\")"));
+  if (config.metrics_address() != kMetricsOff &&
+      !SplitHostPort(config.metrics_address(), host, port)) {
+    problems.push_back(absl::StrCat("metrics_address \"", config.metrics_address(),
+                                    "\" is not host:port (or \"off\")"));
   }
   if (config.rubrics_dir().empty()) {
     problems.push_back("rubrics_dir is required");
   } else if (!fs::is_directory(config.rubrics_dir())) {
-    problems.push_back(absl::StrCat("rubrics_dir \"", config.rubrics_dir(), "\" is not a directory"));
+    problems.push_back(
+        absl::StrCat("rubrics_dir \"", config.rubrics_dir(), "\" is not a directory"));
   }
   if (!fs::path(config.data_dir()).is_absolute()) {
-    problems.push_back(absl::StrCat("data_dir \"", config.data_dir(), "\" must be an absolute path"));
+    problems.push_back(
+        absl::StrCat("data_dir \"", config.data_dir(), "\" must be an absolute path"));
   }
-  for (const auto& [name, path] : {std::pair<std::string, std::string>{"sandbox_binary", config.sandbox_binary()},
-                                   {"inspector_binary", config.inspector_binary()}}) {
+  for (const auto& [name, path] :
+       {std::pair<std::string, std::string>{"sandbox_binary", config.sandbox_binary()},
+        {"inspector_binary", config.inspector_binary()}}) {
     if (!fs::path(path).is_absolute() || !fs::is_regular_file(path)) {
-      problems.push_back(absl::StrCat(name, " \"", path, "\" is not an existing file (absolute path)"));
+      problems.push_back(
+          absl::StrCat(name, " \"", path, "\" is not an existing file (absolute path)"));
     }
   }
   if (config.workers() < 1 || config.workers() > 256) {
     problems.push_back(absl::StrCat("workers ", config.workers(), " must be in 1..256"));
   }
-  if (config.queue_limit() < 1) problems.push_back(absl::StrCat("queue_limit ", config.queue_limit(), " must be >= 1"));
+  if (config.queue_limit() < 1)
+    problems.push_back(absl::StrCat("queue_limit ", config.queue_limit(), " must be >= 1"));
   if (config.max_submission_bytes() < 1 || config.max_submission_bytes() > (int64_t{1} << 30)) {
-    problems.push_back(absl::StrCat("max_submission_bytes ", config.max_submission_bytes(), " must be in 1..1 GiB"));
+    problems.push_back(absl::StrCat("max_submission_bytes ", config.max_submission_bytes(),
+                                    " must be in 1..1 GiB"));
   }
   if (config.first_slot() < 0 || config.first_slot() + config.workers() > 1024) {
     problems.push_back(absl::StrCat("sandbox slots ", config.first_slot(), "..",
-                                    config.first_slot() + config.workers() - 1, " must lie in 0..1023"));
+                                    config.first_slot() + config.workers() - 1,
+                                    " must lie in 0..1023"));
   }
   if (config.tls().cert_file().empty() != config.tls().key_file().empty()) {
     problems.push_back("tls needs both cert_file and key_file");
   }
-  for (const std::string& file : {config.tls().cert_file(), config.tls().key_file(), config.auth().tokens_file()}) {
-    if (!file.empty() && !fs::is_regular_file(file)) problems.push_back(absl::StrCat("\"", file, "\" does not exist"));
+  for (const std::string& file :
+       {config.tls().cert_file(), config.tls().key_file(), config.auth().tokens_file()}) {
+    if (!file.empty() && !fs::is_regular_file(file))
+      problems.push_back(absl::StrCat("\"", file, "\" does not exist"));
   }
   if (problems.empty()) return absl::OkStatus();
-  return absl::InvalidArgumentError(absl::StrCat("invalid config:\n  ", absl::StrJoin(problems, "\n  ")));
+  return absl::InvalidArgumentError(
+      absl::StrCat("invalid config:\n  ", absl::StrJoin(problems, "\n  ")));
 }
 
 }  // namespace gograder::server

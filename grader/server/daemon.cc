@@ -22,18 +22,20 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Create(DaemonOptions options) {
 
   absl::StatusOr<core::Toolchain> toolchain = core::OpenToolchain(config.data_dir());
   if (!toolchain.ok()) {
-    return absl::FailedPreconditionError(absl::StrCat("the Go toolchain in ", config.data_dir(),
-                                                      " is not ready (run `gograder --data-dir ", config.data_dir(),
-                                                      " toolchain prepare`): ", toolchain.status().message()));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the Go toolchain in ", config.data_dir(), " is not ready (run `gograder --data-dir ",
+        config.data_dir(), " toolchain prepare`): ", toolchain.status().message()));
   }
   ASSIGN_OR_RETURN(daemon->auth_, Authenticator::Create(config.auth().tokens_file()));
   ASSIGN_OR_RETURN(daemon->store_, store::OpenSqliteStore(config.database()));
   daemon->events_ = std::make_unique<EventHub>(daemon->store_.get());
   ASSIGN_OR_RETURN(int recovered, daemon->store_->RecoverAfterCrash());
-  if (recovered > 0) std::cerr << "gograderd: requeued " << recovered << " grading(s) interrupted by a crash\n";
+  if (recovered > 0)
+    std::cerr << "gograderd: requeued " << recovered << " grading(s) interrupted by a crash\n";
   ASSIGN_OR_RETURN(daemon->catalog_, ExerciseCatalog::Load(config.rubrics_dir()));
-  ASSIGN_OR_RETURN(daemon->metrics_,
-                   CreateMetrics(config.metrics_address() == kMetricsOff ? "" : config.metrics_address()));
+  ASSIGN_OR_RETURN(
+      daemon->metrics_,
+      CreateMetrics(config.metrics_address() == kMetricsOff ? "" : config.metrics_address()));
 
   WorkerPoolOptions pool;
   pool.store = daemon->store_.get();
@@ -79,8 +81,8 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Create(DaemonOptions options) {
   daemon->address_ = listening.address;
 
   ASSIGN_OR_RETURN(daemon->workers_, WorkerPool::Start(std::move(pool)));
-  std::cerr << "gograderd: listening on " << daemon->address_ << " (" << config.workers() << " worker(s), database "
-            << config.database() << ")" << std::endl;
+  std::cerr << "gograderd: listening on " << daemon->address_ << " (" << config.workers()
+            << " worker(s), database " << config.database() << ")" << std::endl;
   return daemon;
 }
 

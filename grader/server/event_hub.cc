@@ -10,7 +10,10 @@ namespace gograder::server {
 using ::gograder::v1::WatchEvent;
 
 EventHub::Subscription::Subscription(EventHub& hub, std::string submission_id, Channel& channel)
-    : hub_(hub), submission_id_(std::move(submission_id)), channel_(channel), seen_(channel.version) {}
+    : hub_(hub),
+      submission_id_(std::move(submission_id)),
+      channel_(channel),
+      seen_(channel.version) {}
 
 EventHub::Subscription::~Subscription() {
   std::lock_guard<std::mutex> lock(hub_.mutex_);

@@ -76,7 +76,8 @@ class EventHub {
 
   store::Store* store_;
   std::mutex mutex_;
-  std::unordered_map<std::string, std::unique_ptr<Channel>> channels_;  // only submissions with subscribers
+  std::unordered_map<std::string, std::unique_ptr<Channel>>
+      channels_;  // only submissions with subscribers
 };
 
 }  // namespace gograder::server

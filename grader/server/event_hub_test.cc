@@ -21,7 +21,8 @@ constexpr absl::Duration kNever = absl::Seconds(60);
 class EventHubTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto store = store::OpenSqliteStore((std::filesystem::path(dir_.path()) / "gograder.db").string());
+    auto store =
+        store::OpenSqliteStore((std::filesystem::path(dir_.path()) / "gograder.db").string());
     ASSERT_OK(store);
     store_ = *std::move(store);
     hub_ = std::make_unique<EventHub>(store_.get());

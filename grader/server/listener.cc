@@ -10,7 +10,8 @@
 
 namespace gograder::server {
 
-absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFor(const gograder::v1::TlsConfig& tls) {
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFor(
+    const gograder::v1::TlsConfig& tls) {
   if (tls.cert_file().empty()) return grpc::InsecureServerCredentials();
   grpc::SslServerCredentialsOptions ssl;
   ASSIGN_OR_RETURN(std::string cert, ReadWholeFile(tls.cert_file()));

@@ -17,8 +17,8 @@
 namespace gograder::server {
 
 struct ListenerOptions {
-  std::string listen_address;        // "127.0.0.1:50051"; port 0 picks one
-  gograder::v1::TlsConfig tls;       // no cert_file = plaintext
+  std::string listen_address;            // "127.0.0.1:50051"; port 0 picks one
+  gograder::v1::TlsConfig tls;           // no cert_file = plaintext
   std::vector<grpc::Service*> services;  // not owned; outlive the server
   int64_t max_receive_message_bytes = 4 << 20;
 };
@@ -30,7 +30,8 @@ struct Listener {
 
 // The server credentials of `tls`: insecure without a cert_file, else TLS
 // with the PEM chain and key (NotFound when a file cannot be read).
-absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFor(const gograder::v1::TlsConfig& tls);
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFor(
+    const gograder::v1::TlsConfig& tls);
 
 // Builds and starts the gRPC server; Unavailable when it cannot listen.
 absl::StatusOr<Listener> StartListener(const ListenerOptions& options);

@@ -24,11 +24,12 @@ namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
 // A self-signed certificate for `names` (subjectAltName entries); returns its PEM.
-std::string MakeCertificate(const fs::path& dir, const std::string& stem, const std::string& names) {
-  std::string command = absl::StrCat(OPENSSL, " req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes",
-                                     " -days 1 -subj /CN=gograder-test -addext subjectAltName=", names, " -keyout ",
-                                     (dir / (stem + ".key")).string(), " -out ", (dir / (stem + ".pem")).string(),
-                                     " 2>/dev/null");
+std::string MakeCertificate(const fs::path& dir, const std::string& stem,
+                            const std::string& names) {
+  std::string command = absl::StrCat(
+      OPENSSL, " req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes",
+      " -days 1 -subj /CN=gograder-test -addext subjectAltName=", names, " -keyout ",
+      (dir / (stem + ".key")).string(), " -out ", (dir / (stem + ".pem")).string(), " 2>/dev/null");
   if (std::system(command.c_str()) != 0) return "";
   std::stringstream pem;
   pem << std::ifstream(dir / (stem + ".pem")).rdbuf();
@@ -36,7 +37,8 @@ std::string MakeCertificate(const fs::path& dir, const std::string& stem, const 
 }
 
 // The service over TLS with a new certificate for `names`, whose PEM goes to `pem`.
-std::unique_ptr<TestService> StartWithCertificate(const std::string& dir, const std::string& names, std::string* pem) {
+std::unique_ptr<TestService> StartWithCertificate(const std::string& dir, const std::string& names,
+                                                  std::string* pem) {
   *pem = MakeCertificate(dir, "server", names);
   TestServiceOptions options;
   options.dir = dir;
@@ -48,7 +50,8 @@ std::unique_ptr<TestService> StartWithCertificate(const std::string& dir, const 
 }
 
 // ListExercises through a client with `credentials`.
-grpc::Status ListExercises(const TestService& service, std::shared_ptr<grpc::ChannelCredentials> credentials) {
+grpc::Status ListExercises(const TestService& service,
+                           std::shared_ptr<grpc::ChannelCredentials> credentials) {
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
   v1::ListExercisesResponse response;
@@ -94,10 +97,12 @@ TEST_F(TlsListenerTest, PlaintextClientsAreRefused) {
 TEST(TlsListenerHostTest, ACertificateForAnotherHostIsRefused) {
   TempDir dir("gograder_tls_test_");
   std::string elsewhere;
-  std::unique_ptr<TestService> service = StartWithCertificate(dir.path(), "DNS:grader.example.org", &elsewhere);
+  std::unique_ptr<TestService> service =
+      StartWithCertificate(dir.path(), "DNS:grader.example.org", &elsewhere);
   ASSERT_NE(service, nullptr);
   ASSERT_THAT(elsewhere, HasSubstr("BEGIN CERTIFICATE"));
-  EXPECT_EQ(ListExercises(*service, Trusting(elsewhere)).error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(ListExercises(*service, Trusting(elsewhere)).error_code(),
+            grpc::StatusCode::UNAVAILABLE);
 }
 
 TEST(ServerCredentialsTest, UnreadablePemFilesAreNamed) {
@@ -105,7 +110,8 @@ TEST(ServerCredentialsTest, UnreadablePemFilesAreNamed) {
   tls.set_cert_file("/nonexistent/server.pem");
   tls.set_key_file("/nonexistent/server.key");
   auto credentials = ServerCredentialsFor(tls);
-  EXPECT_THAT(credentials, StatusIs(absl::StatusCode::kNotFound, HasSubstr("/nonexistent/server.pem")));
+  EXPECT_THAT(credentials,
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("/nonexistent/server.pem")));
   ListenerOptions options;
   options.listen_address = "127.0.0.1:0";
   options.tls = tls;

@@ -21,8 +21,7 @@ class Metrics {
  public:
   // Registers every family; when `listen_address` is non-empty
   // ("127.0.0.1:9464"), serves /metrics there.
-  static absl::StatusOr<std::unique_ptr<Metrics>> Create(
-      const std::string& listen_address);
+  static absl::StatusOr<std::unique_ptr<Metrics>> Create(const std::string& listen_address);
 
   Metrics(const Metrics&) = delete;
   Metrics& operator=(const Metrics&) = delete;
@@ -37,8 +36,7 @@ class Metrics {
   // {exercise,outcome}, observes `score` (0..100) in
   // gograder_submission_score{exercise} when graded, and `seconds` of grading
   // in gograder_grading_duration_seconds{outcome}.
-  void SubmissionFinished(const std::string& exercise,
-                          absl::string_view outcome, double score,
+  void SubmissionFinished(const std::string& exercise, absl::string_view outcome, double score,
                           double seconds);
 
   // Counts a submission refused at the door:
@@ -49,8 +47,7 @@ class Metrics {
   // Records one finished grading step: its duration in
   // gograder_step_duration_seconds{step} and its sandbox verdict in
   // gograder_sandbox_verdicts_total{step,verdict}.
-  void StepFinished(gograder::v1::Step step,
-                    gograder::v1::SandboxResult::Verdict verdict,
+  void StepFinished(gograder::v1::Step step, gograder::v1::SandboxResult::Verdict verdict,
                     double seconds);
 
   // Sets gograder_queue_depth (submissions waiting, not yet grading).

@@ -16,9 +16,9 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "gmock/gmock.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
-#include "gmock/gmock.h"
 #include "grader/server/metrics.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
@@ -58,14 +58,11 @@ std::set<std::string> DefinedFamilies() {
   return families;
 }
 
-bool IsNameChar(char c) {
-  return isalnum(static_cast<unsigned char>(c)) || c == '_';
-}
+bool IsNameChar(char c) { return isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
 // Every gograder_... name in `text`, with a histogram's _bucket/_sum/_count
 // mapped to its family when that is what it is.
-std::set<std::string> UsedFamilies(const std::string& text,
-                                   const std::set<std::string>& defined) {
+std::set<std::string> UsedFamilies(const std::string& text, const std::set<std::string>& defined) {
   std::set<std::string> used;
   for (size_t at = text.find("gograder_"); at != std::string::npos;
        at = text.find("gograder_", at + 1)) {
@@ -88,8 +85,8 @@ std::set<std::string> UsedFamilies(const std::string& text,
 
 TEST(MetricsDeployTest, AlertsUseOnlyDefinedFamilies) {
   std::set<std::string> defined = DefinedFamilies();
-  std::set<std::string> used = UsedFamilies(
-      ReadSourceFile("deploy/prometheus/gograder-alerts.yml"), defined);
+  std::set<std::string> used =
+      UsedFamilies(ReadSourceFile("deploy/prometheus/gograder-alerts.yml"), defined);
   EXPECT_FALSE(used.empty());
   for (const std::string& name : used) {
     EXPECT_TRUE(defined.count(name)) << "alerts use " << name;
@@ -99,12 +96,11 @@ TEST(MetricsDeployTest, AlertsUseOnlyDefinedFamilies) {
 TEST(MetricsDeployTest, DashboardShowsEveryFamilyAndNothingElse) {
   std::set<std::string> defined = DefinedFamilies();
   ASSERT_EQ(defined.size(), 13u);
-  nlohmann::json dashboard = nlohmann::json::parse(
-      ReadSourceFile("deploy/grafana/gograder-dashboard.json"));
+  nlohmann::json dashboard =
+      nlohmann::json::parse(ReadSourceFile("deploy/grafana/gograder-dashboard.json"));
   std::string queries;
   for (const nlohmann::json& panel : dashboard["panels"]) {
-    for (const nlohmann::json& target :
-         panel.value("targets", nlohmann::json::array())) {
+    for (const nlohmann::json& target : panel.value("targets", nlohmann::json::array())) {
       queries += target.value("expr", "") + "\n";
     }
   }
@@ -130,12 +126,11 @@ std::string Substituted(const std::string& expr) {
 TEST(MetricsDeployTest, DashboardQueriesParse) {
   ASSERT_FALSE(absl::StrContains(PROMTOOL, "NOTFOUND"))
       << "promtool not found (Debian package prometheus; scripts/setup)";
-  nlohmann::json dashboard = nlohmann::json::parse(
-      ReadSourceFile("deploy/grafana/gograder-dashboard.json"));
+  nlohmann::json dashboard =
+      nlohmann::json::parse(ReadSourceFile("deploy/grafana/gograder-dashboard.json"));
   std::vector<std::string> exprs;
   for (const nlohmann::json& panel : dashboard["panels"]) {
-    for (const nlohmann::json& target :
-         panel.value("targets", nlohmann::json::array())) {
+    for (const nlohmann::json& target : panel.value("targets", nlohmann::json::array())) {
       if (target.contains("expr")) exprs.push_back(target["expr"]);
     }
   }
@@ -148,14 +143,12 @@ TEST(MetricsDeployTest, DashboardQueriesParse) {
   for (size_t i = 0; i < exprs.size(); ++i) {
     EXPECT_FALSE(absl::StrContains(Substituted(exprs[i]), "$")) << exprs[i];
     absl::StrAppend(&rules, "      - record: dashboard:query_", i, "\n",
-                    "        expr: ",
-                    nlohmann::json(Substituted(exprs[i])).dump(), "\n");
+                    "        expr: ", nlohmann::json(Substituted(exprs[i])).dump(), "\n");
   }
   char path[] = "/tmp/metrics_deploy_test_XXXXXX";
   int fd = mkstemp(path);
   ASSERT_GE(fd, 0);
-  ASSERT_EQ(write(fd, rules.data(), rules.size()),
-            static_cast<ssize_t>(rules.size()));
+  ASSERT_EQ(write(fd, rules.data(), rules.size()), static_cast<ssize_t>(rules.size()));
   close(fd);
   std::string command = absl::StrCat(PROMTOOL, " check rules ", path, " 2>&1");
   FILE* pipe = popen(command.c_str(), "r");
@@ -191,9 +184,7 @@ std::string DaemonConfigErrors(const std::string& text) {
 }
 
 TEST(MetricsDeployTest, ExampleConfigsParse) {
-  EXPECT_EQ(DaemonConfigErrors(
-                ReadSourceFile("deploy/config/gograderd.textproto")),
-            "");
+  EXPECT_EQ(DaemonConfigErrors(ReadSourceFile("deploy/config/gograderd.textproto")), "");
   // The ConfigMap's gograderd.textproto block, indented by four spaces.
   std::string configmap = ReadSourceFile("deploy/kubernetes/configmap.yaml");
   std::string config;
@@ -212,8 +203,7 @@ TEST(MetricsDeployTest, ExampleConfigsParse) {
   gograder::v1::DaemonConfig parsed;
   ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(config, &parsed));
   EXPECT_EQ(parsed.metrics_address(), "0.0.0.0:9464");
-  EXPECT_FALSE(parsed.auth().tokens_file().empty())
-      << "a non-loopback listen address needs tokens";
+  EXPECT_FALSE(parsed.auth().tokens_file().empty()) << "a non-loopback listen address needs tokens";
 }
 
 }  // namespace

@@ -34,12 +34,10 @@ CommandResult RunPromtool(const std::string& args, const std::string& input) {
   char path[] = "/tmp/metrics_test_XXXXXX";
   int fd = mkstemp(path);
   EXPECT_GE(fd, 0);
-  EXPECT_EQ(write(fd, input.data(), input.size()),
-            static_cast<ssize_t>(input.size()));
+  EXPECT_EQ(write(fd, input.data(), input.size()), static_cast<ssize_t>(input.size()));
   close(fd);
   CommandResult result;
-  std::string command =
-      absl::StrCat(PROMTOOL, " ", args, " < ", path, " 2>&1");
+  std::string command = absl::StrCat(PROMTOOL, " ", args, " < ", path, " 2>&1");
   FILE* pipe = popen(command.c_str(), "r");
   EXPECT_NE(pipe, nullptr) << command;
   if (pipe != nullptr) {
@@ -115,10 +113,8 @@ void RecordSome(Metrics& metrics) {
   metrics.SubmissionFinished("hello-world", "graded", 100, 9);
   metrics.SubmissionFinished("word-count", "grading_failed", 0, 1.5);
   metrics.SubmissionRejected("queue_full");
-  metrics.StepFinished(gograder::v1::BUILD, gograder::v1::SandboxResult::OK,
-                       3.2);
-  metrics.StepFinished(gograder::v1::TEST,
-                       gograder::v1::SandboxResult::TIME_LIMIT, 30);
+  metrics.StepFinished(gograder::v1::BUILD, gograder::v1::SandboxResult::OK, 3.2);
+  metrics.StepFinished(gograder::v1::TEST, gograder::v1::SandboxResult::TIME_LIMIT, 30);
   metrics.RpcFinished("GetReport", 0, 0.0004);
   metrics.RpcFinished("Submit", 8, 0.002);
 }
@@ -128,28 +124,26 @@ TEST(MetricsTest, ScrapeHasEveryFamily) {
   ASSERT_NE(metrics, nullptr);
   RecordSome(*metrics);
   std::string text = metrics->Scrape();
-  EXPECT_EQ(FamilyNames(text),
-            (std::set<std::string>{
-                "gograder_build_info",
-                "gograder_grading_duration_seconds",
-                "gograder_queue_depth",
-                "gograder_rpc_duration_seconds",
-                "gograder_sandbox_verdicts_total",
-                "gograder_start_time_seconds",
-                "gograder_step_duration_seconds",
-                "gograder_submission_score",
-                "gograder_submissions_accepted_total",
-                "gograder_submissions_finished_total",
-                "gograder_submissions_rejected_total",
-                "gograder_workers",
-                "gograder_workers_busy",
-            }));
+  EXPECT_EQ(FamilyNames(text), (std::set<std::string>{
+                                   "gograder_build_info",
+                                   "gograder_grading_duration_seconds",
+                                   "gograder_queue_depth",
+                                   "gograder_rpc_duration_seconds",
+                                   "gograder_sandbox_verdicts_total",
+                                   "gograder_start_time_seconds",
+                                   "gograder_step_duration_seconds",
+                                   "gograder_submission_score",
+                                   "gograder_submissions_accepted_total",
+                                   "gograder_submissions_finished_total",
+                                   "gograder_submissions_rejected_total",
+                                   "gograder_workers",
+                                   "gograder_workers_busy",
+                               }));
   EXPECT_THAT(text, HasSubstr("gograder_workers 4\n"));
   EXPECT_THAT(text, HasSubstr("gograder_workers_busy 2\n"));
   EXPECT_THAT(text, HasSubstr("gograder_queue_depth 7\n"));
-  EXPECT_THAT(text, HasSubstr(
-                        "gograder_submissions_accepted_total{exercise=\"hello-"
-                        "world\"} 2\n"));
+  EXPECT_THAT(text, HasSubstr("gograder_submissions_accepted_total{exercise=\"hello-"
+                              "world\"} 2\n"));
   EXPECT_THAT(text, HasSubstr("gograder_submissions_finished_total{exercise="
                               "\"hello-world\",outcome=\"graded\"} 2\n"));
   // Accepting an exercise creates its zero series for every outcome.
@@ -194,8 +188,7 @@ TEST(MetricsTest, StartTimeIsNow) {
   ASSERT_NE(at, std::string::npos) << text;
   at += sizeof("\ngograder_start_time_seconds ") - 1;
   double start;
-  ASSERT_TRUE(
-      absl::SimpleAtod(text.substr(at, text.find('\n', at) - at), &start));
+  ASSERT_TRUE(absl::SimpleAtod(text.substr(at, text.find('\n', at) - at), &start));
   EXPECT_NEAR(start, static_cast<double>(time(nullptr)), 60);
 }
 
@@ -206,8 +199,7 @@ TEST(MetricsTest, UnexpectedLabelValuesStayBounded) {
   metrics->SubmissionRejected("because");
   metrics->RpcFinished("Submit", 99, 0.1);
   metrics->StepFinished(static_cast<gograder::v1::Step>(99),
-                        static_cast<gograder::v1::SandboxResult::Verdict>(42),
-                        1);
+                        static_cast<gograder::v1::SandboxResult::Verdict>(42), 1);
   std::string text = metrics->Scrape();
   EXPECT_THAT(text, HasSubstr("outcome=\"other\"} 1\n"));
   EXPECT_THAT(text, HasSubstr("reason=\"other\"} 1\n"));
@@ -217,8 +209,7 @@ TEST(MetricsTest, UnexpectedLabelValuesStayBounded) {
 }
 
 TEST(MetricsTest, ExpositionPassesPromtool) {
-  ASSERT_TRUE(absl::string_view(PROMTOOL).find("NOTFOUND") ==
-              absl::string_view::npos)
+  ASSERT_TRUE(absl::string_view(PROMTOOL).find("NOTFOUND") == absl::string_view::npos)
       << "promtool not found (Debian package prometheus; scripts/setup)";
   std::unique_ptr<Metrics> metrics = NewMetrics();
   ASSERT_NE(metrics, nullptr);
@@ -233,8 +224,7 @@ TEST(MetricsTest, ExpositionPassesPromtool) {
 // destroyed.
 Metrics& ServingMetrics() {
   static Metrics* metrics = [] {
-    absl::StatusOr<std::unique_ptr<Metrics>> created =
-        Metrics::Create("127.0.0.1:0");
+    absl::StatusOr<std::unique_ptr<Metrics>> created = Metrics::Create("127.0.0.1:0");
     EXPECT_TRUE(created.ok()) << created.status();
     return created.ok() ? created->release() : nullptr;
   }();

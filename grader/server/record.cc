@@ -13,7 +13,8 @@ absl::StatusOr<MetricsHandle> CreateMetrics(const std::string& listen_address) {
   return MetricsHandle{std::shared_ptr<Metrics>(std::move(*metrics))};
 }
 
-void RecordRpc(const MetricsHandle& handle, absl::string_view method, int grpc_code, double seconds) {
+void RecordRpc(const MetricsHandle& handle, absl::string_view method, int grpc_code,
+               double seconds) {
   GOGRADER_RECORD(RpcFinished(method, grpc_code, seconds));
 }
 void RecordAccepted(const MetricsHandle& handle, const std::string& exercise) {
@@ -22,12 +23,12 @@ void RecordAccepted(const MetricsHandle& handle, const std::string& exercise) {
 void RecordRejected(const MetricsHandle& handle, absl::string_view reason) {
   GOGRADER_RECORD(SubmissionRejected(reason));
 }
-void RecordFinished(const MetricsHandle& handle, const std::string& exercise, absl::string_view outcome,
-                    double score, double seconds) {
+void RecordFinished(const MetricsHandle& handle, const std::string& exercise,
+                    absl::string_view outcome, double score, double seconds) {
   GOGRADER_RECORD(SubmissionFinished(exercise, outcome, score, seconds));
 }
-void RecordStep(const MetricsHandle& handle, gograder::v1::Step step, gograder::v1::SandboxResult::Verdict verdict,
-                double seconds) {
+void RecordStep(const MetricsHandle& handle, gograder::v1::Step step,
+                gograder::v1::SandboxResult::Verdict verdict, double seconds) {
   GOGRADER_RECORD(StepFinished(step, verdict, seconds));
 }
 void RecordQueue(const MetricsHandle& handle, int depth) { GOGRADER_RECORD(SetQueueDepth(depth)); }

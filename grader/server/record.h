@@ -24,17 +24,18 @@ struct MetricsHandle {
 absl::StatusOr<MetricsHandle> CreateMetrics(const std::string& listen_address);
 
 // One finished RPC.
-void RecordRpc(const MetricsHandle& handle, absl::string_view method, int grpc_code, double seconds);
+void RecordRpc(const MetricsHandle& handle, absl::string_view method, int grpc_code,
+               double seconds);
 // A submission accepted into the queue.
 void RecordAccepted(const MetricsHandle& handle, const std::string& exercise);
 // A submission refused at the door (invalid_argument, queue_full, ...).
 void RecordRejected(const MetricsHandle& handle, absl::string_view reason);
 // A submission that left the queue (graded, grading_failed, cancelled).
-void RecordFinished(const MetricsHandle& handle, const std::string& exercise, absl::string_view outcome,
-                    double score, double seconds);
+void RecordFinished(const MetricsHandle& handle, const std::string& exercise,
+                    absl::string_view outcome, double score, double seconds);
 // One finished grading step.
-void RecordStep(const MetricsHandle& handle, gograder::v1::Step step, gograder::v1::SandboxResult::Verdict verdict,
-                double seconds);
+void RecordStep(const MetricsHandle& handle, gograder::v1::Step step,
+                gograder::v1::SandboxResult::Verdict verdict, double seconds);
 // Queue depth and worker gauges.
 void RecordQueue(const MetricsHandle& handle, int depth);
 void RecordWorkers(const MetricsHandle& handle, int workers, int busy);

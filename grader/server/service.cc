@@ -27,7 +27,9 @@ using ::gograder::v1::SubmitRequest;
 using ::gograder::v1::SubmitResponse;
 using ::gograder::v1::WatchEvent;
 
-bool IsFinal(Submission::State state) { return state == Submission::DONE || state == Submission::CANCELLED; }
+bool IsFinal(Submission::State state) {
+  return state == Submission::DONE || state == Submission::CANCELLED;
+}
 
 // How often a waiting Watch or Grade checks whether its client went away
 // (gRPC's synchronous API has no callback for it).
@@ -43,7 +45,8 @@ constexpr absl::Duration kFinalEventWait = absl::Seconds(1);
 // A fresh, unguessable directory name for one submission's files.
 std::string NewFilesDirName() {
   static std::mutex mutex;
-  static std::mt19937_64 random(std::random_device{}() ^ static_cast<uint64_t>(absl::ToUnixNanos(absl::Now())));
+  static std::mt19937_64 random(std::random_device{}() ^
+                                static_cast<uint64_t>(absl::ToUnixNanos(absl::Now())));
   std::lock_guard<std::mutex> lock(mutex);
   return absl::StrFormat("%d-%016x", absl::ToUnixSeconds(absl::Now()), random());
 }
@@ -90,13 +93,16 @@ absl::string_view RejectReason(grpc::StatusCode code) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<GraderService>> GraderService::Create(ServiceOptions options) {
-  if (options.store == nullptr || options.auth == nullptr || options.catalog == nullptr || options.events == nullptr) {
-    return absl::InvalidArgumentError("the service needs a store, auth, an exercise catalog and an event hub");
+  if (options.store == nullptr || options.auth == nullptr || options.catalog == nullptr ||
+      options.events == nullptr) {
+    return absl::InvalidArgumentError(
+        "the service needs a store, auth, an exercise catalog and an event hub");
   }
   // grader.proto holds only the service, so nothing references its generated
   // descriptor; a static link would drop it, and server reflection could not
   // describe the service. This reference keeps it.
-  static const void* volatile keep_service_descriptor = &descriptor_table_gograder_2fv1_2fgrader_2eproto;
+  static const void* volatile keep_service_descriptor =
+      &descriptor_table_gograder_2fv1_2fgrader_2eproto;
   (void)keep_service_descriptor;
   return std::unique_ptr<GraderService>(new GraderService(std::move(options)));
 }
@@ -113,7 +119,8 @@ grpc::Status GraderService::Serve(absl::string_view method, grpc::ServerContext&
     status = body(Call{*std::move(caller), context, deadline});
   }
   grpc::Status out = ToGrpcStatus(status);
-  RecordRpc(options_.metrics, method, static_cast<int>(out.error_code()), absl::ToDoubleSeconds(absl::Now() - start));
+  RecordRpc(options_.metrics, method, static_cast<int>(out.error_code()),
+            absl::ToDoubleSeconds(absl::Now() - start));
   return out;
 }
 
@@ -125,7 +132,8 @@ absl::StatusOr<Caller> GraderService::Authenticate(const grpc::ServerContext& co
   return options_.auth->Authenticate(value);
 }
 
-absl::StatusOr<SubmitResponse> GraderService::DoSubmit(const Caller& caller, const SubmitRequest& request) {
+absl::StatusOr<SubmitResponse> GraderService::DoSubmit(const Caller& caller,
+                                                       const SubmitRequest& request) {
   if (request.exercise_id().empty()) return absl::InvalidArgumentError("exercise_id is required");
   ASSIGN_OR_RETURN(ExerciseCatalog::Bundle exercise, options_.catalog->Find(request.exercise_id()));
   const core::ExerciseBundle& bundle = *exercise;
@@ -135,7 +143,8 @@ absl::StatusOr<SubmitResponse> GraderService::DoSubmit(const Caller& caller, con
   limits.max_file_bytes = std::min<int64_t>(limits.max_file_bytes, options_.max_submission_bytes);
   int64_t request_bytes = 0;
   if (request.has_file_map()) {
-    for (const auto& [path, content] : request.file_map().files()) request_bytes += path.size() + content.size();
+    for (const auto& [path, content] : request.file_map().files())
+      request_bytes += path.size() + content.size();
   } else {
     request_bytes = request.archive().size();
   }
@@ -144,13 +153,15 @@ absl::StatusOr<SubmitResponse> GraderService::DoSubmit(const Caller& caller, con
   }
   if (request_bytes > options_.max_submission_bytes) {
     return absl::InvalidArgumentError(absl::StrCat("too large: the submission has ", request_bytes,
-                                                   " bytes; the limit is ", options_.max_submission_bytes));
+                                                   " bytes; the limit is ",
+                                                   options_.max_submission_bytes));
   }
 
   fs::path dir = fs::path(options_.data_dir) / "submissions" / NewFilesDirName();
   std::error_code error;
   fs::create_directories(dir, error);
-  if (error) return absl::InternalError(absl::StrCat("cannot create ", dir.string(), ": ", error.message()));
+  if (error)
+    return absl::InternalError(absl::StrCat("cannot create ", dir.string(), ": ", error.message()));
   DirCleanup cleanup(dir.string());
   core::SubmissionSource source;
   if (request.has_file_map()) {
@@ -159,11 +170,13 @@ absl::StatusOr<SubmitResponse> GraderService::DoSubmit(const Caller& caller, con
   } else {
     source.archive = request.archive();
   }
-  ASSIGN_OR_RETURN(core::Accepted accepted, core::AcceptSubmission(source, bundle.exercise, dir.string(), limits));
-  store::NewSubmission submission{request.exercise_id(), request.course_id(), request.student_id(),
-                                  request.attempt_id(), request.idempotency_key(), dir.string(), accepted.digest,
-                                  accepted.notes};
-  ASSIGN_OR_RETURN(store::InsertOutcome outcome, options_.store->Insert(submission, options_.queue_limit));
+  ASSIGN_OR_RETURN(core::Accepted accepted,
+                   core::AcceptSubmission(source, bundle.exercise, dir.string(), limits));
+  store::NewSubmission submission{
+      request.exercise_id(),     request.course_id(), request.student_id(), request.attempt_id(),
+      request.idempotency_key(), dir.string(),        accepted.digest,      accepted.notes};
+  ASSIGN_OR_RETURN(store::InsertOutcome outcome,
+                   options_.store->Insert(submission, options_.queue_limit));
   SubmitResponse response;
   response.set_submission_id(outcome.submission.submission_id());
   response.set_state(outcome.submission.state());
@@ -199,14 +212,16 @@ grpc::Status GraderService::Submit(grpc::ServerContext* context, const SubmitReq
 // Waits for news of the submission, at most until `until` or until the
 // fallback re-read of the store is due (OK either way: the caller reads the
 // store again); Cancelled or DeadlineExceeded when the call ends first.
-absl::Status GraderService::AwaitNews(const Call& call, EventHub::Subscription& news, absl::Time until) const {
+absl::Status GraderService::AwaitNews(const Call& call, EventHub::Subscription& news,
+                                      absl::Time until) const {
   until = std::min(until, absl::Now() + options_.watch_fallback);
   while (true) {
     if (call.context.IsCancelled()) return absl::CancelledError("the call was cancelled");
     absl::Time now = absl::Now();
     if (now >= call.deadline) return absl::DeadlineExceededError("the call's deadline passed");
     if (now >= until) return absl::OkStatus();
-    if (news.WaitUntil(std::min({until, call.deadline, now + kCancelCheck}))) return absl::OkStatus();
+    if (news.WaitUntil(std::min({until, call.deadline, now + kCancelCheck})))
+      return absl::OkStatus();
   }
 }
 
@@ -219,13 +234,15 @@ absl::StatusOr<Submission> GraderService::WaitForFinal(const Call& call, const s
     absl::Status waited = AwaitNews(call, news, until);
     if (waited.ok() && absl::Now() < until) continue;
     if (!waited.ok() && !absl::IsDeadlineExceeded(waited)) return waited;
-    return absl::DeadlineExceededError(absl::StrCat("submission ", id,
-                                                    " is not graded yet; its report will be stored: GetReport or "
-                                                    "Watch it later"));
+    return absl::DeadlineExceededError(
+        absl::StrCat("submission ", id,
+                     " is not graded yet; its report will be stored: GetReport or "
+                     "Watch it later"));
   }
 }
 
-grpc::Status GraderService::Grade(grpc::ServerContext* context, const SubmitRequest* request, Submission* response) {
+grpc::Status GraderService::Grade(grpc::ServerContext* context, const SubmitRequest* request,
+                                  Submission* response) {
   return Serve("Grade", *context, [&](const Call& call) -> absl::Status {
     ASSIGN_OR_RETURN(SubmitResponse submitted, DoSubmit(call.caller, *request));
     ASSIGN_OR_RETURN(*response, WaitForFinal(call, submitted.submission_id()));
@@ -233,7 +250,8 @@ grpc::Status GraderService::Grade(grpc::ServerContext* context, const SubmitRequ
   });
 }
 
-absl::StatusOr<Submission> GraderService::ReadableSubmission(const Caller& caller, const std::string& id) const {
+absl::StatusOr<Submission> GraderService::ReadableSubmission(const Caller& caller,
+                                                             const std::string& id) const {
   if (id.empty()) return absl::InvalidArgumentError("submission_id is required");
   absl::StatusOr<Submission> submission = options_.store->Get(id);
   if (absl::IsNotFound(submission.status())) {
@@ -244,7 +262,8 @@ absl::StatusOr<Submission> GraderService::ReadableSubmission(const Caller& calle
   return submission;
 }
 
-absl::Status GraderService::DoWatch(const Call& call, const std::string& id, grpc::ServerWriter<WatchEvent>& writer) {
+absl::Status GraderService::DoWatch(const Call& call, const std::string& id,
+                                    grpc::ServerWriter<WatchEvent>& writer) {
   RETURN_IF_ERROR(ReadableSubmission(call.caller, id).status());
   EventHub::Subscription news = options_.events->Subscribe(id);
   int64_t last = 0;
@@ -280,13 +299,15 @@ absl::Status GraderService::DoWatch(const Call& call, const std::string& id, grp
   }
 }
 
-grpc::Status GraderService::Watch(grpc::ServerContext* context, const gograder::v1::WatchRequest* request,
+grpc::Status GraderService::Watch(grpc::ServerContext* context,
+                                  const gograder::v1::WatchRequest* request,
                                   grpc::ServerWriter<WatchEvent>* writer) {
   return Serve("Watch", *context,
                [&](const Call& call) { return DoWatch(call, request->submission_id(), *writer); });
 }
 
-grpc::Status GraderService::GetReport(grpc::ServerContext* context, const gograder::v1::GetReportRequest* request,
+grpc::Status GraderService::GetReport(grpc::ServerContext* context,
+                                      const gograder::v1::GetReportRequest* request,
                                       Submission* response) {
   return Serve("GetReport", *context, [&](const Call& call) -> absl::Status {
     ASSIGN_OR_RETURN(*response, ReadableSubmission(call.caller, request->submission_id()));
@@ -299,50 +320,59 @@ grpc::Status GraderService::ListSubmissions(grpc::ServerContext* context,
                                             gograder::v1::ListSubmissionsResponse* response) {
   return Serve("ListSubmissions", *context, [&](const Call& call) -> absl::Status {
     if (call.caller.role == v1::Token::SUBMITTER && request->course_id().empty()) {
-      return absl::PermissionDeniedError("a SUBMITTER token must name one of its courses in course_id");
+      return absl::PermissionDeniedError(
+          "a SUBMITTER token must name one of its courses in course_id");
     }
     RETURN_IF_ERROR(call.caller.CheckCourse(request->course_id()));
     if (request->page_size() < 0) {
-      return absl::InvalidArgumentError(absl::StrCat("page_size ", request->page_size(), " must not be negative"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("page_size ", request->page_size(), " must not be negative"));
     }
     store::ListFilter filter{request->course_id(), request->exercise_id(), request->student_id(),
                              request->page_size() == 0 ? 50 : std::min(request->page_size(), 500),
                              request->page_token()};
     ASSIGN_OR_RETURN(store::ListPage page, options_.store->List(filter));
-    for (Submission& submission : page.submissions) *response->add_submissions() = std::move(submission);
+    for (Submission& submission : page.submissions)
+      *response->add_submissions() = std::move(submission);
     response->set_next_page_token(page.next_page_token);
     return absl::OkStatus();
   });
 }
 
-grpc::Status GraderService::Cancel(grpc::ServerContext* context, const gograder::v1::CancelRequest* request,
+grpc::Status GraderService::Cancel(grpc::ServerContext* context,
+                                   const gograder::v1::CancelRequest* request,
                                    Submission* response) {
   return Serve("Cancel", *context, [&](const Call& call) -> absl::Status {
     ASSIGN_OR_RETURN(Submission before, ReadableSubmission(call.caller, request->submission_id()));
     ASSIGN_OR_RETURN(*response, options_.store->Cancel(request->submission_id()));
     if (before.state() == Submission::RUNNING && options_.stop_grading) {
-      options_.stop_grading(request->submission_id());  // kills its sandbox run and frees the worker
+      options_.stop_grading(
+          request->submission_id());  // kills its sandbox run and frees the worker
     }
     if (!IsFinal(before.state()) && response->state() == Submission::CANCELLED) {
       WatchEvent event;
       *event.mutable_finished() = *response;
-      RETURN_IF_ERROR(options_.events->Append(response->submission_id(), std::move(event)).status());
+      RETURN_IF_ERROR(
+          options_.events->Append(response->submission_id(), std::move(event)).status());
       RecordFinished(options_.metrics, response->exercise_id(), "cancelled", 0, 0);
     }
     return absl::OkStatus();
   });
 }
 
-grpc::Status GraderService::Regrade(grpc::ServerContext* context, const gograder::v1::RegradeRequest* request,
+grpc::Status GraderService::Regrade(grpc::ServerContext* context,
+                                    const gograder::v1::RegradeRequest* request,
                                     SubmitResponse* response) {
   return Serve("Regrade", *context, [&](const Call& call) -> absl::Status {
     RETURN_IF_ERROR(call.caller.CheckTeacher("Regrade"));
     ASSIGN_OR_RETURN(Submission before, ReadableSubmission(call.caller, request->submission_id()));
     if (!IsFinal(before.state())) {
-      return absl::FailedPreconditionError(absl::StrCat("submission ", before.submission_id(),
-                                                        " is still queued or running; regrade it once it is done"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("submission ", before.submission_id(),
+                       " is still queued or running; regrade it once it is done"));
     }
-    ASSIGN_OR_RETURN(store::InsertOutcome outcome, options_.store->Requeue(request->submission_id()));
+    ASSIGN_OR_RETURN(store::InsertOutcome outcome,
+                     options_.store->Requeue(request->submission_id()));
     response->set_submission_id(outcome.submission.submission_id());
     response->set_state(outcome.submission.state());
     response->set_queue_position(outcome.queue_position);
@@ -354,16 +384,20 @@ grpc::Status GraderService::ListExercises(grpc::ServerContext* context,
                                           const gograder::v1::ListExercisesRequest* request,
                                           ListExercisesResponse* response) {
   return Serve("ListExercises", *context, [&](const Call&) -> absl::Status {
-    for (const ExerciseCatalog::Bundle& bundle : options_.catalog->List()) *response->add_exercises() = Summary(*bundle);
+    for (const ExerciseCatalog::Bundle& bundle : options_.catalog->List())
+      *response->add_exercises() = Summary(*bundle);
     return absl::OkStatus();
   });
 }
 
-grpc::Status GraderService::GetExercise(grpc::ServerContext* context, const gograder::v1::GetExerciseRequest* request,
+grpc::Status GraderService::GetExercise(grpc::ServerContext* context,
+                                        const gograder::v1::GetExerciseRequest* request,
                                         ExerciseInfo* response) {
   return Serve("GetExercise", *context, [&](const Call&) -> absl::Status {
-    if (request->exercise_id().empty()) return absl::InvalidArgumentError("exercise_id is required");
-    ASSIGN_OR_RETURN(ExerciseCatalog::Bundle exercise, options_.catalog->Find(request->exercise_id()));
+    if (request->exercise_id().empty())
+      return absl::InvalidArgumentError("exercise_id is required");
+    ASSIGN_OR_RETURN(ExerciseCatalog::Bundle exercise,
+                     options_.catalog->Find(request->exercise_id()));
     const core::ExerciseBundle& bundle = *exercise;
     *response->mutable_summary() = Summary(bundle);
     response->set_statement(bundle.statement);
@@ -381,9 +415,11 @@ grpc::Status GraderService::GetExercise(grpc::ServerContext* context, const gogr
          it.increment(error)) {
       if (!it->is_regular_file() || it->is_symlink()) continue;
       ASSIGN_OR_RETURN(std::string content, ReadWholeFile(it->path()));
-      (*response->mutable_starter_files())[fs::relative(it->path(), bundle.starter_dir).string()] = content;
+      (*response->mutable_starter_files())[fs::relative(it->path(), bundle.starter_dir).string()] =
+          content;
     }
-    if (error) return absl::InternalError(absl::StrCat("cannot read the starter files: ", error.message()));
+    if (error)
+      return absl::InternalError(absl::StrCat("cannot read the starter files: ", error.message()));
     return absl::OkStatus();
   });
 }
@@ -394,8 +430,8 @@ grpc::Status GraderService::ReloadExercises(grpc::ServerContext* context,
   return Serve("ReloadExercises", *context, [&](const Call& call) -> absl::Status {
     RETURN_IF_ERROR(call.caller.CheckAdmin("ReloadExercises"));
     absl::StatusOr<gograder::v1::ReloadExercisesResponse> reloaded = options_.catalog->Reload();
-    std::cerr << "gograderd: ReloadExercises by \"" << call.caller.name << "\": " << DescribeReload(reloaded)
-              << std::endl;
+    std::cerr << "gograderd: ReloadExercises by \"" << call.caller.name
+              << "\": " << DescribeReload(reloaded) << std::endl;
     ASSIGN_OR_RETURN(*response, std::move(reloaded));
     return absl::OkStatus();
   });

@@ -23,15 +23,16 @@
 namespace gograder::server {
 
 struct ServiceOptions {
-  store::Store* store = nullptr;              // not owned
-  const Authenticator* auth = nullptr;        // not owned
-  ExerciseCatalog* catalog = nullptr;         // not owned; shared with the workers
-  EventHub* events = nullptr;                 // not owned; shared with the workers
-  std::string data_dir;                       // submissions/<dir>/ hold the intaken files
+  store::Store* store = nullptr;        // not owned
+  const Authenticator* auth = nullptr;  // not owned
+  ExerciseCatalog* catalog = nullptr;   // not owned; shared with the workers
+  EventHub* events = nullptr;           // not owned; shared with the workers
+  std::string data_dir;                 // submissions/<dir>/ hold the intaken files
   int queue_limit = 1000;
   int64_t max_submission_bytes = 16 << 20;
-  std::function<void()> wake_workers;         // called when work was queued
-  std::function<void(const std::string&)> stop_grading;  // called when a running submission was cancelled
+  std::function<void()> wake_workers;  // called when work was queued
+  std::function<void(const std::string&)>
+      stop_grading;  // called when a running submission was cancelled
   MetricsHandle metrics;
   // Watch and Grade wake on EventHub news; without news they still re-read
   // the store this often (an event written by another process).
@@ -53,10 +54,12 @@ class GraderService final : public gograder::v1::Grader::Service {
   grpc::Status Watch(grpc::ServerContext* context, const gograder::v1::WatchRequest* request,
                      grpc::ServerWriter<gograder::v1::WatchEvent>* writer) override;
   // The submission with its latest report.
-  grpc::Status GetReport(grpc::ServerContext* context, const gograder::v1::GetReportRequest* request,
+  grpc::Status GetReport(grpc::ServerContext* context,
+                         const gograder::v1::GetReportRequest* request,
                          gograder::v1::Submission* response) override;
   // Filtered, paged submissions, newest first.
-  grpc::Status ListSubmissions(grpc::ServerContext* context, const gograder::v1::ListSubmissionsRequest* request,
+  grpc::Status ListSubmissions(grpc::ServerContext* context,
+                               const gograder::v1::ListSubmissionsRequest* request,
                                gograder::v1::ListSubmissionsResponse* response) override;
   // Cancels a queued or running grading.
   grpc::Status Cancel(grpc::ServerContext* context, const gograder::v1::CancelRequest* request,
@@ -65,14 +68,17 @@ class GraderService final : public gograder::v1::Grader::Service {
   grpc::Status Regrade(grpc::ServerContext* context, const gograder::v1::RegradeRequest* request,
                        gograder::v1::SubmitResponse* response) override;
   // The exercises of the catalog.
-  grpc::Status ListExercises(grpc::ServerContext* context, const gograder::v1::ListExercisesRequest* request,
+  grpc::Status ListExercises(grpc::ServerContext* context,
+                             const gograder::v1::ListExercisesRequest* request,
                              gograder::v1::ListExercisesResponse* response) override;
   // Statement and starter files of one exercise (never hidden tests or the reference).
-  grpc::Status GetExercise(grpc::ServerContext* context, const gograder::v1::GetExerciseRequest* request,
+  grpc::Status GetExercise(grpc::ServerContext* context,
+                           const gograder::v1::GetExerciseRequest* request,
                            gograder::v1::ExerciseInfo* response) override;
   // Loads the rubrics directory again (admins); a catalog that fails
   // validation is not taken (FailedPrecondition with the reason).
-  grpc::Status ReloadExercises(grpc::ServerContext* context, const gograder::v1::ReloadExercisesRequest* request,
+  grpc::Status ReloadExercises(grpc::ServerContext* context,
+                               const gograder::v1::ReloadExercisesRequest* request,
                                gograder::v1::ReloadExercisesResponse* response) override;
 
  private:
@@ -93,8 +99,10 @@ class GraderService final : public gograder::v1::Grader::Service {
   absl::StatusOr<gograder::v1::SubmitResponse> DoSubmit(const Caller& caller,
                                                         const gograder::v1::SubmitRequest& request);
   absl::Status AnnounceQueued(const std::string& id, int queue_position);
-  absl::StatusOr<gograder::v1::Submission> ReadableSubmission(const Caller& caller, const std::string& id) const;
-  absl::Status DoWatch(const Call& call, const std::string& id, grpc::ServerWriter<gograder::v1::WatchEvent>& writer);
+  absl::StatusOr<gograder::v1::Submission> ReadableSubmission(const Caller& caller,
+                                                              const std::string& id) const;
+  absl::Status DoWatch(const Call& call, const std::string& id,
+                       grpc::ServerWriter<gograder::v1::WatchEvent>& writer);
   absl::StatusOr<gograder::v1::Submission> WaitForFinal(const Call& call, const std::string& id);
   absl::Status AwaitNews(const Call& call, EventHub::Subscription& news, absl::Time until) const;
 

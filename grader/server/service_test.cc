@@ -38,7 +38,8 @@ constexpr char kTokens[] =
     "  sha256: \"8c6976e5b5410415bde908bd4dee15dfb167a9c873fc4bb8a81f6f2ab448a918\" }\n";
 
 // A client call with a bearer token (none when empty) and a deadline.
-std::unique_ptr<grpc::ClientContext> CallAs(const std::string& token, absl::Duration timeout = absl::Seconds(30)) {
+std::unique_ptr<grpc::ClientContext> CallAs(const std::string& token,
+                                            absl::Duration timeout = absl::Seconds(30)) {
   auto context = std::make_unique<grpc::ClientContext>();
   if (!token.empty()) context->AddMetadata("authorization", "Bearer " + token);
   context->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
@@ -54,7 +55,8 @@ v1::SubmitRequest SubmitFiles(const fs::path& dir) {
     if (!entry.is_regular_file()) continue;
     std::stringstream content;
     content << std::ifstream(entry.path(), std::ios::binary).rdbuf();
-    (*request.mutable_file_map()->mutable_files())[fs::relative(entry.path(), dir).string()] = content.str();
+    (*request.mutable_file_map()->mutable_files())[fs::relative(entry.path(), dir).string()] =
+        content.str();
   }
   return request;
 }
@@ -97,8 +99,10 @@ TEST_F(ServiceTest, CallersWithoutAValidTokenAreUnauthenticated) {
   grpc::Status wrong = stub_->ListExercises(CallAs("wrong").get(), {}, &exercises);
   EXPECT_EQ(wrong.error_code(), grpc::StatusCode::UNAUTHENTICATED);
   v1::SubmitResponse submitted;
-  EXPECT_EQ(stub_->Submit(CallAs("").get(), SubmitFiles(rubrics_ / kExercise / "reference"), &submitted).error_code(),
-            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(
+      stub_->Submit(CallAs("").get(), SubmitFiles(rubrics_ / kExercise / "reference"), &submitted)
+          .error_code(),
+      grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_THAT(metrics_.metrics->Scrape(),
               HasSubstr("gograder_submissions_rejected_total{reason=\"unauthenticated\"} 1"));
 }
@@ -153,9 +157,13 @@ TEST_F(ServiceTest, GetReportOfAnUnknownOrMissingIdAndItsMetrics) {
   EXPECT_EQ(missing.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(missing.error_message(), "submission_id is required");
   std::string scrape = metrics_.metrics->Scrape();
-  EXPECT_THAT(scrape, HasSubstr("gograder_rpc_duration_seconds_count{code=\"NOT_FOUND\",method=\"GetReport\"} 1"));
-  EXPECT_THAT(scrape,
-              HasSubstr("gograder_rpc_duration_seconds_count{code=\"INVALID_ARGUMENT\",method=\"GetReport\"} 1"));
+  EXPECT_THAT(
+      scrape,
+      HasSubstr("gograder_rpc_duration_seconds_count{code=\"NOT_FOUND\",method=\"GetReport\"} 1"));
+  EXPECT_THAT(
+      scrape,
+      HasSubstr(
+          "gograder_rpc_duration_seconds_count{code=\"INVALID_ARGUMENT\",method=\"GetReport\"} 1"));
 }
 
 TEST_F(ServiceTest, ListAndGetExercisesComeFromTheCatalog) {
@@ -163,7 +171,8 @@ TEST_F(ServiceTest, ListAndGetExercisesComeFromTheCatalog) {
   ASSERT_TRUE(stub_->ListExercises(CallAs("sub").get(), {}, &listing).ok());
   std::vector<std::string> ids;
   for (const auto& exercise : listing.exercises()) ids.push_back(exercise.id());
-  EXPECT_THAT(ids, ElementsAre(kExercise, "phase2/high-performance-cache", "phase3/generic-collections"));
+  EXPECT_THAT(
+      ids, ElementsAre(kExercise, "phase2/high-performance-cache", "phase3/generic-collections"));
   EXPECT_EQ(listing.exercises(0).title(), "Concurrent Web Scraper");
   EXPECT_EQ(listing.exercises(0).max_score(), 100);
   v1::GetExerciseRequest request;
@@ -184,7 +193,8 @@ TEST_F(ServiceTest, ReloadExercisesRefusesAnInvalidCatalogAndTakesAFixedOne) {
   v1::SubmitRequest request = SubmitFiles(rubrics_ / kExercise / "reference");
   request.set_exercise_id("phase1/second");
   v1::SubmitResponse submitted;
-  EXPECT_EQ(stub_->Submit(CallAs("sub").get(), request, &submitted).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(stub_->Submit(CallAs("sub").get(), request, &submitted).error_code(),
+            grpc::StatusCode::NOT_FOUND);
 
   fs::remove_all(rubrics_ / "phase1/second");
   std::ofstream(rubrics_ / kExercise / "exercise.textproto", std::ios::app) << "# edited\n";

@@ -26,7 +26,8 @@ absl::StatusOr<std::unique_ptr<TestService>> TestService::Start(TestServiceOptio
   if (options.dir.empty()) return absl::InvalidArgumentError("TestService needs a directory");
   if (options.rubrics_dir.empty()) options.rubrics_dir = GOGRADER_SOURCE_DIR "/rubrics";
   std::unique_ptr<TestService> test(new TestService());
-  ASSIGN_OR_RETURN(test->store_, store::OpenSqliteStore((fs::path(options.dir) / "gograder.db").string()));
+  ASSIGN_OR_RETURN(test->store_,
+                   store::OpenSqliteStore((fs::path(options.dir) / "gograder.db").string()));
   test->events_ = std::make_unique<EventHub>(test->store_.get());
   ASSIGN_OR_RETURN(test->catalog_, ExerciseCatalog::Load(options.rubrics_dir));
   ASSIGN_OR_RETURN(test->auth_, Authenticator::Create(options.tokens_file));
@@ -48,7 +49,8 @@ absl::StatusOr<std::unique_ptr<TestService>> TestService::Start(TestServiceOptio
 }
 
 TestService::~TestService() {
-  if (listener_.server) listener_.server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));
+  if (listener_.server)
+    listener_.server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));
 }
 
 std::unique_ptr<gograder::v1::Grader::Stub> TestService::NewStub(

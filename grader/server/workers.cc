@@ -25,14 +25,16 @@ GradeFunction GradeWith(std::unique_ptr<core::Grader> grader) {
 
 absl::StatusOr<std::unique_ptr<WorkerPool>> WorkerPool::Start(WorkerPoolOptions options) {
   if (options.store == nullptr || options.catalog == nullptr || options.events == nullptr) {
-    return absl::InvalidArgumentError("the worker pool needs a store, an exercise catalog and an event hub");
+    return absl::InvalidArgumentError(
+        "the worker pool needs a store, an exercise catalog and an event hub");
   }
   if (options.graders.empty()) return absl::InvalidArgumentError("worker pool without graders");
   std::unique_ptr<WorkerPool> pool(new WorkerPool(std::move(options)));
   int workers = static_cast<int>(pool->options_.graders.size());
   RecordWorkers(pool->options_.metrics, workers, 0);
   pool->running_threads_ = workers;
-  for (int i = 0; i < workers; ++i) pool->threads_.emplace_back([p = pool.get(), i] { p->RunWorker(i); });
+  for (int i = 0; i < workers; ++i)
+    pool->threads_.emplace_back([p = pool.get(), i] { p->RunWorker(i); });
   return pool;
 }
 
@@ -61,7 +63,8 @@ absl::Status WorkerPool::Stop(absl::Duration grace) {
   std::unique_lock<std::mutex> lock(mutex_);
   stopping_ = true;
   wake_.notify_all();
-  bool done = exited_.wait_for(lock, absl::ToChronoNanoseconds(grace), [this] { return running_threads_ == 0; });
+  bool done = exited_.wait_for(lock, absl::ToChronoNanoseconds(grace),
+                               [this] { return running_threads_ == 0; });
   std::vector<std::thread> threads = std::move(threads_);
   threads_.clear();
   lock.unlock();
@@ -87,12 +90,14 @@ absl::Status WorkerPool::StopOrRequeue(absl::Duration grace) {
   }
   bool exited = Stop(kStoppedGradingsExit).ok();
   if (!requeued.ok()) {
-    return absl::InternalError(absl::StrCat("gradings outlived the grace period and could not be requeued: ",
-                                            requeued.status().message()));
+    return absl::InternalError(
+        absl::StrCat("gradings outlived the grace period and could not be requeued: ",
+                     requeued.status().message()));
   }
-  return absl::DeadlineExceededError(absl::StrCat("requeued ", *requeued, " grading(s) that outlived the grace period of ",
-                                                  absl::FormatDuration(grace),
-                                                  exited ? " (their sandbox runs were killed)" : " (still running)"));
+  return absl::DeadlineExceededError(
+      absl::StrCat("requeued ", *requeued, " grading(s) that outlived the grace period of ",
+                   absl::FormatDuration(grace),
+                   exited ? " (their sandbox runs were killed)" : " (still running)"));
 }
 
 void WorkerPool::RunWorker(int index) {
@@ -114,7 +119,8 @@ void WorkerPool::RunWorker(int index) {
         stop = running_[id].get_token();
         RecordWorkers(options_.metrics, static_cast<int>(options_.graders.size()), busy_);
       }
-      if (auto depth = options_.store->QueueDepth(); depth.ok()) RecordQueue(options_.metrics, *depth);
+      if (auto depth = options_.store->QueueDepth(); depth.ok())
+        RecordQueue(options_.metrics, *depth);
       GradeClaim(grade, **claim, stop);
       std::lock_guard<std::mutex> lock(mutex_);
       running_.erase(id);
@@ -122,7 +128,8 @@ void WorkerPool::RunWorker(int index) {
       RecordWorkers(options_.metrics, static_cast<int>(options_.graders.size()), busy_);
       continue;
     }
-    if (!claim.ok()) std::cerr << "gograderd: worker " << index << ": claim failed: " << claim.status() << "\n";
+    if (!claim.ok())
+      std::cerr << "gograderd: worker " << index << ": claim failed: " << claim.status() << "\n";
     std::unique_lock<std::mutex> lock(mutex_);
     wake_.wait_for(lock, absl::ToChronoNanoseconds(options_.poll),
                    [&] { return stopping_ || wakeups_ != seen; });
@@ -132,7 +139,8 @@ void WorkerPool::RunWorker(int index) {
   exited_.notify_all();
 }
 
-void WorkerPool::GradeClaim(const GradeFunction& grade, const store::Claim& claim, std::stop_token stop) {
+void WorkerPool::GradeClaim(const GradeFunction& grade, const store::Claim& claim,
+                            std::stop_token stop) {
   const std::string& id = claim.submission.submission_id();
   const std::string& exercise_id = claim.submission.exercise_id();
   absl::Time start = absl::Now();
@@ -156,20 +164,24 @@ void WorkerPool::GradeClaim(const GradeFunction& grade, const store::Claim& clai
   GradeReport report;
   absl::StatusOr<ExerciseCatalog::Bundle> bundle = options_.catalog->Find(exercise_id);
   if (!bundle.ok()) {
-    report = core::GradingFailedReport(exercise_id, absl::StrCat("cannot load the exercise: ", bundle.status().message()));
+    report = core::GradingFailedReport(
+        exercise_id, absl::StrCat("cannot load the exercise: ", bundle.status().message()));
   } else {
-    core::Accepted accepted{claim.files_dir, claim.submission.submission_digest(), claim.intake_notes};
+    core::Accepted accepted{claim.files_dir, claim.submission.submission_digest(),
+                            claim.intake_notes};
     absl::StatusOr<GradeReport> graded = grade(**bundle, accepted, progress, stop);
     if (absl::IsCancelled(graded.status())) {
       std::cerr << "gograderd: " << id << ": cancelled while running; its sandbox run was killed\n";
       return;  // the store has it as CANCELLED already, with its final event
     }
-    report = graded.ok() ? *std::move(graded) : core::GradingFailedReport(exercise_id, graded.status().message());
+    report = graded.ok() ? *std::move(graded)
+                         : core::GradingFailedReport(exercise_id, graded.status().message());
   }
   absl::Status finished = options_.store->Finish(id, claim.claim, report);
   if (!finished.ok()) {
     // Cancelled or requeued meanwhile: this claim's report is dropped on purpose.
-    std::cerr << "gograderd: " << id << ": report of claim " << claim.claim << " not stored: " << finished << "\n";
+    std::cerr << "gograderd: " << id << ": report of claim " << claim.claim
+              << " not stored: " << finished << "\n";
     return;
   }
   bool graded = report.status() == GradeReport::GRADED;

@@ -12,8 +12,8 @@
 
 #include <condition_variable>
 #include <functional>
-#include <memory>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <stop_token>
 #include <string>
@@ -34,17 +34,17 @@ namespace gograder::server {
 // Grades an accepted submission against `exercise`; Cancelled once `stop` is
 // requested (core::Grader::Grade in gograderd; tests pass their own).
 using GradeFunction = std::function<absl::StatusOr<gograder::v1::GradeReport>(
-    const core::ExerciseBundle& exercise, const core::Accepted& submission, const core::ProgressCallback& progress,
-    std::stop_token stop)>;
+    const core::ExerciseBundle& exercise, const core::Accepted& submission,
+    const core::ProgressCallback& progress, std::stop_token stop)>;
 
 // Grades with `grader` (shared by the returned function).
 GradeFunction GradeWith(std::unique_ptr<core::Grader> grader);
 
 struct WorkerPoolOptions {
-  store::Store* store = nullptr;                 // not owned; outlives the pool
-  const ExerciseCatalog* catalog = nullptr;      // not owned; outlives the pool
-  EventHub* events = nullptr;                    // not owned; outlives the pool
-  std::vector<GradeFunction> graders;            // one per worker
+  store::Store* store = nullptr;             // not owned; outlives the pool
+  const ExerciseCatalog* catalog = nullptr;  // not owned; outlives the pool
+  EventHub* events = nullptr;                // not owned; outlives the pool
+  std::vector<GradeFunction> graders;        // one per worker
   MetricsHandle metrics;
   absl::Duration poll = absl::Milliseconds(250);
 };

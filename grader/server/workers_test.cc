@@ -80,7 +80,9 @@ class WorkerPoolTest : public ::testing::Test {
     return Submission();
   }
 
-  std::vector<WatchEvent> Events(const std::string& id) { return store_->EventsAfter(id, 0).value_or(std::vector<WatchEvent>()); }
+  std::vector<WatchEvent> Events(const std::string& id) {
+    return store_->EventsAfter(id, 0).value_or(std::vector<WatchEvent>());
+  }
 
   TempDir dir_{"gograder_workers_test_"};
   std::unique_ptr<store::Store> store_;
@@ -107,8 +109,10 @@ TEST_F(WorkerPoolTest, GradesAClaimAndAppendsItsProgressAndFinalEvent) {
 
 TEST_F(WorkerPoolTest, OurFailuresBecomeGradingFailedReports) {
   std::unique_ptr<WorkerPool> pool =
-      StartPool([](const core::ExerciseBundle&, const core::Accepted&, const core::ProgressCallback&,
-                   std::stop_token) -> absl::StatusOr<GradeReport> { return absl::InternalError("the sandbox broke"); });
+      StartPool([](const core::ExerciseBundle&, const core::Accepted&,
+                   const core::ProgressCallback&, std::stop_token) -> absl::StatusOr<GradeReport> {
+        return absl::InternalError("the sandbox broke");
+      });
   std::string failing = Insert();
   std::string unknown = Insert("phase1/removed-by-a-reload");
   pool->Wake();
@@ -133,7 +137,8 @@ TEST_F(WorkerPoolTest, AGradingThatOutlivesTheGracePeriodIsRequeuedAndStopped) {
           std::stop_token stop) -> absl::StatusOr<GradeReport> {
         started.set_value();
         absl::Time give_up = absl::Now() + absl::Seconds(60);
-        while (!stop.stop_requested() && absl::Now() < give_up) absl::SleepFor(absl::Milliseconds(5));
+        while (!stop.stop_requested() && absl::Now() < give_up)
+          absl::SleepFor(absl::Milliseconds(5));
         stopped = stop.stop_requested();
         return absl::CancelledError("stopped");
       });
@@ -144,7 +149,8 @@ TEST_F(WorkerPoolTest, AGradingThatOutlivesTheGracePeriodIsRequeuedAndStopped) {
 
   absl::Status stopping = pool->StopOrRequeue(absl::Milliseconds(100));
   EXPECT_THAT(stopping, StatusIs(absl::StatusCode::kDeadlineExceeded,
-                                 AllOf(HasSubstr("requeued 1 grading(s)"), HasSubstr("their sandbox runs were killed"))));
+                                 AllOf(HasSubstr("requeued 1 grading(s)"),
+                                       HasSubstr("their sandbox runs were killed"))));
   EXPECT_TRUE(stopped);
   EXPECT_OK(pool->Stop(absl::ZeroDuration()));  // every thread has exited
   auto after = store_->Get(id);

@@ -33,11 +33,11 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "base/status_macros.h"
 #include "grader/store/sqlite_db.h"
 #include "grader/store/store.h"
 #include "proto/gograder/v1/api.pb.h"
 #include "proto/gograder/v1/report.pb.h"
-#include "base/status_macros.h"
 
 namespace gograder::store {
 namespace {

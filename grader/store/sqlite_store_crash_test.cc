@@ -195,7 +195,8 @@ TEST_F(SqliteStoreTest, SurvivesSigkillAtRandomMoments) {
     if (!claim.has_value()) break;
     const std::string& id = claim->submission.submission_id();
     if (auto it = interrupted.find(id); it != interrupted.end()) {
-      EXPECT_THAT(store_->Finish(id, it->second, MakeReport(-1)), StatusIs(absl::StatusCode::kFailedPrecondition));
+      EXPECT_THAT(store_->Finish(id, it->second, MakeReport(-1)),
+                  StatusIs(absl::StatusCode::kFailedPrecondition));
     }
     ASSERT_OK(store_->Finish(id, claim->claim, MakeReport(static_cast<double>(claim->claim))));
     ++graded;

@@ -91,7 +91,8 @@ TEST_F(SqliteStoreTest, IdempotencyKeyIsPerCourse) {
 
 TEST_F(SqliteStoreTest, IntakeNotesReachTheClaim) {
   NewSubmission with_notes = MakeSubmission("c1");
-  with_notes.intake_notes = {"removed vendor/: dependencies come from the module cache", "removed go.work"};
+  with_notes.intake_notes = {"removed vendor/: dependencies come from the module cache",
+                             "removed go.work"};
   ASSERT_OK(store_->Insert(with_notes, 0).status());
   ASSERT_OK(store_->Insert(MakeSubmission("c1"), 0).status());
   ASSERT_OK_AND_ASSIGN(std::optional<Claim> first, store_->ClaimNext());
@@ -166,7 +167,8 @@ TEST_F(SqliteStoreTest, FinishStoresTheReportOnce) {
   absl::Status again = store_->Finish(id, claim->claim, MakeReport(1));
   EXPECT_THAT(again, StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_THAT(std::string(again.message()), HasSubstr("not current"));
-  EXPECT_THAT(store_->Finish(id, claim->claim + 1, MakeReport(2)), StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_THAT(store_->Finish(id, claim->claim + 1, MakeReport(2)),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
   ASSERT_OK_AND_ASSIGN(Submission unchanged, store_->Get(id));
   EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(unchanged, done));
   RawDb raw(path_);
@@ -181,13 +183,15 @@ TEST_F(SqliteStoreTest, FinishWithStaleClaimFailsAndChangesNothing) {
   ASSERT_OK_AND_ASSIGN(int recovered, store_->RecoverAfterCrash());
   EXPECT_EQ(recovered, 1);
   // Stale while queued again...
-  EXPECT_THAT(store_->Finish(id, stale->claim, MakeReport(1)), StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_THAT(store_->Finish(id, stale->claim, MakeReport(1)),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
   ASSERT_OK_AND_ASSIGN(std::optional<Claim> current, store_->ClaimNext());
   ASSERT_TRUE(current.has_value());
   EXPECT_EQ(current->submission.submission_id(), id);
   EXPECT_EQ(current->claim, stale->claim + 1);
   // ...and while someone else holds the current claim.
-  EXPECT_THAT(store_->Finish(id, stale->claim, MakeReport(1)), StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_THAT(store_->Finish(id, stale->claim, MakeReport(1)),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
   ASSERT_OK_AND_ASSIGN(Submission running, store_->Get(id));
   EXPECT_EQ(running.state(), Submission::RUNNING);
   EXPECT_FALSE(running.has_report());
@@ -215,7 +219,8 @@ TEST_F(SqliteStoreTest, Cancel) {
   ASSERT_OK_AND_ASSIGN(Submission cancelled_running, store_->Cancel(running));
   EXPECT_EQ(cancelled_running.state(), Submission::CANCELLED);
   // The worker's result is dropped.
-  EXPECT_THAT(store_->Finish(running, running_claim->claim, MakeReport(5)), StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_THAT(store_->Finish(running, running_claim->claim, MakeReport(5)),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_EQ(store_->Get(running).value().state(), Submission::CANCELLED);
   EXPECT_FALSE(store_->Get(running).value().has_report());
 

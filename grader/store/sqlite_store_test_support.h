@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
 #include <atomic>
 #include <cerrno>
 #include <cstdlib>
@@ -24,6 +25,7 @@
 #include <thread>
 #include <utility>
 #include <vector>
+
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -42,8 +44,9 @@ namespace gograder::store {
 
 using gograder::v1::GradeReport;
 
-inline NewSubmission MakeSubmission(std::string course, std::string key = "", std::string student = "s1",
-                             std::string exercise = "phase1/concurrent-web-scraper") {
+inline NewSubmission MakeSubmission(std::string course, std::string key = "",
+                                    std::string student = "s1",
+                                    std::string exercise = "phase1/concurrent-web-scraper") {
   NewSubmission s;
   s.exercise_id = std::move(exercise);
   s.course_id = std::move(course);

@@ -31,9 +31,9 @@ using gograder::v1::WatchEvent;
 // What Submit hands to the store.
 struct NewSubmission {
   std::string exercise_id, course_id, student_id, attempt_id;
-  std::string idempotency_key;  // empty = none
-  std::string files_dir;        // where intake put the module (inside the data dir)
-  std::string digest;           // sha256 of the files (core::Accepted::digest)
+  std::string idempotency_key;            // empty = none
+  std::string files_dir;                  // where intake put the module (inside the data dir)
+  std::string digest;                     // sha256 of the files (core::Accepted::digest)
   std::vector<std::string> intake_notes;  // core::Accepted::notes, one line each
 };
 
@@ -48,7 +48,7 @@ struct Claim {
   Submission submission;
   std::string files_dir;
   std::vector<std::string> intake_notes;  // as stored with the submission
-  int64_t claim = 0;  // increases with every claim of the submission
+  int64_t claim = 0;                      // increases with every claim of the submission
 };
 
 struct ListFilter {
@@ -69,7 +69,8 @@ class Store {
   // Stores a new QUEUED submission, or returns the earlier one with the same
   // (course_id, idempotency_key). ResourceExhausted when `queue_limit`
   // submissions are already queued.
-  virtual absl::StatusOr<InsertOutcome> Insert(const NewSubmission& submission, int queue_limit) = 0;
+  virtual absl::StatusOr<InsertOutcome> Insert(const NewSubmission& submission,
+                                               int queue_limit) = 0;
 
   // The submission with its latest report; NotFound if unknown.
   virtual absl::StatusOr<Submission> Get(const std::string& submission_id) = 0;
@@ -103,7 +104,8 @@ class Store {
 
   // Appends a progress event (its sequence is assigned here) and lists the
   // events after `after_sequence`, in order.
-  virtual absl::StatusOr<WatchEvent> AppendEvent(const std::string& submission_id, WatchEvent event) = 0;
+  virtual absl::StatusOr<WatchEvent> AppendEvent(const std::string& submission_id,
+                                                 WatchEvent event) = 0;
   virtual absl::StatusOr<std::vector<WatchEvent>> EventsAfter(const std::string& submission_id,
                                                               int64_t after_sequence) = 0;
 

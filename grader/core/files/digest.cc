@@ -44,7 +44,8 @@ absl::StatusOr<std::string> Sha256OfTree(const std::string& dir) {
   namespace fs = std::filesystem;
   std::error_code error;
   std::vector<std::string> files;
-  for (fs::recursive_directory_iterator it(dir, error), end; !error && it != end; it.increment(error)) {
+  for (fs::recursive_directory_iterator it(dir, error), end; !error && it != end;
+       it.increment(error)) {
     if (it->is_regular_file(error) && !it->is_symlink(error)) {
       files.push_back(fs::relative(it->path(), dir, error).string());
     }

@@ -19,7 +19,8 @@ absl::Status CopyModule(const std::string& from, const std::string& to, bool ski
   std::error_code error;
   fs::create_directories(to, error);
   if (error) return absl::InternalError(absl::StrCat("mkdir ", to, ": ", error.message()));
-  for (fs::recursive_directory_iterator it(from, error), end; !error && it != end; it.increment(error)) {
+  for (fs::recursive_directory_iterator it(from, error), end; !error && it != end;
+       it.increment(error)) {
     fs::path relative = fs::relative(it->path(), from, error);
     fs::path target = fs::path(to) / relative;
     if (it->is_symlink(error)) continue;  // intake refuses them; never follow one
@@ -31,7 +32,8 @@ absl::Status CopyModule(const std::string& from, const std::string& to, bool ski
     }
     if (error) break;
   }
-  if (error) return absl::InternalError(absl::StrCat("copying ", from, " to ", to, ": ", error.message()));
+  if (error)
+    return absl::InternalError(absl::StrCat("copying ", from, " to ", to, ": ", error.message()));
   return absl::OkStatus();
 }
 

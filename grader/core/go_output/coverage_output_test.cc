@@ -64,7 +64,8 @@ TEST(CoveragePercentFromProfileTest, ConcatenatedProfilesAndBlankLines) {
 
 TEST(CoveragePercentFromProfileTest, NoStatementsIsNotFound) {
   EXPECT_THAT(CoveragePercentFromProfile("mode: set\n"), StatusIs(absl::StatusCode::kNotFound));
-  EXPECT_THAT(CoveragePercentFromProfile("mode: set\nm/a.go:1.1,1.2 0 1\n"), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(CoveragePercentFromProfile("mode: set\nm/a.go:1.1,1.2 0 1\n"),
+              StatusIs(absl::StatusCode::kNotFound));
 }
 
 TEST(CoveragePercentFromProfileTest, MalformedProfilesAreRejectedWithTheLine) {

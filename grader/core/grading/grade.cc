@@ -26,7 +26,6 @@
 // together against the student's API, each file is compiled on its own, so a
 // missing symbol costs only the groups of its file. Every step goes through a
 // StepRunner (step_runner.h): the sandbox, or a fake in grade_test.cc.
-#include "grader/core/files/files.h"
 #include "grader/core/grading/grade.h"
 
 #include <unistd.h>
@@ -47,21 +46,22 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "grader/core/scoring/bench_rounds.h"
+#include "base/status_macros.h"
+#include "grader/core/files/files.h"
 #include "grader/core/go_output/compiler_output.h"
 #include "grader/core/go_output/coverage_output.h"
+#include "grader/core/go_output/test_events.h"
+#include "grader/core/go_output/vet_output.h"
+#include "grader/core/grading/workspace.h"
+#include "grader/core/scoring/bench_rounds.h"
 #include "grader/core/scoring/gating.h"
-#include "grader/core/toolchain/go_command.h"
-#include "grader/core/toolchain/sandbox_runner.h"
 #include "grader/core/scoring/scoring.h"
 #include "grader/core/scoring/scrub.h"
 #include "grader/core/scoring/static_rules.h"
-#include "grader/core/go_output/test_events.h"
 #include "grader/core/scoring/test_trust.h"
-#include "grader/core/go_output/vet_output.h"
-#include "grader/core/grading/workspace.h"
+#include "grader/core/toolchain/go_command.h"
+#include "grader/core/toolchain/sandbox_runner.h"
 #include "re2/re2.h"
-#include "base/status_macros.h"
 
 namespace gograder::core {
 namespace {
@@ -108,7 +108,6 @@ std::string LimitReason(const SandboxResult& result) {
   return absl::StrCat(VerdictName(result.verdict()), ": ", result.message());
 }
 
-
 // A compiled hidden test binary, sealed under work_/bin.
 struct TestBinary {
   std::string host_path;
@@ -131,7 +130,11 @@ class Grading {
  public:
   Grading(const GraderOptions& options, const StepRunner& runner, const ExerciseBundle& exercise,
           const ProgressCallback& progress, std::stop_token stop)
-      : options_(options), runner_(runner), exercise_(exercise), progress_(progress), stop_(std::move(stop)) {}
+      : options_(options),
+        runner_(runner),
+        exercise_(exercise),
+        progress_(progress),
+        stop_(std::move(stop)) {}
   ~Grading() {
     std::error_code error;
     if (!options_.keep_work && !work_.empty()) fs::remove_all(work_, error);
@@ -147,16 +150,21 @@ class Grading {
 
   absl::StatusOr<StepOutput> RunStep(Step step, const std::string& label, GoCommand command);
   GoCommand Command(Step step, const std::string& dir, std::vector<std::string> argv) const;
-  absl::StatusOr<std::string> MakeTestWorkspace(const std::vector<std::string>& files, const RunNonce& nonce);
+  absl::StatusOr<std::string> MakeTestWorkspace(const std::vector<std::string>& files,
+                                                const RunNonce& nonce);
   absl::StatusOr<std::vector<std::string>> EmbeddedHiddenFiles(const std::string& workspace);
   absl::StatusOr<std::optional<TestBinary>> CompileTests(Step step, const std::string& label,
-                                                         const std::string& workspace, const RunNonce& nonce,
-                                                         const std::string& sealed_name, StepOutput* output);
-  absl::StatusOr<GoCommand> TestBinaryCommand(Step step, const TestBinary& binary, std::vector<std::string> args);
-  absl::StatusOr<HiddenRun> RunHiddenTests(const TestBinary& binary, const std::vector<std::string>& tests,
-                                           bool race);
-  absl::Status RunTestPass(const TestBinary& binary, const std::vector<std::string>& tests, bool race,
-                           int timeout_seconds, HiddenRun& run, std::vector<std::string>& untrusted);
+                                                         const std::string& workspace,
+                                                         const RunNonce& nonce,
+                                                         const std::string& sealed_name,
+                                                         StepOutput* output);
+  absl::StatusOr<GoCommand> TestBinaryCommand(Step step, const TestBinary& binary,
+                                              std::vector<std::string> args);
+  absl::StatusOr<HiddenRun> RunHiddenTests(const TestBinary& binary,
+                                           const std::vector<std::string>& tests, bool race);
+  absl::Status RunTestPass(const TestBinary& binary, const std::vector<std::string>& tests,
+                           bool race, int timeout_seconds, HiddenRun& run,
+                           std::vector<std::string>& untrusted);
   absl::Status Build();
   absl::Status Vet();
   absl::Status Gofmt();
@@ -188,9 +196,11 @@ GoCommand Grading::Command(Step step, const std::string& dir, std::vector<std::s
   return command;
 }
 
-absl::StatusOr<Grading::StepOutput> Grading::RunStep(Step step, const std::string& label, GoCommand command) {
+absl::StatusOr<Grading::StepOutput> Grading::RunStep(Step step, const std::string& label,
+                                                     GoCommand command) {
   if (progress_) progress_(GradeProgress{step, label, false, {}});
-  ASSIGN_OR_RETURN(SandboxResult result, runner_.Run(GoCommandSpec(options_.toolchain.environment, command), stop_));
+  ASSIGN_OR_RETURN(SandboxResult result,
+                   runner_.Run(GoCommandSpec(options_.toolchain.environment, command), stop_));
   StepRun* run = report_.add_steps();
   run->set_step(step);
   run->set_label(label);
@@ -204,8 +214,8 @@ absl::StatusOr<Grading::StepOutput> Grading::RunStep(Step step, const std::strin
   run->set_output_truncated(result.stdout().truncated() || result.stderr().truncated());
   if (progress_) progress_(GradeProgress{step, label, true, *run});
   if (result.verdict() == SandboxResult::SETUP_ERROR) {
-    return absl::InternalError(absl::StrCat(label, ": the sandbox could not start ", command.argv[0], ": ",
-                                            result.message()));
+    return absl::InternalError(absl::StrCat(label, ": the sandbox could not start ",
+                                            command.argv[0], ": ", result.message()));
   }
   StepOutput output{result, result.stdout().data(), result.stderr().data()};
   return output;
@@ -221,15 +231,19 @@ absl::StatusOr<std::string> Grading::MakeTestWorkspace(const std::vector<std::st
 
 // The hidden test files that a //go:embed of the student's packages would
 // take in from `workspace`, as `go list` resolves the patterns.
-absl::StatusOr<std::vector<std::string>> Grading::EmbeddedHiddenFiles(const std::string& workspace) {
-  ASSIGN_OR_RETURN(StepOutput list,
-                   RunStep(Step::TEST, "check embeds",
-                           Command(Step::TEST, workspace,
-                                   {"go", "list", "-e", "-f",
-                                    R"({{$d := .Dir}}{{range .EmbedFiles}}{{$d}}/{{.}}{{"\n"}}{{end}})", "./..."})));
+absl::StatusOr<std::vector<std::string>> Grading::EmbeddedHiddenFiles(
+    const std::string& workspace) {
+  ASSIGN_OR_RETURN(
+      StepOutput list,
+      RunStep(
+          Step::TEST, "check embeds",
+          Command(Step::TEST, workspace,
+                  {"go", "list", "-e", "-f",
+                   R"({{$d := .Dir}}{{range .EmbedFiles}}{{$d}}/{{.}}{{"\n"}}{{end}})", "./..."})));
   if (list.result.verdict() != SandboxResult::OK) {
-    return absl::InternalError(absl::StrCat("go list of the test workspace failed: ", VerdictName(list.result.verdict()),
-                                            " ", list.err.substr(0, 1000)));
+    return absl::InternalError(
+        absl::StrCat("go list of the test workspace failed: ", VerdictName(list.result.verdict()),
+                     " ", list.err.substr(0, 1000)));
   }
   std::set<std::string> embedded;
   for (absl::string_view line : absl::StrSplit(list.out, '\n', absl::SkipEmpty())) {
@@ -248,12 +262,15 @@ absl::StatusOr<std::vector<std::string>> Grading::EmbeddedHiddenFiles(const std:
 // copied execute-only to work_/bin/<sealed_name>. The compile run's output
 // goes to `output` when given.
 absl::StatusOr<std::optional<TestBinary>> Grading::CompileTests(Step step, const std::string& label,
-                                                               const std::string& workspace, const RunNonce& nonce,
-                                                               const std::string& sealed_name, StepOutput* output) {
+                                                                const std::string& workspace,
+                                                                const RunNonce& nonce,
+                                                                const std::string& sealed_name,
+                                                                StepOutput* output) {
   std::vector<std::string> argv = {"go", "test", "-c", "-vet=off"};
   if (step == Step::RACE) argv.push_back("-race");
-  argv.insert(argv.end(), {"-o", absl::StrCat(kBox, "/", kCompiledTests),
-                           "./" + (exercise_.hidden_package_dir.empty() ? "." : exercise_.hidden_package_dir)});
+  argv.insert(argv.end(),
+              {"-o", absl::StrCat(kBox, "/", kCompiledTests),
+               "./" + (exercise_.hidden_package_dir.empty() ? "." : exercise_.hidden_package_dir)});
   ASSIGN_OR_RETURN(StepOutput compiled, RunStep(step, label, Command(step, workspace, argv)));
   bool ok = compiled.result.verdict() == SandboxResult::OK;
   if (output != nullptr) *output = std::move(compiled);
@@ -262,7 +279,8 @@ absl::StatusOr<std::optional<TestBinary>> Grading::CompileTests(Step step, const
   if (sealed_name.empty()) return binary;
   std::error_code error;
   fs::create_directories(work_ / "bin", error);
-  RETURN_IF_ERROR(CopyExecuteOnly((fs::path(workspace) / kCompiledTests).string(), binary.host_path));
+  RETURN_IF_ERROR(
+      CopyExecuteOnly((fs::path(workspace) / kCompiledTests).string(), binary.host_path));
   return binary;
 }
 
@@ -273,22 +291,26 @@ absl::StatusOr<GoCommand> Grading::TestBinaryCommand(Step step, const TestBinary
   fs::path dir = work_ / absl::StrCat("run-", ++workspaces_);
   RETURN_IF_ERROR(PrepareTestRunDirectory(dir.string(), exercise_));
   GoCommand command = Command(step, dir.string(), std::move(args));
-  command.cwd = exercise_.hidden_package_dir.empty() ? kBox : absl::StrCat(kBox, "/", exercise_.hidden_package_dir);
+  command.cwd = exercise_.hidden_package_dir.empty()
+                    ? kBox
+                    : absl::StrCat(kBox, "/", exercise_.hidden_package_dir);
   command.read_only_binds.push_back({binary.host_path, kTestBinaryInSandbox});
   return command;
 }
 
 absl::Status Grading::Build() {
   ASSIGN_OR_RETURN(StepOutput build,
-                   RunStep(Step::BUILD, "build", Command(Step::BUILD, student_.string(), {"go", "build", "./..."})));
+                   RunStep(Step::BUILD, "build",
+                           Command(Step::BUILD, student_.string(), {"go", "build", "./..."})));
   if (build.result.verdict() == SandboxResult::OK) return absl::OkStatus();
   report_.set_build_failed(true);
   std::vector<Annotation> errors = ParseCompilerErrors(build.err, kBox, "build");
   std::string why = HitLimit(build.result)
                         ? absl::StrCat("the build hit a limit (", LimitReason(build.result), ")")
-                        : errors.empty() ? absl::StrCat("`go build ./...` failed:\n", build.err.substr(0, 2000))
-                                         : absl::StrCat("`go build ./...` failed with ", errors.size(),
-                                                        " error(s); first: ", DescribeAnnotation(errors[0]));
+                    : errors.empty()
+                        ? absl::StrCat("`go build ./...` failed:\n", build.err.substr(0, 2000))
+                        : absl::StrCat("`go build ./...` failed with ", errors.size(),
+                                       " error(s); first: ", DescribeAnnotation(errors[0]));
   for (Annotation& annotation : errors) *report_.add_annotations() = std::move(annotation);
   for (const Criterion& criterion : exercise_.exercise.criteria()) {
     CriterionResult result = EmptyResult(criterion);
@@ -300,27 +322,33 @@ absl::Status Grading::Build() {
 
 absl::Status Grading::Vet() {
   ASSIGN_OR_RETURN(StepOutput vet,
-                   RunStep(Step::VET, "go vet", Command(Step::VET, student_.string(), {"go", "vet", "-json", "./..."})));
+                   RunStep(Step::VET, "go vet",
+                           Command(Step::VET, student_.string(), {"go", "vet", "-json", "./..."})));
   std::vector<Annotation> annotations = ParseVetOutput(vet.err + vet.out, kBox);
   std::vector<std::string> findings;
   for (Annotation& annotation : annotations) {
-    findings.push_back(absl::StrCat(DescribeAnnotation(annotation), " (", annotation.source(), ")"));
+    findings.push_back(
+        absl::StrCat(DescribeAnnotation(annotation), " (", annotation.source(), ")"));
     *report_.add_annotations() = std::move(annotation);
   }
-  if (HitLimit(vet.result)) findings.push_back(absl::StrCat("go vet hit a limit: ", LimitReason(vet.result)));
+  if (HitLimit(vet.result))
+    findings.push_back(absl::StrCat("go vet hit a limit: ", LimitReason(vet.result)));
   if (findings.empty() && vet.result.verdict() != SandboxResult::OK) {
-    findings.push_back(absl::StrCat("go vet failed: ", absl::StripAsciiWhitespace(vet.err.substr(0, 500))));
+    findings.push_back(
+        absl::StrCat("go vet failed: ", absl::StripAsciiWhitespace(vet.err.substr(0, 500))));
   }
   for (const Criterion& criterion : exercise_.exercise.criteria()) {
-    if (criterion.has_vet()) scored_[criterion.id()] = ScoreFindings(criterion, findings, "go vet reports nothing");
+    if (criterion.has_vet())
+      scored_[criterion.id()] = ScoreFindings(criterion, findings, "go vet reports nothing");
   }
   return absl::OkStatus();
 }
 
 absl::Status Grading::Gofmt() {
   std::string gofmt = options_.toolchain.environment.goroot + "/bin/gofmt";
-  ASSIGN_OR_RETURN(StepOutput format,
-                   RunStep(Step::GOFMT, "gofmt", Command(Step::GOFMT, student_.string(), {gofmt, "-l", "."})));
+  ASSIGN_OR_RETURN(
+      StepOutput format,
+      RunStep(Step::GOFMT, "gofmt", Command(Step::GOFMT, student_.string(), {gofmt, "-l", "."})));
   std::vector<std::string> findings;
   for (const std::string& file : ParseGofmtList(format.out, kBox)) {
     findings.push_back(absl::StrCat(file, " is not gofmt-formatted (run gofmt -w ", file, ")"));
@@ -331,10 +359,12 @@ absl::Status Grading::Gofmt() {
     annotation->set_source("gofmt");
   }
   if (format.result.verdict() != SandboxResult::OK && findings.empty()) {
-    findings.push_back(absl::StrCat("gofmt failed: ", absl::StripAsciiWhitespace(format.err.substr(0, 500))));
+    findings.push_back(
+        absl::StrCat("gofmt failed: ", absl::StripAsciiWhitespace(format.err.substr(0, 500))));
   }
   for (const Criterion& criterion : exercise_.exercise.criteria()) {
-    if (criterion.has_gofmt()) scored_[criterion.id()] = ScoreFindings(criterion, findings, "gofmt -l lists no file");
+    if (criterion.has_gofmt())
+      scored_[criterion.id()] = ScoreFindings(criterion, findings, "gofmt -l lists no file");
   }
   return absl::OkStatus();
 }
@@ -345,15 +375,17 @@ absl::StatusOr<std::vector<std::string>> Grading::StaticRules() {
   command.read_only_binds.push_back({options_.inspector_binary, kInspectorInSandbox});
   ASSIGN_OR_RETURN(StepOutput inspect, RunStep(Step::STATIC, "static rules", command));
   if (inspect.result.verdict() != SandboxResult::OK) {
-    return absl::InternalError(absl::StrCat("the inspector failed: ", VerdictName(inspect.result.verdict()), " ",
-                                            inspect.result.message(), " ", inspect.err.substr(0, 1000)));
+    return absl::InternalError(
+        absl::StrCat("the inspector failed: ", VerdictName(inspect.result.verdict()), " ",
+                     inspect.result.message(), " ", inspect.err.substr(0, 1000)));
   }
   ASSIGN_OR_RETURN(InspectorFacts facts, ParseInspectorFacts(inspect.out));
   std::vector<std::string> violations;
   for (StaticRuleResult& violation : EvaluateIntegrityRules(facts, exercise_.exercise)) {
     violations.push_back(violation.reason);
     report_.add_flags(violation.reason);
-    for (Annotation& annotation : violation.annotations) *report_.add_annotations() = std::move(annotation);
+    for (Annotation& annotation : violation.annotations)
+      *report_.add_annotations() = std::move(annotation);
   }
   for (const Criterion& criterion : exercise_.exercise.criteria()) {
     if (!criterion.has_static_rules()) continue;
@@ -362,7 +394,8 @@ absl::StatusOr<std::vector<std::string>> Grading::StaticRules() {
     for (StaticRuleResult& rule : results) {
       if (rule.passed) continue;
       broken.push_back(rule.reason);
-      for (Annotation& annotation : rule.annotations) *report_.add_annotations() = std::move(annotation);
+      for (Annotation& annotation : rule.annotations)
+        *report_.add_annotations() = std::move(annotation);
     }
     scored_[criterion.id()] = ScoreRules(criterion, static_cast<int>(results.size()), broken);
   }
@@ -370,41 +403,54 @@ absl::StatusOr<std::vector<std::string>> Grading::StaticRules() {
 }
 
 // Runs `tests` of `binary` once; JudgeTestPass says what the run proves.
-absl::Status Grading::RunTestPass(const TestBinary& binary, const std::vector<std::string>& tests, bool race,
-                                  int timeout_seconds, HiddenRun& run, std::vector<std::string>& untrusted) {
+absl::Status Grading::RunTestPass(const TestBinary& binary, const std::vector<std::string>& tests,
+                                  bool race, int timeout_seconds, HiddenRun& run,
+                                  std::vector<std::string>& untrusted) {
   Step step = race ? Step::RACE : Step::TEST;
   // What `go test -json` runs, without the sources: test2json over the binary.
   std::string package = exercise_.exercise.module();
-  if (!exercise_.hidden_package_dir.empty()) absl::StrAppend(&package, "/", exercise_.hidden_package_dir);
-  std::vector<std::string> argv = {kTest2JsonInSandbox, "-p", package, kTestBinaryInSandbox, "-test.v=test2json",
-                                   "-test.paniconexit0", absl::StrCat("-test.timeout=", timeout_seconds, "s"),
+  if (!exercise_.hidden_package_dir.empty())
+    absl::StrAppend(&package, "/", exercise_.hidden_package_dir);
+  std::vector<std::string> argv = {kTest2JsonInSandbox,
+                                   "-p",
+                                   package,
+                                   kTestBinaryInSandbox,
+                                   "-test.v=test2json",
+                                   "-test.paniconexit0",
+                                   absl::StrCat("-test.timeout=", timeout_seconds, "s"),
                                    "-test.run=" + ExactNames(tests)};
   std::string label = absl::StrCat(race ? "race detector" : "hidden tests",
                                    tests.size() == 1 ? absl::StrCat(" (", tests[0], ")") : "");
   ASSIGN_OR_RETURN(GoCommand command, TestBinaryCommand(step, binary, argv));
   command.read_only_binds.push_back({options_.toolchain.test2json, kTest2JsonInSandbox});
   ASSIGN_OR_RETURN(StepOutput output, RunStep(step, label, command));
-  TestPass pass{tests, label, {}, binary.nonce.Line(), output.result.verdict() == SandboxResult::OK,
+  TestPass pass{tests,
+                label,
+                {},
+                binary.nonce.Line(),
+                output.result.verdict() == SandboxResult::OK,
                 HitLimit(output.result) ? LimitReason(output.result) : ""};
   ASSIGN_OR_RETURN(pass.parsed, ParseTestEvents(output.out));
   JudgeTestPass(pass, run, untrusted);
   return absl::OkStatus();
 }
 
-absl::StatusOr<HiddenRun> Grading::RunHiddenTests(const TestBinary& binary, const std::vector<std::string>& tests,
+absl::StatusOr<HiddenRun> Grading::RunHiddenTests(const TestBinary& binary,
+                                                  const std::vector<std::string>& tests,
                                                   bool race) {
   HiddenRun run;
   if (tests.empty()) return run;
   Step step = race ? Step::RACE : Step::TEST;
-  int timeout = static_cast<int>(StepLimitsFor(exercise_.exercise, exercise_.phase, step).wall_time_ms() / 1000);
+  int timeout = static_cast<int>(
+      StepLimitsFor(exercise_.exercise, exercise_.phase, step).wall_time_ms() / 1000);
   timeout = std::max(5, timeout - 10);  // let go test's own timeout name the hanging test
   std::vector<std::string> untrusted;
   RETURN_IF_ERROR(RunTestPass(binary, tests, race, timeout, run, untrusted));
   // One test per run for those the first pass cannot vouch for.
   for (const std::string& test : untrusted) {
     std::vector<std::string> again;
-    RETURN_IF_ERROR(
-        RunTestPass(binary, {test}, race, std::min(timeout, kSingleTestTimeoutSeconds), run, again));
+    RETURN_IF_ERROR(RunTestPass(binary, {test}, race, std::min(timeout, kSingleTestTimeoutSeconds),
+                                run, again));
     if (!again.empty() && !run.results.count(test)) SettleUnverified(test, run);
   }
   return run;
@@ -426,8 +472,9 @@ absl::StatusOr<HiddenTests> Grading::Tests(std::vector<std::string> violations) 
   } else {
     ASSIGN_OR_RETURN(std::vector<std::string> embedded, EmbeddedHiddenFiles(dir));
     if (!embedded.empty()) {
-      std::string why = absl::StrCat("a //go:embed directive of your package takes in hidden test files (",
-                                     absl::StrJoin(embedded, ", "), ")");
+      std::string why =
+          absl::StrCat("a //go:embed directive of your package takes in hidden test files (",
+                       absl::StrJoin(embedded, ", "), ")");
       hidden.violations.push_back(why);
       report_.add_flags(why);
       refused = absl::StrCat("not run: ", why);
@@ -436,23 +483,25 @@ absl::StatusOr<HiddenTests> Grading::Tests(std::vector<std::string> violations) 
   if (refused.empty()) {
     // Which hidden files compile with the student's code: all together first,
     // then (only if that fails) each on its own.
-    ASSIGN_OR_RETURN(hidden.binary,
-                     CompileTests(Step::TEST, "compile hidden tests", dir, nonce, "hidden.test", nullptr));
+    ASSIGN_OR_RETURN(hidden.binary, CompileTests(Step::TEST, "compile hidden tests", dir, nonce,
+                                                 "hidden.test", nullptr));
     if (hidden.binary.has_value()) {
       hidden.compiling_files = exercise_.hidden_files;
     } else {
       for (const std::string& file : exercise_.hidden_files) {
         ASSIGN_OR_RETURN(std::string one, MakeTestWorkspace({file}, nonce));
         StepOutput compiled;
-        ASSIGN_OR_RETURN(std::optional<TestBinary> probe,
-                         CompileTests(Step::TEST, absl::StrCat("compile ", file), one, nonce, "", &compiled));
+        ASSIGN_OR_RETURN(
+            std::optional<TestBinary> probe,
+            CompileTests(Step::TEST, absl::StrCat("compile ", file), one, nonce, "", &compiled));
         if (probe.has_value()) {
           hidden.compiling_files.push_back(file);
           continue;
         }
         // Tell the student what their API lacks, without the hidden source.
         std::vector<std::string> messages;
-        for (const Annotation& error : ParseCompilerErrors(compiled.err + compiled.out, kBox, "test")) {
+        for (const Annotation& error :
+             ParseCompilerErrors(compiled.err + compiled.out, kBox, "test")) {
           messages.push_back(error.message());
         }
         run.uncompilable.push_back(absl::StrCat(
@@ -460,8 +509,9 @@ absl::StatusOr<HiddenTests> Grading::Tests(std::vector<std::string> violations) 
       }
       if (!hidden.compiling_files.empty()) {
         ASSIGN_OR_RETURN(std::string some, MakeTestWorkspace(hidden.compiling_files, nonce));
-        ASSIGN_OR_RETURN(hidden.binary, CompileTests(Step::TEST, "compile the hidden tests that compile", some,
-                                                     nonce, "hidden.test", nullptr));
+        ASSIGN_OR_RETURN(hidden.binary,
+                         CompileTests(Step::TEST, "compile the hidden tests that compile", some,
+                                      nonce, "hidden.test", nullptr));
         if (!hidden.binary.has_value()) {
           run.uncompilable.push_back(absl::StrCat(absl::StrJoin(hidden.compiling_files, ", "),
                                                   ": each compiles alone, but not together"));
@@ -473,7 +523,8 @@ absl::StatusOr<HiddenTests> Grading::Tests(std::vector<std::string> violations) 
   std::vector<std::string> runnable;
   std::set<std::string> compiled_tests;
   for (const std::string& file : hidden.compiling_files) {
-    for (const std::string& test : DeclaredGoFunctions(ReadFileOrEmpty(fs::path(exercise_.tests_dir) / file), "Test")) {
+    for (const std::string& test :
+         DeclaredGoFunctions(ReadFileOrEmpty(fs::path(exercise_.tests_dir) / file), "Test")) {
       if (test != "TestMain") compiled_tests.insert(test);
     }
   }
@@ -490,9 +541,11 @@ absl::StatusOr<HiddenTests> Grading::Tests(std::vector<std::string> violations) 
     TestResult result;
     result.set_name(test);
     result.set_status(TestResult::MISSING);
-    result.set_output(!refused.empty() ? refused
-                                       : absl::StrCat("its hidden test file does not compile against your package: ",
-                                                      absl::StrJoin(run.uncompilable, "; ")));
+    result.set_output(
+        !refused.empty()
+            ? refused
+            : absl::StrCat("its hidden test file does not compile against your package: ",
+                           absl::StrJoin(run.uncompilable, "; ")));
     run.results[test] = std::move(result);
   }
   for (const std::string& flag : run.flags) report_.add_flags(flag);
@@ -515,7 +568,8 @@ absl::Status Grading::Race(const HiddenTests& hidden) {
     RE2 pattern(criterion.race().pattern().empty() ? "." : criterion.race().pattern());
     std::vector<std::string> tests;
     for (const auto& [name, result] : hidden.run.results) {
-      if (result.status() != TestResult::MISSING && RE2::PartialMatch(name, pattern)) tests.push_back(name);
+      if (result.status() != TestResult::MISSING && RE2::PartialMatch(name, pattern))
+        tests.push_back(name);
     }
     RaceOutcome outcome;
     if (tests.empty()) {
@@ -525,25 +579,29 @@ absl::Status Grading::Race(const HiddenTests& hidden) {
         RunNonce nonce = NewRunNonce();
         ASSIGN_OR_RETURN(std::string dir, MakeTestWorkspace(hidden.compiling_files, nonce));
         StepOutput compiled;
-        ASSIGN_OR_RETURN(race_binary,
-                         CompileTests(Step::RACE, "compile race tests", dir, nonce, "race.test", &compiled));
-        std::vector<Annotation> errors = ParseCompilerErrors(compiled.err + compiled.out, kBox, "race");
+        ASSIGN_OR_RETURN(race_binary, CompileTests(Step::RACE, "compile race tests", dir, nonce,
+                                                   "race.test", &compiled));
+        std::vector<Annotation> errors =
+            ParseCompilerErrors(compiled.err + compiled.out, kBox, "race");
         if (!race_binary.has_value() && errors.empty()) {
           // They compile without -race and no source is to blame: the race toolchain failed.
           return absl::InternalError(absl::StrCat("the hidden tests compile, but not with -race: ",
                                                   compiled.err.substr(0, 1000)));
         }
         if (!race_binary.has_value()) {  // e.g. a file with //go:build !race
-          outcome.problem = absl::StrCat("the tests do not compile with -race: ", DescribeAnnotation(errors[0]));
+          outcome.problem =
+              absl::StrCat("the tests do not compile with -race: ", DescribeAnnotation(errors[0]));
           scored_[criterion.id()] = ScoreRace(criterion, outcome);
           continue;
         }
       }
       ASSIGN_OR_RETURN(HiddenRun run, RunHiddenTests(*race_binary, tests, /*race=*/true));
       outcome.completed = run.limit.empty() && run.unverified.empty();
-      outcome.problem = !run.limit.empty() ? run.limit
-                        : absl::StrCat("the test binary never completed for ", absl::StrJoin(run.unverified, ", "),
-                                       ", so its race reports cannot be trusted");
+      outcome.problem = !run.limit.empty()
+                            ? run.limit
+                            : absl::StrCat("the test binary never completed for ",
+                                           absl::StrJoin(run.unverified, ", "),
+                                           ", so its race reports cannot be trusted");
       static const LazyRE2 kRaceReport = {"WARNING: DATA RACE"};
       re2::StringPiece input(run.combined_output);
       while (RE2::FindAndConsume(&input, *kRaceReport)) ++outcome.races;
@@ -562,7 +620,8 @@ absl::Status Grading::Race(const HiddenTests& hidden) {
           outcome.racy_tests.push_back(name);
         }
       }
-      if (outcome.races == 0 && !outcome.racy_tests.empty()) outcome.races = outcome.racy_tests.size();
+      if (outcome.races == 0 && !outcome.racy_tests.empty())
+        outcome.races = outcome.racy_tests.size();
       for (const std::string& flag : run.flags) report_.add_flags(flag);
     }
     scored_[criterion.id()] = ScoreRace(criterion, outcome);
@@ -575,7 +634,8 @@ absl::Status Grading::Benchmarks(const HiddenTests& hidden) {
   // the same way. The rounds then only run the two binaries.
   std::set<std::string> compiled_benchmarks;
   for (const std::string& file : hidden.compiling_files) {
-    for (std::string& name : DeclaredGoFunctions(ReadFileOrEmpty(fs::path(exercise_.tests_dir) / file), "Benchmark")) {
+    for (std::string& name :
+         DeclaredGoFunctions(ReadFileOrEmpty(fs::path(exercise_.tests_dir) / file), "Benchmark")) {
       compiled_benchmarks.insert(std::move(name));
     }
   }
@@ -586,31 +646,37 @@ absl::Status Grading::Benchmarks(const HiddenTests& hidden) {
       runnable.push_back(&criterion);
       continue;
     }
-    scored_[criterion.id()] = ScoreBenchmark(
-        criterion, {}, {}, absl::StrCat("the benchmark does not compile against your package: ",
-                                         absl::StrJoin(hidden.run.uncompilable, "; ")));
+    scored_[criterion.id()] =
+        ScoreBenchmark(criterion, {}, {},
+                       absl::StrCat("the benchmark does not compile against your package: ",
+                                    absl::StrJoin(hidden.run.uncompilable, "; ")));
   }
   if (runnable.empty()) return absl::OkStatus();
   RunNonce reference_nonce = NewRunNonce();
   fs::path reference_dir = work_ / "bench-reference";
   RETURN_IF_ERROR(CopyModule(exercise_.reference_dir, reference_dir.string(), /*skip_tests=*/true));
-  RETURN_IF_ERROR(RequireExerciseModules(reference_dir.string(), exercise_.exercise, options_.toolchain));
+  RETURN_IF_ERROR(
+      RequireExerciseModules(reference_dir.string(), exercise_.exercise, options_.toolchain));
   RETURN_IF_ERROR(AddHiddenTests(reference_dir.string(), exercise_, {}, reference_nonce));
   StepOutput reference_build;
-  ASSIGN_OR_RETURN(std::optional<TestBinary> reference_binary,
-                   CompileTests(Step::BENCH, "compile benchmarks (reference)", reference_dir.string(), reference_nonce,
-                                "reference.test", &reference_build));
+  ASSIGN_OR_RETURN(
+      std::optional<TestBinary> reference_binary,
+      CompileTests(Step::BENCH, "compile benchmarks (reference)", reference_dir.string(),
+                   reference_nonce, "reference.test", &reference_build));
   if (!reference_binary.has_value()) {
     return absl::InternalError(absl::StrCat("the reference solution's benchmarks do not compile: ",
                                             reference_build.err.substr(0, 1000)));
   }
   std::vector<std::string> names;
   for (const Criterion* criterion : runnable) names.push_back(criterion->benchmark().benchmark());
-  int rounds = exercise_.exercise.benchmarks().rounds() > 0 ? exercise_.exercise.benchmarks().rounds() : 5;
-  std::string benchtime =
-      exercise_.exercise.benchmarks().benchtime().empty() ? "1s" : exercise_.exercise.benchmarks().benchtime();
-  std::vector<std::string> run = {kTestBinaryInSandbox, "-test.run=^$", "-test.bench=" + ExactNames(names),
-                                  "-test.benchtime=" + benchtime, "-test.count=1", "-test.benchmem"};
+  int rounds =
+      exercise_.exercise.benchmarks().rounds() > 0 ? exercise_.exercise.benchmarks().rounds() : 5;
+  std::string benchtime = exercise_.exercise.benchmarks().benchtime().empty()
+                              ? "1s"
+                              : exercise_.exercise.benchmarks().benchtime();
+  std::vector<std::string> run = {
+      kTestBinaryInSandbox,           "-test.run=^$",  "-test.bench=" + ExactNames(names),
+      "-test.benchtime=" + benchtime, "-test.count=1", "-test.benchmem"};
   BenchmarkTally tally;
   for (int round = 1; round <= rounds && tally.problem.empty(); ++round) {
     for (bool reference : {false, true}) {
@@ -618,12 +684,13 @@ absl::Status Grading::Benchmarks(const HiddenTests& hidden) {
       ASSIGN_OR_RETURN(GoCommand command, TestBinaryCommand(Step::BENCH, binary, run));
       ASSIGN_OR_RETURN(StepOutput output,
                        RunStep(Step::BENCH,
-                               absl::StrCat("benchmark round ", round, reference ? " (reference)" : " (student)"),
+                               absl::StrCat("benchmark round ", round,
+                                            reference ? " (reference)" : " (student)"),
                                command));
-      RETURN_IF_ERROR(RecordBenchmarkRun({reference, output.out, binary.nonce.Line(),
-                                          output.result.verdict() == SandboxResult::OK,
-                                          HitLimit(output.result) ? LimitReason(output.result) : ""},
-                                         tally));
+      RETURN_IF_ERROR(RecordBenchmarkRun(
+          {reference, output.out, binary.nonce.Line(), output.result.verdict() == SandboxResult::OK,
+           HitLimit(output.result) ? LimitReason(output.result) : ""},
+          tally));
       if (!tally.problem.empty()) break;
     }
   }
@@ -638,22 +705,24 @@ absl::Status Grading::Benchmarks(const HiddenTests& hidden) {
 absl::Status Grading::Coverage() {
   for (const Criterion& criterion : exercise_.exercise.criteria()) {
     if (!criterion.has_coverage()) continue;
-    GoCommand command = Command(Step::COVERAGE, student_.string(),
-                                {"go", "test", "-count=1", "-vet=off", "-coverpkg=./...",
-                                 absl::StrCat("-coverprofile=", kBox, "/", kCoverProfile), "./..."});
+    GoCommand command =
+        Command(Step::COVERAGE, student_.string(),
+                {"go", "test", "-count=1", "-vet=off", "-coverpkg=./...",
+                 absl::StrCat("-coverprofile=", kBox, "/", kCoverProfile), "./..."});
     ASSIGN_OR_RETURN(StepOutput output, RunStep(Step::COVERAGE, "coverage of your tests", command));
     std::string profile = ReadFileOrEmpty(student_ / kCoverProfile);
     absl::StatusOr<double> percent = CoveragePercentFromProfile(profile);
     std::string problem;
     if (!percent.ok()) {
-      problem = profile.empty() ? "your tests did not produce a coverage profile (do they build and pass?)"
-                                : std::string(percent.status().message());
+      problem = profile.empty()
+                    ? "your tests did not produce a coverage profile (do they build and pass?)"
+                    : std::string(percent.status().message());
     } else if (output.result.verdict() != SandboxResult::OK) {
       problem = "your own tests fail; coverage counts only when they pass";
       percent = absl::FailedPreconditionError(problem);
     }
-    scored_[criterion.id()] =
-        ScoreCoverage(criterion, percent.ok() ? std::optional<double>(*percent) : std::nullopt, problem);
+    scored_[criterion.id()] = ScoreCoverage(
+        criterion, percent.ok() ? std::optional<double>(*percent) : std::nullopt, problem);
   }
   return absl::OkStatus();
 }
@@ -672,7 +741,8 @@ absl::StatusOr<GradeReport> Grading::Run(const Accepted& submission) {
   report_.set_rubric_digest(exercise_.digest);
   report_.set_submission_digest(submission.digest);
 
-  work_ = fs::path(options_.work_root) / absl::StrCat("grade-", getpid(), "-", absl::ToUnixNanos(absl::Now()));
+  work_ = fs::path(options_.work_root) /
+          absl::StrCat("grade-", getpid(), "-", absl::ToUnixNanos(absl::Now()));
   student_ = work_ / "student";
   RETURN_IF_ERROR(CopyModule(submission.dir, student_.string(), /*skip_tests=*/false));
   for (const std::string& note : submission.notes) {
@@ -703,12 +773,14 @@ absl::StatusOr<GradeReport> Grading::Run(const Accepted& submission) {
                       criterion.has_coverage();
     if (test_based && !hidden.violations.empty()) {
       result.set_points(0);
-      result.set_reason(absl::StrCat("not counted: ", absl::StrJoin(hidden.violations, "; "),
-                                     " (not allowed in this exercise: it could change how tests run)"));
+      result.set_reason(
+          absl::StrCat("not counted: ", absl::StrJoin(hidden.violations, "; "),
+                       " (not allowed in this exercise: it could change how tests run)"));
     }
     results.push_back(std::move(result));
   }
-  ApplyGates(exercise, EffectiveStyleScaling(exercise, exercise_.phase), hidden.run.results, results);
+  ApplyGates(exercise, EffectiveStyleScaling(exercise, exercise_.phase), hidden.run.results,
+             results);
   for (CriterionResult& result : results) *report_.add_criteria() = std::move(result);
   report_.set_status(GradeReport::GRADED);
   TotalScore(report_);
@@ -738,29 +810,37 @@ void TotalScore(GradeReport& report) {
 absl::StatusOr<std::unique_ptr<Grader>> Grader::Create(GraderOptions options) {
   std::error_code error;
   if (!fs::is_regular_file(options.sandbox_binary, error)) {
-    return absl::FailedPreconditionError(absl::StrCat("the sandbox binary is missing: ", options.sandbox_binary));
+    return absl::FailedPreconditionError(
+        absl::StrCat("the sandbox binary is missing: ", options.sandbox_binary));
   }
   auto runner = std::make_unique<SandboxRunner>(
       SandboxRunnerOptions{options.sandbox_binary, options.work_root, absl::Seconds(20)});
   return Create(std::move(options), std::move(runner));
 }
 
-absl::StatusOr<std::unique_ptr<Grader>> Grader::Create(GraderOptions options, std::unique_ptr<StepRunner> runner) {
+absl::StatusOr<std::unique_ptr<Grader>> Grader::Create(GraderOptions options,
+                                                       std::unique_ptr<StepRunner> runner) {
   std::error_code error;
   if (!fs::is_regular_file(options.inspector_binary, error)) {
-    return absl::FailedPreconditionError(absl::StrCat("the inspector binary is missing: ", options.inspector_binary));
+    return absl::FailedPreconditionError(
+        absl::StrCat("the inspector binary is missing: ", options.inspector_binary));
   }
   fs::create_directories(options.work_root, error);
-  if (error) return absl::InternalError(absl::StrCat("cannot create ", options.work_root, ": ", error.message()));
+  if (error)
+    return absl::InternalError(
+        absl::StrCat("cannot create ", options.work_root, ": ", error.message()));
   return std::unique_ptr<Grader>(new Grader(std::move(options), std::move(runner)));
 }
 
-absl::StatusOr<GradeReport> Grader::Grade(const ExerciseBundle& exercise, const Accepted& submission,
-                                          const ProgressCallback& progress, std::stop_token stop) const {
+absl::StatusOr<GradeReport> Grader::Grade(const ExerciseBundle& exercise,
+                                          const Accepted& submission,
+                                          const ProgressCallback& progress,
+                                          std::stop_token stop) const {
   absl::Time start = absl::Now();
   Grading grading(options_, *runner_, exercise, progress, stop);
   absl::StatusOr<GradeReport> report = grading.Run(submission);
-  if (!report.ok() && stop.stop_requested()) return absl::CancelledError("the grading was cancelled");
+  if (!report.ok() && stop.stop_requested())
+    return absl::CancelledError("the grading was cancelled");
   if (!report.ok()) {
     GradeReport failed = GradingFailedReport(exercise.exercise.id(), report.status().message());
     failed.set_toolchain(options_.toolchain.Description());
@@ -773,8 +853,9 @@ absl::StatusOr<GradeReport> Grader::Grade(const ExerciseBundle& exercise, const 
     sources.push_back(ReadFileOrEmpty(fs::path(exercise.tests_dir) / file));
   }
   if (int removed = HiddenSourceScrubber(sources).ScrubMessage(*report); removed > 0) {
-    report->add_flags(absl::StrCat("hidden test source was removed from ", removed,
-                                   " line(s) of this report: the submission printed hidden test code"));
+    report->add_flags(
+        absl::StrCat("hidden test source was removed from ", removed,
+                     " line(s) of this report: the submission printed hidden test code"));
   }
   report->set_duration_seconds(absl::ToDoubleSeconds(absl::Now() - start));
   report->set_graded_at(absl::FormatTime(absl::RFC3339_sec, start, absl::UTCTimeZone()));

@@ -28,9 +28,9 @@ struct GraderOptions {
 // Progress of a grading, for streaming: a step started (run unset) or finished.
 struct GradeProgress {
   gograder::v1::Step step = gograder::v1::STEP_UNSPECIFIED;
-  std::string label;            // "hidden tests", "benchmark round 2 (reference)"
+  std::string label;  // "hidden tests", "benchmark round 2 (reference)"
   bool finished = false;
-  gograder::v1::StepRun run;    // when finished
+  gograder::v1::StepRun run;  // when finished
 };
 using ProgressCallback = std::function<void(const GradeProgress&)>;
 
@@ -41,14 +41,16 @@ class Grader {
   static absl::StatusOr<std::unique_ptr<Grader>> Create(GraderOptions options);
   // The same, with the steps run by `runner` (a fake in tests, the bare host
   // runner of the overhead benchmark); options.sandbox_binary is not used.
-  static absl::StatusOr<std::unique_ptr<Grader>> Create(GraderOptions options, std::unique_ptr<StepRunner> runner);
+  static absl::StatusOr<std::unique_ptr<Grader>> Create(GraderOptions options,
+                                                        std::unique_ptr<StepRunner> runner);
 
   // Grades a submission AcceptSubmission accepted for `exercise` (its checks
   // are not repeated; its digest and notes go into the report). A failure of
   // ours (sandbox, toolchain) gives a report with status GRADING_FAILED and
   // the error, never a score. `progress` may be empty. When `stop` is
   // requested the running step is killed and the answer is Cancelled.
-  absl::StatusOr<gograder::v1::GradeReport> Grade(const ExerciseBundle& exercise, const Accepted& submission,
+  absl::StatusOr<gograder::v1::GradeReport> Grade(const ExerciseBundle& exercise,
+                                                  const Accepted& submission,
                                                   const ProgressCallback& progress = nullptr,
                                                   std::stop_token stop = {}) const;
 
@@ -63,7 +65,8 @@ class Grader {
 
 // A report of our failure (status GRADING_FAILED): no score, `error` says
 // what went wrong on our side.
-gograder::v1::GradeReport GradingFailedReport(absl::string_view exercise_id, absl::string_view error);
+gograder::v1::GradeReport GradingFailedReport(absl::string_view exercise_id,
+                                              absl::string_view error);
 
 // Sums the criteria into the report's score and max score.
 void TotalScore(gograder::v1::GradeReport& report);

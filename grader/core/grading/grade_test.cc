@@ -44,15 +44,15 @@ constexpr char kPackage[] = "example.com/demo";
 
 // What the fake toolchain does with the submission.
 struct Script {
-  std::string build_stderr;                  // non-empty: the build fails with it
-  std::set<std::string> uncompilable_files;  // hidden files (by stem) that do not compile
+  std::string build_stderr;                            // non-empty: the build fails with it
+  std::set<std::string> uncompilable_files;            // hidden files (by stem) that do not compile
   std::map<std::string, TestResult::Status> statuses;  // of hidden tests; default PASSED
-  std::set<std::string> unreported;          // tests a complete run does not report
-  bool forge = false;                        // test binaries print passes and exit 0 early
-  bool race_report = false;                  // the race binary reports a data race
+  std::set<std::string> unreported;                    // tests a complete run does not report
+  bool forge = false;        // test binaries print passes and exit 0 early
+  bool race_report = false;  // the race binary reports a data race
   double student_ns = 100, reference_ns = 100;
-  bool vet_sandbox_failure = false;          // the sandbox fails at go vet (our failure)
-  std::function<void()> on_hidden_tests;     // called when the hidden tests run
+  bool vet_sandbox_failure = false;       // the sandbox fails at go vet (our failure)
+  std::function<void()> on_hidden_tests;  // called when the hidden tests run
 };
 
 // Answers each spec like the Go toolchain would, by its argv, and records them.
@@ -71,18 +71,21 @@ class FakeStepRunner : public StepRunner {
       return script_.build_stderr.empty() ? Ok("") : Failed("", script_.build_stderr);
     }
     if (argv[0] == "go" && argv[1] == "vet") {
-      if (script_.vet_sandbox_failure) return absl::InternalError("gograder-sandbox failed (exit 1): no cgroup");
+      if (script_.vet_sandbox_failure)
+        return absl::InternalError("gograder-sandbox failed (exit 1): no cgroup");
       return Ok("");
     }
     if (absl::EndsWith(argv[0], "/gofmt")) return Ok("");
-    if (absl::EndsWith(argv[0], "/inspector")) return Ok(R"({"module":"example.com/demo","packages":[]})");
+    if (absl::EndsWith(argv[0], "/inspector"))
+      return Ok(R"({"module":"example.com/demo","packages":[]})");
     if (argv[0] == "go" && argv[1] == "list") return Ok("");
     if (argv[0] == "go" && argv[1] == "test") return Compile(argv, box);
     if (absl::EndsWith(argv[0], "/test2json")) {
       if (script_.on_hidden_tests) script_.on_hidden_tests();
       return RunTests(argv, BindSource(spec, "/opt/gograder/hidden.test"));
     }
-    if (absl::EndsWith(argv[0], "hidden.test")) return RunBenchmarks(BindSource(spec, "/opt/gograder/hidden.test"));
+    if (absl::EndsWith(argv[0], "hidden.test"))
+      return RunBenchmarks(BindSource(spec, "/opt/gograder/hidden.test"));
     return absl::InternalError("the fake has no answer for: " + command);
   }
 
@@ -115,18 +118,21 @@ class FakeStepRunner : public StepRunner {
   // `go test -c`: fails when the workspace holds an uncompilable hidden
   // file; otherwise writes the binary and remembers the secret line its
   // generated TestMain prints, by the binary's later sealed name.
-  absl::StatusOr<SandboxResult> Compile(const std::vector<std::string>& argv, const std::string& box) const {
+  absl::StatusOr<SandboxResult> Compile(const std::vector<std::string>& argv,
+                                        const std::string& box) const {
     std::string nonce;
     bool reference = absl::StrContains(box, "bench-reference");
     for (const auto& entry : fs::directory_iterator(box)) {
       std::string name = entry.path().filename().string();
-      for (const std::string& stem : reference ? std::set<std::string>{} : script_.uncompilable_files) {
+      for (const std::string& stem :
+           reference ? std::set<std::string>{} : script_.uncompilable_files) {
         if (absl::StartsWith(name, stem + "_")) {
-          return Failed("", absl::StrCat("# example.com/demo_test [example.com/demo.test]\n./", name,
-                                         ":5:9: undefined: demo.Missing\n"));
+          return Failed("", absl::StrCat("# example.com/demo_test [example.com/demo.test]\n./",
+                                         name, ":5:9: undefined: demo.Missing\n"));
         }
       }
-      if (absl::StartsWith(name, "zz_gograder_main")) nonce = NonceLine(ReadFileOrEmpty(entry.path()));
+      if (absl::StartsWith(name, "zz_gograder_main"))
+        nonce = NonceLine(ReadFileOrEmpty(entry.path()));
     }
     std::ofstream(fs::path(box) / ".gograder-hidden.test") << "binary";
     bool race = std::find(argv.begin(), argv.end(), "-race") != argv.end();
@@ -138,17 +144,20 @@ class FakeStepRunner : public StepRunner {
   // The line GeneratedTestMain prints: the masked bytes XOR the key.
   static std::string NonceLine(const std::string& main) {
     std::string key, masked;
-    if (!RE2::PartialMatch(main, R"(key, masked := \[\]byte\{([0-9,]*)\}, \[\]byte\{([0-9,]*)\})", &key, &masked)) {
+    if (!RE2::PartialMatch(main, R"(key, masked := \[\]byte\{([0-9,]*)\}, \[\]byte\{([0-9,]*)\})",
+                           &key, &masked)) {
       return "";
     }
     std::vector<std::string> k = absl::StrSplit(key, ',', absl::SkipEmpty());
     std::vector<std::string> m = absl::StrSplit(masked, ',', absl::SkipEmpty());
     std::string value;
-    for (size_t i = 0; i < m.size() && i < k.size(); ++i) value.push_back(static_cast<char>(std::stoi(m[i]) ^ std::stoi(k[i])));
+    for (size_t i = 0; i < m.size() && i < k.size(); ++i)
+      value.push_back(static_cast<char>(std::stoi(m[i]) ^ std::stoi(k[i])));
     return "gograder-run-complete " + absl::BytesToHexString(value);
   }
 
-  static std::string Event(const std::string& action, const std::string& test, const std::string& output = "") {
+  static std::string Event(const std::string& action, const std::string& test,
+                           const std::string& output = "") {
     std::string line = absl::StrCat(R"({"Action":")", action, R"(","Package":")", kPackage, R"(")");
     if (!test.empty()) absl::StrAppend(&line, R"(,"Test":")", test, R"(")");
     if (!output.empty()) absl::StrAppend(&line, R"(,"Output":")", absl::CEscape(output), R"(")");
@@ -157,7 +166,8 @@ class FakeStepRunner : public StepRunner {
 
   // The binary under test2json: each test asked for (-test.run) runs as
   // scripted, then the secret line.
-  absl::StatusOr<SandboxResult> RunTests(const std::vector<std::string>& argv, const std::string& binary) const {
+  absl::StatusOr<SandboxResult> RunTests(const std::vector<std::string>& argv,
+                                         const std::string& binary) const {
     std::string pattern;
     for (const std::string& arg : argv) {
       if (absl::StartsWith(arg, "-test.run=")) pattern = arg.substr(10);
@@ -170,25 +180,29 @@ class FakeStepRunner : public StepRunner {
     bool race = absl::EndsWith(binary, "race.test");
     if (script_.forge) {
       // A recorded forged run: passes printed for two tests, then exit 0 before the rest.
-      std::string forged = absl::StrReplaceAll(ReadGoOutputFixture("test_forged_exit.json"),
-                                               {{"TestFirst", tests[0]},
-                                                {"TestSecond", tests.size() > 1 ? tests.back() : "TestOther"}});
+      std::string forged = absl::StrReplaceAll(
+          ReadGoOutputFixture("test_forged_exit.json"),
+          {{"TestFirst", tests[0]}, {"TestSecond", tests.size() > 1 ? tests.back() : "TestOther"}});
       return Ok(forged);
     }
     std::string out = Event("start", "");
     bool failed = false;
     for (const std::string& test : tests) {
       if (script_.unreported.count(test)) continue;
-      TestResult::Status status = script_.statuses.count(test) ? script_.statuses.at(test) : TestResult::PASSED;
+      TestResult::Status status =
+          script_.statuses.count(test) ? script_.statuses.at(test) : TestResult::PASSED;
       out += Event("run", test) + Event("output", test, "=== RUN   " + test + "\n");
       if (race && script_.race_report) {
-        out += Event("output", test, "==================\nWARNING: DATA RACE\nWrite at 0x00c000 by goroutine 8:\n");
-        out += Event("output", test, "    testing.go:1617: race detected during execution of test\n");
+        out += Event("output", test,
+                     "==================\nWARNING: DATA RACE\nWrite at 0x00c000 by goroutine 8:\n");
+        out +=
+            Event("output", test, "    testing.go:1617: race detected during execution of test\n");
         status = TestResult::FAILED;
       }
       bool passed = status == TestResult::PASSED;
       failed |= !passed;
-      out += Event("output", test, absl::StrCat(passed ? "--- PASS: " : "--- FAIL: ", test, " (0.00s)\n"));
+      out += Event("output", test,
+                   absl::StrCat(passed ? "--- PASS: " : "--- FAIL: ", test, " (0.00s)\n"));
       out += Event(passed ? "pass" : "fail", test);
     }
     out += Event("output", "", failed ? "FAIL\n" : "PASS\n");
@@ -201,11 +215,13 @@ class FakeStepRunner : public StepRunner {
     std::string kind = fs::path(binary).filename().string();
     double ns = kind == "reference.test" ? script_.reference_ns : script_.student_ns;
     return Ok(absl::StrCat("goos: linux\nBenchmarkHiddenGet-2   \t 1000000\t", ns,
-                           " ns/op\t       0 B/op\t       0 allocs/op\nPASS\n", nonces_.at(kind), "\n"));
+                           " ns/op\t       0 B/op\t       0 allocs/op\nPASS\n", nonces_.at(kind),
+                           "\n"));
   }
 
   Script script_;
-  const std::vector<std::string> hidden_tests_ = {"TestHiddenA_One", "TestHiddenA_Two", "TestHiddenB_One"};
+  const std::vector<std::string> hidden_tests_ = {"TestHiddenA_One", "TestHiddenA_Two",
+                                                  "TestHiddenB_One"};
   mutable std::mutex mutex_;
   mutable std::vector<std::string> commands_;
   mutable std::map<std::string, std::string> nonces_;  // by sealed binary name
@@ -222,17 +238,50 @@ class GradeTest : public ::testing::Test {
     root_ = fs::temp_directory_path() / ("grade_test_" + std::to_string(getpid()));
     fs::remove_all(root_);
     fs::path dir = root_ / "rubrics" / "phase1" / "demo";
-    Write(root_ / "rubrics" / "phase1" / "phase.textproto", "id: \"phase1\" title: \"Concurrency\"\n");
+    Write(root_ / "rubrics" / "phase1" / "phase.textproto",
+          "id: \"phase1\" title: \"Concurrency\"\n");
     Write(dir / "exercise.textproto", R"pb(
-      id: "phase1/demo" title: "Demo" module: "example.com/demo"
+      id: "phase1/demo"
+      title: "Demo"
+      module: "example.com/demo"
       benchmarks { rounds: 3 }
-      criteria { id: "tests.a" title: "A" points: 40 tests {} }
-      criteria { id: "tests.b" title: "B" points: 20 tests {} }
-      criteria { id: "race" title: "No data races" points: 20 race { pattern: "^TestHiddenA_" } }
-      criteria { id: "bench.get" title: "Get speed" points: 10 requires_tests: "tests.a"
-                 benchmark { benchmark: "BenchmarkHiddenGet" } }
-      criteria { id: "vet" title: "go vet" points: 5 vet {} }
-      criteria { id: "gofmt" title: "gofmt" points: 5 gofmt {} }
+      criteria {
+        id: "tests.a"
+        title: "A"
+        points: 40
+        tests {}
+      }
+      criteria {
+        id: "tests.b"
+        title: "B"
+        points: 20
+        tests {}
+      }
+      criteria {
+        id: "race"
+        title: "No data races"
+        points: 20
+        race { pattern: "^TestHiddenA_" }
+      }
+      criteria {
+        id: "bench.get"
+        title: "Get speed"
+        points: 10
+        requires_tests: "tests.a"
+        benchmark { benchmark: "BenchmarkHiddenGet" }
+      }
+      criteria {
+        id: "vet"
+        title: "go vet"
+        points: 5
+        vet {}
+      }
+      criteria {
+        id: "gofmt"
+        title: "gofmt"
+        points: 5
+        gofmt {}
+      }
     )pb");
     const std::string go_mod = "module example.com/demo\n\ngo 1.26\n";
     Write(dir / "README.md", "# Demo\n");
@@ -240,8 +289,10 @@ class GradeTest : public ::testing::Test {
     Write(dir / "reference" / "go.mod", go_mod);
     Write(dir / "reference" / "demo.go", "package demo\n");
     Write(dir / "tests" / "zz_hidden_a_test.go",
-          "package demo_test\n\nfunc TestHiddenA_One(t *testing.T) {}\nfunc TestHiddenA_Two(t *testing.T) {}\n");
-    Write(dir / "tests" / "zz_hidden_b_test.go", "package demo_test\n\nfunc TestHiddenB_One(t *testing.T) {}\n");
+          "package demo_test\n\nfunc TestHiddenA_One(t *testing.T) {}\nfunc TestHiddenA_Two(t "
+          "*testing.T) {}\n");
+    Write(dir / "tests" / "zz_hidden_b_test.go",
+          "package demo_test\n\nfunc TestHiddenB_One(t *testing.T) {}\n");
     Write(dir / "tests" / "zz_hidden_bench_test.go",
           "package demo_test\n\nfunc BenchmarkHiddenGet(b *testing.B) {}\n");
     Write(root_ / "submission" / "go.mod", go_mod);
@@ -267,7 +318,8 @@ class GradeTest : public ::testing::Test {
     auto grader = Grader::Create(options, std::move(runner));
     if (!grader.ok()) return grader.status();
     grader_ = *std::move(grader);
-    Accepted accepted{(root_ / "submission").string(), "digest-of-the-submission", {"removed vendor/"}, 2, 30};
+    Accepted accepted{
+        (root_ / "submission").string(), "digest-of-the-submission", {"removed vendor/"}, 2, 30};
     return grader_->Grade(exercise_, accepted, nullptr, stop);
   }
 
@@ -289,7 +341,8 @@ class GradeTest : public ::testing::Test {
 
   int Count(absl::string_view needle) const {
     int count = 0;
-    for (const std::string& command : runner_->Commands()) count += absl::StrContains(command, needle);
+    for (const std::string& command : runner_->Commands())
+      count += absl::StrContains(command, needle);
     return count;
   }
   bool Ran(absl::string_view needle) const { return Count(needle) > 0; }
@@ -307,9 +360,10 @@ TEST_F(GradeTest, AWorkingSubmissionGetsEveryPoint) {
   EXPECT_EQ(report->score(), 100) << report->DebugString();
   EXPECT_EQ(report->submission_digest(), "digest-of-the-submission");
   EXPECT_THAT(report->flags(), IsEmpty());
-  EXPECT_EQ(report->annotations(0).message(), "removed vendor/");  // the acceptance notes reach the report
+  EXPECT_EQ(report->annotations(0).message(),
+            "removed vendor/");  // the acceptance notes reach the report
   EXPECT_THAT(Criterion(*report, "bench.get").reason(), HasSubstr("median round ratio 1.00x"));
-  EXPECT_EQ(Count("go test -c"), 3);  // the hidden tests, with -race, the reference's
+  EXPECT_EQ(Count("go test -c"), 3);    // the hidden tests, with -race, the reference's
   EXPECT_EQ(Count("-test.bench="), 6);  // 3 rounds, student and reference
 }
 
@@ -321,7 +375,8 @@ TEST_F(GradeTest, ABuildFailureGatesEveryCriterionAndQuotesTheFirstError) {
   EXPECT_TRUE(report->build_failed());
   EXPECT_EQ(report->score(), 0);
   for (const CriterionResult& criterion : report->criteria()) {
-    EXPECT_THAT(criterion.reason(), HasSubstr("first: broken/broken.go:4:9: undefined: undefinedThing"));
+    EXPECT_THAT(criterion.reason(),
+                HasSubstr("first: broken/broken.go:4:9: undefined: undefinedThing"));
   }
   EXPECT_FALSE(Ran("go vet"));
   EXPECT_FALSE(Ran("go test"));
@@ -342,7 +397,8 @@ TEST_F(GradeTest, AHiddenFileThatDoesNotCompileCostsOnlyItsGroups) {
   EXPECT_EQ(Criterion(*report, "bench.get").points(), 10);
   // Style is scaled by the behaviour points earned: 40 of 60.
   EXPECT_NEAR(Criterion(*report, "vet").points(), 5 * 40.0 / 60, 0.01);
-  // All together (fails), each of the 3 files alone, the 2 that compile, then -race and the reference.
+  // All together (fails), each of the 3 files alone, the 2 that compile, then -race and the
+  // reference.
   EXPECT_EQ(Count("go test -c"), 7);
 }
 
@@ -355,7 +411,8 @@ TEST_F(GradeTest, ForgedPassesAreNotTrustedAndAreFlagged) {
   for (const char* id : {"tests.a", "tests.b", "race", "bench.get", "vet", "gofmt"}) {
     EXPECT_EQ(Criterion(*report, id).points(), 0) << id;
   }
-  EXPECT_THAT(report->flags(), Contains(HasSubstr("exited with status 0 before its tests finished")));
+  EXPECT_THAT(report->flags(),
+              Contains(HasSubstr("exited with status 0 before its tests finished")));
   EXPECT_EQ(StatusOf(*report, "TestHiddenA_One"), TestResult::FAILED);
 }
 

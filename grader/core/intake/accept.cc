@@ -2,17 +2,18 @@
 
 #include <filesystem>
 
+#include "base/status_macros.h"
 #include "grader/core/files/digest.h"
 #include "grader/core/files/files.h"
 #include "grader/core/intake/go_mod.h"
-#include "base/status_macros.h"
 
 namespace gograder::core {
 namespace {
 
 namespace fs = std::filesystem;
 
-absl::StatusOr<Accepted> CheckAccepted(const IntakeSummary& summary, const gograder::v1::Exercise& exercise,
+absl::StatusOr<Accepted> CheckAccepted(const IntakeSummary& summary,
+                                       const gograder::v1::Exercise& exercise,
                                        const std::string& destination) {
   Accepted accepted{destination, "", {}, summary.files, summary.bytes};
   ASSIGN_OR_RETURN(accepted.notes, CheckSubmissionTree(destination));
@@ -25,12 +26,14 @@ absl::StatusOr<Accepted> CheckAccepted(const IntakeSummary& summary, const gogra
 
 }  // namespace
 
-absl::StatusOr<Accepted> AcceptSubmission(const SubmissionSource& source, const gograder::v1::Exercise& exercise,
-                                          const std::string& destination, const IntakeLimits& limits) {
+absl::StatusOr<Accepted> AcceptSubmission(const SubmissionSource& source,
+                                          const gograder::v1::Exercise& exercise,
+                                          const std::string& destination,
+                                          const IntakeLimits& limits) {
   absl::StatusOr<IntakeSummary> summary =
-      source.has_files        ? IntakeFileMap(source.files, destination, limits)
-      : !source.path.empty()  ? IntakeSubmission(source.path, destination, limits)
-                              : IntakeArchiveBytes(source.archive, destination, limits);
+      source.has_files       ? IntakeFileMap(source.files, destination, limits)
+      : !source.path.empty() ? IntakeSubmission(source.path, destination, limits)
+                             : IntakeArchiveBytes(source.archive, destination, limits);
   if (!summary.ok()) return summary.status();  // intake left `destination` empty
   absl::StatusOr<Accepted> accepted = CheckAccepted(*summary, exercise, destination);
   if (!accepted.ok()) {

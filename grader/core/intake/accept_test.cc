@@ -63,7 +63,8 @@ TEST_F(AcceptTest, DigestIsOfTheTreeAsGradedAfterRemovals) {
   // The same module without the removed files: the same digest.
   fs::path plain = root_ / "plain";
   fs::create_directories(plain);
-  auto same = AcceptSubmission(Files({{"go.mod", kGoMod}, {"demo.go", "package demo\n"}}), exercise_, plain.string());
+  auto same = AcceptSubmission(Files({{"go.mod", kGoMod}, {"demo.go", "package demo\n"}}),
+                               exercise_, plain.string());
   ASSERT_TRUE(same.ok()) << same.status();
   EXPECT_EQ(same->digest, accepted->digest);
   EXPECT_THAT(same->notes, IsEmpty());
@@ -89,15 +90,17 @@ TEST_F(AcceptTest, EverySourceKindIsAccepted) {
 }
 
 TEST_F(AcceptTest, AWrongModulePathIsRefusedAndLeavesNothing) {
-  auto refused = AcceptSubmission(Files({{"go.mod", "module example.com/other\n\ngo 1.26\n"}, {"a.go", "package a\n"}}),
-                                  exercise_, destination_.string());
+  auto refused = AcceptSubmission(
+      Files({{"go.mod", "module example.com/other\n\ngo 1.26\n"}, {"a.go", "package a\n"}}),
+      exercise_, destination_.string());
   ASSERT_THAT(refused, StatusIs(absl::StatusCode::kInvalidArgument)) << refused.status();
   EXPECT_THAT(refused.status().message(), HasSubstr("example.com/demo"));
   EXPECT_TRUE(fs::is_empty(destination_));
 }
 
 TEST_F(AcceptTest, AMissingGoModIsRefused) {
-  auto refused = AcceptSubmission(Files({{"a.go", "package a\n"}}), exercise_, destination_.string());
+  auto refused =
+      AcceptSubmission(Files({{"a.go", "package a\n"}}), exercise_, destination_.string());
   ASSERT_THAT(refused, StatusIs(absl::StatusCode::kInvalidArgument)) << refused.status();
   EXPECT_THAT(refused.status().message(), HasSubstr("go mod init"));
   EXPECT_TRUE(fs::is_empty(destination_));

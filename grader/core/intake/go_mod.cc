@@ -23,8 +23,8 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "grader/core/intake/intake_fs.h"
 #include "base/status_macros.h"
+#include "grader/core/intake/intake_fs.h"
 
 namespace gograder::core {
 namespace {
@@ -96,25 +96,44 @@ absl::StatusOr<std::string> ReadQuoted(absl::string_view text, size_t& i, int li
     char e = text[i + 1];
     i += 2;
     switch (e) {
-      case '"': out += '"'; break;
-      case '\\': out += '\\'; break;
-      case '\'': out += '\''; break;
-      case 'a': out += '\a'; break;
-      case 'b': out += '\b'; break;
-      case 'f': out += '\f'; break;
-      case 'n': out += '\n'; break;
-      case 'r': out += '\r'; break;
-      case 't': out += '\t'; break;
-      case 'v': out += '\v'; break;
+      case '"':
+        out += '"';
+        break;
+      case '\\':
+        out += '\\';
+        break;
+      case '\'':
+        out += '\'';
+        break;
+      case 'a':
+        out += '\a';
+        break;
+      case 'b':
+        out += '\b';
+        break;
+      case 'f':
+        out += '\f';
+        break;
+      case 'n':
+        out += '\n';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      case 't':
+        out += '\t';
+        break;
+      case 'v':
+        out += '\v';
+        break;
       case 'x':
       case 'u':
       case 'U': {
         size_t digits = e == 'x' ? 2 : e == 'u' ? 4 : 8;
         uint32_t code = 0;
-        if (i + digits > text.size() ||
-            !absl::SimpleHexAtoi(text.substr(i, digits), &code)) {
-          return LineError(line, absl::StrCat("invalid \\", std::string(1, e),
-                                              " escape in quoted string"));
+        if (i + digits > text.size() || !absl::SimpleHexAtoi(text.substr(i, digits), &code)) {
+          return LineError(
+              line, absl::StrCat("invalid \\", std::string(1, e), " escape in quoted string"));
         }
         i += digits;
         if (e == 'x') {
@@ -125,8 +144,8 @@ absl::StatusOr<std::string> ReadQuoted(absl::string_view text, size_t& i, int li
         break;
       }
       default:
-        return LineError(line, absl::StrCat("unknown escape \\", std::string(1, e),
-                                            " in quoted string"));
+        return LineError(line,
+                         absl::StrCat("unknown escape \\", std::string(1, e), " in quoted string"));
     }
   }
   if (i >= text.size() || text[i] != '"') return LineError(line, "unterminated quoted string");
@@ -200,8 +219,8 @@ absl::StatusOr<std::vector<Line>> Tokenize(absl::string_view text) {
 struct GoVersion {
   int major = 0;
   int minor = 0;
-  int patch = -1;         // -1: none
-  std::string pre_kind;   // "rc", "beta", ...
+  int patch = -1;        // -1: none
+  std::string pre_kind;  // "rc", "beta", ...
   int pre_number = 0;
 
   // Ordering of Go versions: 1.21 < 1.21rc1 < 1.21.0 < 1.21.1.
@@ -279,13 +298,11 @@ absl::Status ApplyDirective(absl::string_view verb, const std::vector<Token>& ar
       }
     }
   }
-  auto usage = [n](absl::string_view text) {
-    return LineError(n, absl::StrCat("usage: ", text));
-  };
+  auto usage = [n](absl::string_view text) { return LineError(n, absl::StrCat("usage: ", text)); };
   if (verb == "module") {
     if (mod.module_line != 0) {
-      return LineError(n, absl::StrCat("repeated module line (the first is on line ",
-                                       mod.module_line, ")"));
+      return LineError(
+          n, absl::StrCat("repeated module line (the first is on line ", mod.module_line, ")"));
     }
     if (args.size() != 1 || args[0].text.empty()) return usage("module example.com/path");
     mod.module = args[0].text;
@@ -311,8 +328,8 @@ absl::Status ApplyDirective(absl::string_view verb, const std::vector<Token>& ar
     absl::string_view name = args[0].text;
     if (name != "default" &&
         !(absl::ConsumePrefix(&name, "go") && ParseGoVersion(name).has_value())) {
-      return LineError(n, absl::StrCat("invalid toolchain \"", args[0].text,
-                                       "\": write it like go1.23.4"));
+      return LineError(
+          n, absl::StrCat("invalid toolchain \"", args[0].text, "\": write it like go1.23.4"));
     }
     mod.toolchain = args[0].text;
     mod.toolchain_line = n;
@@ -343,8 +360,8 @@ absl::Status ApplyDirective(absl::string_view verb, const std::vector<Token>& ar
     if (after == 2) {
       replace.new_version = args[arrow + 2].text;
       if (IsDirectoryPath(replace.new_path)) {
-        return LineError(n, absl::StrCat("replacement directory ", replace.new_path,
-                                         " cannot have a version"));
+        return LineError(
+            n, absl::StrCat("replacement directory ", replace.new_path, " cannot have a version"));
       }
       RETURN_IF_ERROR(CheckModuleVersion(line, replace.new_path, replace.new_version));
     } else if (!IsDirectoryPath(replace.new_path)) {
@@ -448,8 +465,8 @@ absl::StatusOr<GoMod> ParseGoMod(absl::string_view text) {
       if (tokens.size() == 3 && Is(tokens[2], ")")) continue;  // "require ()"
       return LineError(line.number, "a ( ) block must end its line after \"(\"");
     }
-    RETURN_IF_ERROR(ApplyDirective(verb, std::vector<Token>(tokens.begin() + 1, tokens.end()),
-                                   line, mod));
+    RETURN_IF_ERROR(
+        ApplyDirective(verb, std::vector<Token>(tokens.begin() + 1, tokens.end()), line, mod));
   }
   if (!block.empty()) {
     return LineError(block_line,
@@ -521,26 +538,24 @@ absl::Status CheckGoModForExercise(const GoMod& mod, const gograder::v1::Exercis
 
   for (const GoModReplace& replace : mod.replaces) {
     const std::string arrow = absl::StrCat(
-        "replace ", replace.old_path, replace.old_version.empty() ? "" : " ",
-        replace.old_version, " => ", replace.new_path,
-        replace.new_version.empty() ? "" : " ", replace.new_version);
+        "replace ", replace.old_path, replace.old_version.empty() ? "" : " ", replace.old_version,
+        " => ", replace.new_path, replace.new_version.empty() ? "" : " ", replace.new_version);
     if (auto it = provided.find(replace.old_path); it != provided.end()) {
       problem(replace.line, arrow, ": the grader provides ", replace.old_path,
               it->second.empty() ? "" : "@", it->second, " itself; remove this replace");
       continue;
     }
     if (!replace.new_version.empty()) {
-      problem(replace.line, arrow, ": the grader works offline and cannot fetch ",
-              replace.new_path,
+      problem(replace.line, arrow, ": the grader works offline and cannot fetch ", replace.new_path,
               "; remove this replace (only a directory inside your submission may replace a "
               "module)");
       continue;
     }
     const std::string local = absl::StrReplaceAll(replace.new_path, {{"\\", "/"}});
-    const bool absolute = absl::StartsWith(local, "/") ||
-                          (local.size() >= 2 && absl::ascii_isalpha(
-                                                    static_cast<unsigned char>(local[0])) &&
-                           local[1] == ':');
+    const bool absolute =
+        absl::StartsWith(local, "/") ||
+        (local.size() >= 2 && absl::ascii_isalpha(static_cast<unsigned char>(local[0])) &&
+         local[1] == ':');
     const std::string cleaned = CleanSlashPath(local);
     if (absolute) {
       problem(replace.line, arrow,
@@ -558,8 +573,8 @@ absl::Status CheckGoModForExercise(const GoMod& mod, const gograder::v1::Exercis
               "; remove this require");
     } else if (!it->second.empty() && it->second != require.version) {
       problem(require.line, "require ", require.path, " ", require.version,
-              ": the grader provides ", require.path, " ", it->second,
-              "; change the version to ", it->second);
+              ": the grader provides ", require.path, " ", it->second, "; change the version to ",
+              it->second);
     }
   }
 
@@ -615,8 +630,10 @@ absl::Status CheckDirectory(int dirfd, const std::string& prefix, int depth,
     }
     if (name == "go.mod" && !prefix.empty()) {
       return absl::InvalidArgumentError(absl::StrCat(
-          path, ": a second module inside the submission is not supported; delete this go.mod "
-                "so that ", prefix, "/ is a package of your module"));
+          path,
+          ": a second module inside the submission is not supported; delete this go.mod "
+          "so that ",
+          prefix, "/ is a package of your module"));
     }
   }
   return absl::OkStatus();

@@ -208,8 +208,9 @@ INSTANTIATE_TEST_SUITE_P(
         CheckCase{"WrongModule", "module example.com/other\n\ngo 1.26\n",
                   "go.mod:1: the module is \"example.com/other\" but this exercise's is "
                   "\"example.com/hello\"; change the line to \"module example.com/hello\""},
-        CheckCase{"NoModuleLine", "go 1.26\n", "go.mod:1: no module line; start go.mod with "
-                                               "\"module example.com/hello\""},
+        CheckCase{"NoModuleLine", "go 1.26\n",
+                  "go.mod:1: no module line; start go.mod with "
+                  "\"module example.com/hello\""},
         CheckCase{"GoFromTheFuture", "// comment\nmodule example.com/hello\n\ngo 1.99\n",
                   "go.mod:4: go 1.99 is newer than the grader's Go (this exercise accepts up to "
                   "go 1.26); change the line to \"go 1.26\""},
@@ -309,8 +310,7 @@ TEST(CheckGoModExerciseTest, DefaultBoundIs126AndAPatchBoundIsExact) {
   exercise.clear_go_version();
   auto newer = ParseGoMod("module example.com/hello\ngo 1.27\n");
   ASSERT_TRUE(newer.ok());
-  EXPECT_THAT(CheckGoModForExercise(*newer, exercise).message(),
-              HasSubstr("up to go 1.26"));
+  EXPECT_THAT(CheckGoModForExercise(*newer, exercise).message(), HasSubstr("up to go 1.26"));
 
   exercise.set_go_version("1.24.2");
   for (const char* ok : {"1.24", "1.24rc1", "1.24.0", "1.24.2", "1.22.9"}) {
@@ -329,7 +329,8 @@ TEST(CheckGoModExerciseTest, InvalidExerciseBoundIsNotTheStudentsFault) {
   exercise.set_go_version("latest");
   auto mod = ParseGoMod("module example.com/hello\ngo 1.26\n");
   ASSERT_TRUE(mod.ok());
-  EXPECT_THAT(CheckGoModForExercise(*mod, exercise), StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_THAT(CheckGoModForExercise(*mod, exercise),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
 }
 
 // ---- CheckSubmissionTree ----------------------------------------------------
@@ -378,10 +379,9 @@ TEST_F(SubmissionTreeTest, RemovesWorkspaceFilesAndVendorWithNotes) {
   Write("pkg/go.work", "use ..\n");
   auto notes = CheckSubmissionTree(root_.string());
   ASSERT_TRUE(notes.ok()) << notes.status();
-  EXPECT_THAT(*notes,
-              UnorderedElementsAre(HasSubstr("removed vendor/"), HasSubstr("removed go.work:"),
-                                   HasSubstr("removed go.work.sum:"),
-                                   HasSubstr("removed pkg/go.work:")));
+  EXPECT_THAT(*notes, UnorderedElementsAre(
+                          HasSubstr("removed vendor/"), HasSubstr("removed go.work:"),
+                          HasSubstr("removed go.work.sum:"), HasSubstr("removed pkg/go.work:")));
   EXPECT_FALSE(fs::exists(root_ / "go.work"));
   EXPECT_FALSE(fs::exists(root_ / "go.work.sum"));
   EXPECT_FALSE(fs::exists(root_ / "vendor"));

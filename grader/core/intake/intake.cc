@@ -39,17 +39,17 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "grader/core/intake/intake_fs.h"
 #include "base/status_macros.h"
+#include "grader/core/intake/intake_fs.h"
 
 namespace gograder::core {
 namespace {
 
+using ::gograder::WriteAll;
 using intake_internal::ListDirectory;
 using intake_internal::OpenDirectoryAt;
 using intake_internal::RemoveDirectoryContents;
 using intake_internal::UniqueFd;
-using ::gograder::WriteAll;
 
 constexpr size_t kCopyBufferBytes = 64 << 10;
 
@@ -331,9 +331,9 @@ class Extractor {
     if (!status.ok()) {
       absl::Status cleared = RemoveDirectoryContents(destination_.get());
       if (!cleared.ok()) {
-        return absl::Status(status.code(), absl::StrCat(status.message(),
-                                                        "; emptying the destination failed: ",
-                                                        cleared.message()));
+        return absl::Status(status.code(),
+                            absl::StrCat(status.message(),
+                                         "; emptying the destination failed: ", cleared.message()));
       }
       return status;
     }
@@ -565,8 +565,8 @@ absl::Status CopyArchive(struct archive* a, Extractor& extractor) {
           absl::StrCat("cannot read the archive after ", index, " entries: ", ArchiveError(a)));
     }
     if (archive_filter_bytes(a, 0) > max_stream_bytes) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "too large: the archive expands to more than ", max_stream_bytes, " bytes"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("too large: the archive expands to more than ", max_stream_bytes, " bytes"));
     }
     // Names are UTF-8 whatever the process locale; fall back to the raw bytes
     // (checked for UTF-8 by Admit) when libarchive cannot convert them.
@@ -594,8 +594,8 @@ absl::Status CopyArchive(struct archive* a, Extractor& extractor) {
       continue;
     }
     const std::string& raw = entry.raw;
-    RETURN_IF_ERROR(extractor.WriteFile(
-        entry, [a, &raw](char* buffer, size_t size) -> absl::StatusOr<size_t> {
+    RETURN_IF_ERROR(
+        extractor.WriteFile(entry, [a, &raw](char* buffer, size_t size) -> absl::StatusOr<size_t> {
           la_ssize_t n = archive_read_data(a, buffer, size);
           if (n < 0) return EntryError(raw, absl::StrCat("cannot read: ", ArchiveError(a)));
           return static_cast<size_t>(n);
@@ -660,8 +660,8 @@ absl::StatusOr<IntakeSummary> IntakeFileMap(
       ASSIGN_OR_RETURN(AdmittedEntry entry, extractor->Admit(name, EntryKind::kRegular));
       if (entry.skipped) continue;
       absl::string_view left = content;
-      RETURN_IF_ERROR(extractor->WriteFile(
-          entry, [&left](char* buffer, size_t size) -> absl::StatusOr<size_t> {
+      RETURN_IF_ERROR(
+          extractor->WriteFile(entry, [&left](char* buffer, size_t size) -> absl::StatusOr<size_t> {
             size_t n = std::min(size, left.size());
             std::copy_n(left.data(), n, buffer);
             left.remove_prefix(n);

@@ -19,9 +19,9 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "grader/core/files/digest.h"
 #include "base/status_matchers.h"
 #include "gmock/gmock.h"
+#include "grader/core/files/digest.h"
 #include "gtest/gtest.h"
 
 namespace gograder::core {
@@ -308,10 +308,10 @@ TEST_P(IntakeFormatTest, StripsATopDirectoryThatHoldsItsOwnName) {
       GetParam(), {File("hello/go.mod", "module m\n"), File("hello/hello/hello.go", "package h\n"),
                    File("hello/hello.intake", "x")}));
   ASSERT_TRUE(summary.ok()) << summary.status();
-  EXPECT_EQ(DestinationFiles(),
-            (std::map<std::string, std::string>{{"go.mod", "module m\n"},
-                                                {"hello/hello.go", "package h\n"},
-                                                {"hello.intake", "x"}}));
+  EXPECT_EQ(
+      DestinationFiles(),
+      (std::map<std::string, std::string>{
+          {"go.mod", "module m\n"}, {"hello/hello.go", "package h\n"}, {"hello.intake", "x"}}));
 }
 
 TEST_P(IntakeFormatTest, KeepsTheTopDirectoryWithoutGoMod) {
@@ -321,8 +321,8 @@ TEST_P(IntakeFormatTest, KeepsTheTopDirectoryWithoutGoMod) {
 }
 
 TEST_P(IntakeFormatTest, KeepsTheTopDirectoryWhenTheRootHasGoMod) {
-  auto summary = FromBytes(BuildArchive(
-      GetParam(), {File("go.mod", "module a\n"), File("sub/go.mod", "module b\n")}));
+  auto summary = FromBytes(
+      BuildArchive(GetParam(), {File("go.mod", "module a\n"), File("sub/go.mod", "module b\n")}));
   ASSERT_TRUE(summary.ok()) << summary.status();
   EXPECT_EQ(DestinationFiles().count("sub/go.mod"), 1u);
 }
@@ -342,9 +342,8 @@ TEST_P(IntakeFormatTest, SkipsVcsAndEditorJunk) {
 }
 
 TEST_P(IntakeFormatTest, AcceptsDotSlashNamesAndUtf8) {
-  auto summary = FromBytes(BuildArchive(
-      GetParam(),
-      {Dir("./"), File("./go.mod", "module m\n"), File("./héllo/ünï.go", "package h\n")}));
+  auto summary = FromBytes(BuildArchive(GetParam(), {Dir("./"), File("./go.mod", "module m\n"),
+                                                     File("./héllo/ünï.go", "package h\n")}));
   ASSERT_TRUE(summary.ok()) << summary.status();
   EXPECT_EQ(DestinationFiles(), (std::map<std::string, std::string>{
                                     {"go.mod", "module m\n"}, {"héllo/ünï.go", "package h\n"}}));
@@ -369,8 +368,8 @@ TEST_F(IntakeTest, SameFilesGiveTheSameDigestFromEverySource) {
     std::ofstream(source / path, std::ios::binary) << content;
   }
   intake(IntakeSubmission(source.string(), destination_.string()));
-  intake(IntakeFileMap({kSmallModuleFiles.begin(), kSmallModuleFiles.end()},
-                       destination_.string()));
+  intake(
+      IntakeFileMap({kSmallModuleFiles.begin(), kSmallModuleFiles.end()}, destination_.string()));
   // The same module inside a GitHub top directory.
   std::vector<std::pair<std::string, std::string>> nested;
   for (const auto& [path, content] : kSmallModuleFiles) {
@@ -415,34 +414,31 @@ class HostileNameTest : public IntakeTest,
 
 INSTANTIATE_TEST_SUITE_P(
     Names, HostileNameTest,
-    ::testing::Combine(::testing::Values(Format::kTar, Format::kTarGz, Format::kZip),
-                       ::testing::Values(
-                           HostileName{"../x", "\"..\"", "\"../x\""},
-                           HostileName{"/x", "absolute", "\"/x\""},
-                           HostileName{"//x", "absolute", "\"//x\""},
-                           HostileName{"/tmp/gograder-intake-pwned", "absolute",
-                                       "\"/tmp/gograder-intake-pwned\""},
-                           HostileName{"a/../../x", "\"..\"", "\"a/../../x\""},
-                           HostileName{"./../sentinel/x", "\"..\"", "\"./../sentinel/x\""},
-                           HostileName{"a/b/../../../sentinel/x", "\"..\"",
-                                       "\"a/b/../../../sentinel/x\""},
-                           HostileName{"..", "\"..\"", "\"..\""},
-                           HostileName{"..\\sentinel\\x", "backslash", "\"..\\\\sentinel\\\\x\"",
-                                       "\"..\"", "\"../sentinel/x\""},
-                           HostileName{"a\\b.go", "backslash", "\"a\\\\b.go\"", "duplicate",
-                                       "\"a/b.go\""},
-                           HostileName{"evil\nname.go", "control character", "evil\\nname.go"},
-                           HostileName{"tab\there.go", "control character", "tab\\there.go"},
-                           HostileName{"esc\x1b[31m.go", "control character", "esc\\x1b[31m.go"},
-                           HostileName{"bad\xff.go", "UTF-8", "bad\\xff.go"})),
+    ::testing::Combine(
+        ::testing::Values(Format::kTar, Format::kTarGz, Format::kZip),
+        ::testing::Values(
+            HostileName{"../x", "\"..\"", "\"../x\""}, HostileName{"/x", "absolute", "\"/x\""},
+            HostileName{"//x", "absolute", "\"//x\""},
+            HostileName{"/tmp/gograder-intake-pwned", "absolute", "\"/tmp/gograder-intake-pwned\""},
+            HostileName{"a/../../x", "\"..\"", "\"a/../../x\""},
+            HostileName{"./../sentinel/x", "\"..\"", "\"./../sentinel/x\""},
+            HostileName{"a/b/../../../sentinel/x", "\"..\"", "\"a/b/../../../sentinel/x\""},
+            HostileName{"..", "\"..\"", "\"..\""},
+            HostileName{"..\\sentinel\\x", "backslash", "\"..\\\\sentinel\\\\x\"", "\"..\"",
+                        "\"../sentinel/x\""},
+            HostileName{"a\\b.go", "backslash", "\"a\\\\b.go\"", "duplicate", "\"a/b.go\""},
+            HostileName{"evil\nname.go", "control character", "evil\\nname.go"},
+            HostileName{"tab\there.go", "control character", "tab\\there.go"},
+            HostileName{"esc\x1b[31m.go", "control character", "esc\\x1b[31m.go"},
+            HostileName{"bad\xff.go", "UTF-8", "bad\\xff.go"})),
     [](const auto& info) {
       return absl::StrCat(FormatName(std::get<0>(info.param)), "_", info.index);
     });
 
 TEST_P(HostileNameTest, RejectsTheEntryByName) {
   const auto& [format, hostile] = GetParam();
-  std::string archive = BuildArchive(format, {File("go.mod", "module m\n"), File("a/b.go", "x"),
-                                              File(hostile.name, "pwned")});
+  std::string archive = BuildArchive(
+      format, {File("go.mod", "module m\n"), File("a/b.go", "x"), File(hostile.name, "pwned")});
   if (format == Format::kZip && !hostile.zip_why.empty()) {
     ExpectRejected(FromBytes(archive), hostile.zip_shown, hostile.zip_why);
   } else {
@@ -451,9 +447,9 @@ TEST_P(HostileNameTest, RejectsTheEntryByName) {
 }
 
 TEST_P(IntakeFormatTest, RejectsASymlinkThenAFileThroughIt) {
-  ExpectRejected(FromBytes(BuildArchive(GetParam(), {File("go.mod", "module m\n"),
-                                                     Symlink("link", "../sentinel"),
-                                                     File("link/pwned", "x")})),
+  ExpectRejected(FromBytes(BuildArchive(
+                     GetParam(), {File("go.mod", "module m\n"), Symlink("link", "../sentinel"),
+                                  File("link/pwned", "x")})),
                  "\"link\"", "symbolic links are not accepted (-> \"../sentinel\")");
   ExpectRejected(FromBytes(BuildArchive(GetParam(), {Symlink("link", "/etc"),
                                                      File("link/gograder-intake-pwned", "x")})),
@@ -467,11 +463,11 @@ TEST_P(IntakeFormatTest, RejectsADirectorySymlink) {
 }
 
 TEST_P(IntakeFormatTest, RejectsDuplicateEntries) {
-  ExpectRejected(FromBytes(BuildArchive(GetParam(), {File("a.go", "package a\n"),
-                                                     File("a.go", "package b\n")})),
+  ExpectRejected(FromBytes(BuildArchive(
+                     GetParam(), {File("a.go", "package a\n"), File("a.go", "package b\n")})),
                  "\"a.go\"", "duplicate");
-  ExpectRejected(FromBytes(BuildArchive(GetParam(), {File("a.go", "package a\n"),
-                                                     File("./a.go", "package b\n")})),
+  ExpectRejected(FromBytes(BuildArchive(
+                     GetParam(), {File("a.go", "package a\n"), File("./a.go", "package b\n")})),
                  "\"./a.go\"", "duplicate");
   ExpectRejected(
       FromBytes(BuildArchive(GetParam(), {Dir("a/"), File("a/x.go", "1"), File("a", "2")})),
@@ -514,17 +510,17 @@ TEST_P(IntakeFormatTest, RejectsLongAndDeepPaths) {
 
 TEST_P(IntakeFormatTest, RejectsAnEmptiedButPartialExtraction) {
   // The first entries are written, then a bad one arrives: nothing stays.
-  ExpectRejected(FromBytes(BuildArchive(GetParam(), {File("go.mod", "module m\n"), Dir("pkg/"),
-                                                     File("pkg/a.go", "package pkg\n"),
-                                                     File("../escape", "x")})),
+  ExpectRejected(FromBytes(BuildArchive(
+                     GetParam(), {File("go.mod", "module m\n"), Dir("pkg/"),
+                                  File("pkg/a.go", "package pkg\n"), File("../escape", "x")})),
                  "\"../escape\"", "\"..\"");
 }
 
 TEST_F(IntakeTest, RejectsHardLinks) {
   for (Format format : {Format::kTar, Format::kTarGz}) {
-    ExpectRejected(FromBytes(BuildArchive(format, {File("a.go", "package a\n"),
-                                                   HardLink("b.go", "a.go")})),
-                   "\"b.go\"", "hard links are not accepted (=> \"a.go\")");
+    ExpectRejected(
+        FromBytes(BuildArchive(format, {File("a.go", "package a\n"), HardLink("b.go", "a.go")})),
+        "\"b.go\"", "hard links are not accepted (=> \"a.go\")");
     ExpectRejected(FromBytes(BuildArchive(format, {HardLink("passwd", "/etc/passwd")})),
                    "\"passwd\"", "hard link");
   }
@@ -558,8 +554,8 @@ TEST_F(IntakeTest, RejectsACompressibleBombCountedWhileExtracting) {
   IntakeLimits limits;
   limits.max_total_bytes = 1 << 20;
   for (Format format : {Format::kTarGz, Format::kZip}) {
-    std::string bomb = BuildArchive(format, {File("go.mod", "module m\n"),
-                                             File("zeros", std::string(8 << 20, '\0'))});
+    std::string bomb = BuildArchive(
+        format, {File("go.mod", "module m\n"), File("zeros", std::string(8 << 20, '\0'))});
     ASSERT_LT(bomb.size(), 64u << 10);
     ExpectRejected(FromBytes(bomb, limits), "\"zeros\"", "too large");
   }
@@ -605,8 +601,8 @@ TEST_P(IntakeFormatTest, BoundsEntriesOfEveryKind) {
 // ---- File maps --------------------------------------------------------------
 
 TEST_F(IntakeTest, FileMapCreatesImpliedDirectories) {
-  auto summary = IntakeFileMap({{"go.mod", "module m\n"}, {"a/b/c.go", "package b\n"}},
-                               destination_.string());
+  auto summary =
+      IntakeFileMap({{"go.mod", "module m\n"}, {"a/b/c.go", "package b\n"}}, destination_.string());
   ASSERT_TRUE(summary.ok()) << summary.status();
   EXPECT_EQ(ModeOf(destination_ / "a" / "b"), 0755);
   EXPECT_EQ(DestinationFiles().at("a/b/c.go"), "package b\n");
@@ -653,10 +649,9 @@ TEST_F(DirectoryIntakeTest, CopiesATree) {
   fs::create_directory(source_ / "empty");
   auto summary = Intake();
   ASSERT_TRUE(summary.ok()) << summary.status();
-  EXPECT_EQ(DestinationFiles(), (std::map<std::string, std::string>{
-                                    {"go.mod", "module m\n"},
-                                    {"pkg/a.go", "package pkg\n"},
-                                    {"run.sh", "#!/bin/sh\n"}}));
+  EXPECT_EQ(DestinationFiles(), (std::map<std::string, std::string>{{"go.mod", "module m\n"},
+                                                                    {"pkg/a.go", "package pkg\n"},
+                                                                    {"run.sh", "#!/bin/sh\n"}}));
   EXPECT_EQ(ModeOf(destination_ / "run.sh"), 0644);
   EXPECT_TRUE(fs::is_directory(destination_ / "empty"));
   EXPECT_FALSE(fs::exists(destination_ / ".git"));
@@ -726,8 +721,8 @@ TEST_F(DirectoryIntakeTest, RejectsDeepTrees) {
   IntakeLimits limits;
   limits.max_path_depth = 3;
   fs::create_directories(source_ / "a" / "b" / "c" / "d");
-  ExpectRejected(IntakeSubmission(source_.string(), destination_.string(), limits),
-                 "\"a/b/c/d\"", "deeper than 3");
+  ExpectRejected(IntakeSubmission(source_.string(), destination_.string(), limits), "\"a/b/c/d\"",
+                 "deeper than 3");
 }
 
 }  // namespace

@@ -1,5 +1,3 @@
-#include "grader/core/render/render.h"
-
 #include <string>
 #include <vector>
 
@@ -7,6 +5,7 @@
 #include "absl/strings/str_split.h"
 #include "base/status_matchers.h"
 #include "gmock/gmock.h"
+#include "grader/core/render/render.h"
 #include "grader/core/render/render_internal.h"
 #include "grader/core/render/render_test_support.h"
 #include "gtest/gtest.h"

@@ -4,15 +4,16 @@
 #ifndef GOGRADER_GRADER_CORE_RENDER_RENDER_TEST_SUPPORT_H_
 #define GOGRADER_GRADER_CORE_RENDER_RENDER_TEST_SUPPORT_H_
 
-#include "grader/core/render/render.h"
 #include <string>
 #include <vector>
+
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "gmock/gmock.h"
+#include "grader/core/render/render.h"
 #include "grader/core/render/render_internal.h"
 #include "gtest/gtest.h"
 #include "proto/gograder/v1/report.pb.h"
@@ -37,9 +38,10 @@ using ::testing::StartsWith;
 // ---------------------------------------------------------------------------
 // Hand-built reports.
 
-inline void AddCriterion(GradeReport* report, absl::string_view id, absl::string_view title, double points,
-                  double max_points, absl::string_view reason, std::vector<std::string> tests = {},
-                  gograder::v1::Visibility visibility = gograder::v1::VISIBLE) {
+inline void AddCriterion(GradeReport* report, absl::string_view id, absl::string_view title,
+                         double points, double max_points, absl::string_view reason,
+                         std::vector<std::string> tests = {},
+                         gograder::v1::Visibility visibility = gograder::v1::VISIBLE) {
   gograder::v1::CriterionResult* criterion = report->add_criteria();
   criterion->set_id(std::string(id));
   criterion->set_title(std::string(title));
@@ -51,7 +53,7 @@ inline void AddCriterion(GradeReport* report, absl::string_view id, absl::string
 }
 
 inline TestResult* AddTest(GradeReport* report, absl::string_view name, TestResult::Status status,
-                    double elapsed, absl::string_view output = "") {
+                           double elapsed, absl::string_view output = "") {
   TestResult* test = report->add_tests();
   test->set_name(std::string(name));
   test->set_package("example.com/crawler");
@@ -62,8 +64,8 @@ inline TestResult* AddTest(GradeReport* report, absl::string_view name, TestResu
 }
 
 inline void AddAnnotation(GradeReport* report, absl::string_view file, int line, int column,
-                   gograder::v1::Severity severity, absl::string_view message,
-                   absl::string_view source) {
+                          gograder::v1::Severity severity, absl::string_view message,
+                          absl::string_view source) {
   gograder::v1::Annotation* annotation = report->add_annotations();
   annotation->set_file(std::string(file));
   annotation->set_line(line);
@@ -74,8 +76,8 @@ inline void AddAnnotation(GradeReport* report, absl::string_view file, int line,
 }
 
 inline gograder::v1::StepRun* AddStep(GradeReport* report, gograder::v1::Step step,
-                               SandboxResult::Verdict verdict, int64_t wall_us, int64_t cpu_us,
-                               int64_t memory) {
+                                      SandboxResult::Verdict verdict, int64_t wall_us,
+                                      int64_t cpu_us, int64_t memory) {
   gograder::v1::StepRun* run = report->add_steps();
   run->set_step(step);
   run->set_verdict(verdict);
@@ -227,7 +229,8 @@ inline GradeReport HostileReport() {
 // ---------------------------------------------------------------------------
 // Checks.
 
-inline std::string Render(const GradeReport& report, ReportFormat format, RenderOptions options = {}) {
+inline std::string Render(const GradeReport& report, ReportFormat format,
+                          RenderOptions options = {}) {
   return RenderReport(report, format, options);
 }
 

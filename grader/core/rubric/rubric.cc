@@ -1,4 +1,3 @@
-#include "grader/core/files/files.h"
 #include "grader/core/rubric/rubric.h"
 
 #include <algorithm>
@@ -13,10 +12,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "grader/core/files/digest.h"
-#include "re2/re2.h"
 #include "base/status_macros.h"
 #include "base/text_proto.h"
+#include "grader/core/files/digest.h"
+#include "grader/core/files/files.h"
+#include "re2/re2.h"
 
 namespace gograder::core {
 namespace {
@@ -79,7 +79,8 @@ void MergeStepLimits(const google::protobuf::RepeatedPtrField<gograder::v1::Step
 std::vector<std::string> GoFilesBelow(const fs::path& dir, bool tests_only) {
   std::vector<std::string> files;
   std::error_code error;
-  for (fs::recursive_directory_iterator it(dir, error), end; !error && it != end; it.increment(error)) {
+  for (fs::recursive_directory_iterator it(dir, error), end; !error && it != end;
+       it.increment(error)) {
     const std::string name = it->path().filename().string();
     if (!it->is_regular_file(error) || !absl::EndsWith(name, ".go")) continue;
     if (tests_only && !absl::EndsWith(name, "_test.go")) continue;
@@ -107,7 +108,8 @@ absl::StatusOr<std::vector<Sample>> LoadSamples(const fs::path& dir) {
     Sample sample;
     sample.name = entry.path().filename().string();
     sample.dir = entry.path().string();
-    RETURN_IF_ERROR(ParseTextProtoFile((entry.path() / kSampleExpectationFile).string(), &sample.expectation));
+    RETURN_IF_ERROR(
+        ParseTextProtoFile((entry.path() / kSampleExpectationFile).string(), &sample.expectation));
     samples.push_back(std::move(sample));
   }
   std::sort(samples.begin(), samples.end(),
@@ -155,13 +157,15 @@ absl::StatusOr<ExerciseBundle> LoadExercise(const std::string& rubrics_dir, absl
   if (parts.size() != 2 || parts[0].empty() || parts[1].empty() || absl::StrContains(id, "..") ||
       absl::StrContains(id, '\\')) {
     return absl::InvalidArgumentError(
-        absl::StrCat("exercise id \"", id, "\" must look like <phase>/<name>, e.g. phase1/concurrent-web-scraper"));
+        absl::StrCat("exercise id \"", id,
+                     "\" must look like <phase>/<name>, e.g. phase1/concurrent-web-scraper"));
   }
   fs::path dir = fs::path(rubrics_dir) / parts[0] / parts[1];
   fs::path exercise_file = dir / "exercise.textproto";
   std::error_code error;
   if (!fs::is_regular_file(exercise_file, error)) {
-    return absl::NotFoundError(absl::StrCat("unknown exercise \"", id, "\" (no ", exercise_file.string(), ")"));
+    return absl::NotFoundError(
+        absl::StrCat("unknown exercise \"", id, "\" (no ", exercise_file.string(), ")"));
   }
   ExerciseBundle bundle;
   bundle.dir = dir.string();
@@ -211,7 +215,8 @@ absl::StatusOr<std::vector<ExerciseBundle>> LoadAllExercises(const std::string& 
       }
     }
   }
-  if (error) return absl::NotFoundError(absl::StrCat("cannot list ", rubrics_dir, ": ", error.message()));
+  if (error)
+    return absl::NotFoundError(absl::StrCat("cannot list ", rubrics_dir, ": ", error.message()));
   std::sort(ids.begin(), ids.end());
   std::vector<ExerciseBundle> bundles;
   for (const std::string& id : ids) {
@@ -221,18 +226,20 @@ absl::StatusOr<std::vector<ExerciseBundle>> LoadAllExercises(const std::string& 
   return bundles;
 }
 
-absl::Status ComposeSample(const ExerciseBundle& exercise, const Sample& sample, const std::string& destination) {
+absl::Status ComposeSample(const ExerciseBundle& exercise, const Sample& sample,
+                           const std::string& destination) {
   RETURN_IF_ERROR(CopyModule(exercise.reference_dir, destination, /*skip_tests=*/false));
   RETURN_IF_ERROR(CopyModule(sample.dir, destination, /*skip_tests=*/false));
   std::error_code error;
   fs::remove(fs::path(destination) / kSampleExpectationFile, error);
   for (const std::string& path : sample.expectation.delete_()) {
     if (!IsModuleRelativePath(path)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(sample.dir, "/", kSampleExpectationFile, ": delete \"", path, "\" is not a module path"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          sample.dir, "/", kSampleExpectationFile, ": delete \"", path, "\" is not a module path"));
     }
     if (!fs::remove(fs::path(destination) / path, error)) {
-      return absl::InvalidArgumentError(absl::StrCat(sample.dir, "/", kSampleExpectationFile, ": delete \"", path,
+      return absl::InvalidArgumentError(absl::StrCat(sample.dir, "/", kSampleExpectationFile,
+                                                     ": delete \"", path,
                                                      "\" is not a file of reference/"));
     }
   }
@@ -245,8 +252,8 @@ absl::StatusOr<const Sample*> FindSample(const ExerciseBundle& exercise, absl::s
     if (sample.name == name) return &sample;
     names.push_back(sample.name);
   }
-  return absl::NotFoundError(absl::StrCat(exercise.exercise.id(), " has no sample \"", name, "\" (samples: ",
-                                          absl::StrJoin(names, ", "), ")"));
+  return absl::NotFoundError(absl::StrCat(exercise.exercise.id(), " has no sample \"", name,
+                                          "\" (samples: ", absl::StrJoin(names, ", "), ")"));
 }
 
 absl::Status ValidateExercise(const ExerciseBundle& bundle) {
@@ -268,9 +275,11 @@ absl::Status ValidateExercise(const ExerciseBundle& bundle) {
       problem(bundle.tests_dir + "/" + hidden, "a hidden Go file must be a _test.go file");
     }
     if (fs::path(hidden).parent_path().string() != bundle.hidden_package_dir) {
-      problem(bundle.tests_dir + "/" + hidden,
-              absl::StrCat("hidden Go files must all be in one directory (one test binary); the first is in \"",
-                           bundle.hidden_package_dir.empty() ? "." : bundle.hidden_package_dir, "\""));
+      problem(
+          bundle.tests_dir + "/" + hidden,
+          absl::StrCat(
+              "hidden Go files must all be in one directory (one test binary); the first is in \"",
+              bundle.hidden_package_dir.empty() ? "." : bundle.hidden_package_dir, "\""));
     }
   }
   if (exercise.criteria().empty()) problem(file, "no criteria");
@@ -288,25 +297,31 @@ absl::Status ValidateExercise(const ExerciseBundle& bundle) {
       RE2 re(pattern, RE2::Quiet);
       if (!re.ok()) return problem(where, absl::StrCat("pattern \"", pattern, "\": ", re.error()));
       if (!must_match) return;
-      bool matched = std::any_of(bundle.hidden_tests.begin(), bundle.hidden_tests.end(),
-                                 [&](const std::string& test) { return RE2::PartialMatch(test, re); });
-      if (!matched) problem(where, absl::StrCat("pattern \"", pattern, "\" matches no hidden test"));
+      bool matched =
+          std::any_of(bundle.hidden_tests.begin(), bundle.hidden_tests.end(),
+                      [&](const std::string& test) { return RE2::PartialMatch(test, re); });
+      if (!matched)
+        problem(where, absl::StrCat("pattern \"", pattern, "\" matches no hidden test"));
     };
     // A race criterion is gated on its own tests passing under -race (ScoreRace);
     // requires_tests is optional there, so one defect does not cost it too.
-    bool judges_working_code = criterion.has_benchmark() ||
-                               (criterion.has_tests() && criterion.tests().allocations());
+    bool judges_working_code =
+        criterion.has_benchmark() || (criterion.has_tests() && criterion.tests().allocations());
     if (judges_working_code && criterion.requires_tests().empty()) {
-      problem(where, "a benchmark or allocations criterion must name the test groups of the code it judges "
-                     "in requires_tests (a stub that does nothing is fast and allocation-free)");
+      problem(
+          where,
+          "a benchmark or allocations criterion must name the test groups of the code it judges "
+          "in requires_tests (a stub that does nothing is fast and allocation-free)");
     }
     for (const std::string& id : criterion.requires_tests()) {
       auto required = std::find_if(exercise.criteria().begin(), exercise.criteria().end(),
                                    [&](const Criterion& other) { return other.id() == id; });
       if (required == exercise.criteria().end()) {
         problem(where, absl::StrCat("requires_tests names unknown criterion \"", id, "\""));
-      } else if (!required->has_tests() || required->tests().allocations() || required->id() == criterion.id()) {
-        problem(where, absl::StrCat("requires_tests \"", id, "\" must be another test group of behaviour "
+      } else if (!required->has_tests() || required->tests().allocations() ||
+                 required->id() == criterion.id()) {
+        problem(where, absl::StrCat("requires_tests \"", id,
+                                    "\" must be another test group of behaviour "
                                     "(not allocations)"));
       }
     }
@@ -349,35 +364,43 @@ absl::Status ValidateExercise(const ExerciseBundle& bundle) {
   }
   std::error_code error;
   for (const auto& [name, path] : {std::pair{"reference", bundle.reference_dir},
-                                   {"starter", bundle.starter_dir}, {"tests", bundle.tests_dir}}) {
+                                   {"starter", bundle.starter_dir},
+                                   {"tests", bundle.tests_dir}}) {
     if (!fs::is_directory(path, error)) problem(bundle.dir, absl::StrCat("missing ", name, "/"));
   }
   if (!fs::is_regular_file(fs::path(bundle.reference_dir) / "go.mod", error)) {
     problem(bundle.dir, "reference/go.mod is missing");
   }
-  if (bundle.statement.empty()) problem(bundle.dir, "README.md (the statement) is missing or empty");
+  if (bundle.statement.empty())
+    problem(bundle.dir, "README.md (the statement) is missing or empty");
   for (const Sample& sample : bundle.samples) {
     const auto& expect = sample.expectation;
     std::string where = sample.dir + "/expect.textproto";
-    if (expect.min_score() < 0 || expect.max_score() > 100 || expect.min_score() > expect.max_score()) {
+    if (expect.min_score() < 0 || expect.max_score() > 100 ||
+        expect.min_score() > expect.max_score()) {
       problem(where, "need 0 <= min_score <= max_score <= 100");
     }
     for (const std::string& id : expect.must_lose()) {
-      if (!ids.count(id)) problem(where, absl::StrCat("must_lose names unknown criterion \"", id, "\""));
+      if (!ids.count(id))
+        problem(where, absl::StrCat("must_lose names unknown criterion \"", id, "\""));
     }
     for (const std::string& path : expect.delete_()) {
-      if (!IsModuleRelativePath(path) || !fs::is_regular_file(fs::path(bundle.reference_dir) / path, error)) {
+      if (!IsModuleRelativePath(path) ||
+          !fs::is_regular_file(fs::path(bundle.reference_dir) / path, error)) {
         problem(where, absl::StrCat("delete \"", path, "\" is not a file of reference/"));
       } else if (fs::exists(fs::path(sample.dir) / path, error)) {
         problem(where, absl::StrCat("delete \"", path, "\" but the sample also has that file"));
       }
     }
-    for (fs::recursive_directory_iterator it(sample.dir, error), end; !error && it != end; it.increment(error)) {
+    for (fs::recursive_directory_iterator it(sample.dir, error), end; !error && it != end;
+         it.increment(error)) {
       if (!it->is_regular_file(error) || it->path().filename() == kSampleExpectationFile) continue;
-      fs::path in_reference = fs::path(bundle.reference_dir) / fs::relative(it->path(), sample.dir, error);
+      fs::path in_reference =
+          fs::path(bundle.reference_dir) / fs::relative(it->path(), sample.dir, error);
       if (fs::is_regular_file(in_reference, error) &&
           ReadFileOrEmpty(it->path()) == ReadFileOrEmpty(in_reference)) {
-        problem(it->path().string(), "is the same as in reference/: a sample holds only the files that differ");
+        problem(it->path().string(),
+                "is the same as in reference/: a sample holds only the files that differ");
       }
     }
   }

@@ -16,7 +16,8 @@ namespace gograder::core {
 // directory is an overlay of the reference (see SampleExpectation).
 struct Sample {
   std::string name;
-  std::string dir;  // rubrics/<phase>/<name>/samples/<sample>: the differing files + expect.textproto
+  std::string
+      dir;  // rubrics/<phase>/<name>/samples/<sample>: the differing files + expect.textproto
   gograder::v1::SampleExpectation expectation;
 };
 
@@ -37,9 +38,9 @@ struct ExerciseBundle {
   // The one directory (relative to tests_dir, "" for the module root) that
   // holds the hidden _test.go files: they compile into one test binary.
   std::string hidden_package_dir;
-  std::vector<std::string> hidden_tests;  // TestXxx names declared in hidden files
+  std::vector<std::string> hidden_tests;       // TestXxx names declared in hidden files
   std::vector<std::string> hidden_benchmarks;  // BenchmarkXxx names
-  std::string digest;         // hex sha256 of exercise.textproto, phase.textproto and tests/
+  std::string digest;  // hex sha256 of exercise.textproto, phase.textproto and tests/
 };
 
 // Loads rubrics_dir/<id>/ (id = "<phase>/<name>"): parses phase.textproto and
@@ -53,7 +54,8 @@ absl::StatusOr<std::vector<ExerciseBundle>> LoadAllExercises(const std::string& 
 // Writes the submission a sample stands for into `destination` (created):
 // the exercise's reference/, then the sample's files over it, minus the
 // files its expectation deletes.
-absl::Status ComposeSample(const ExerciseBundle& exercise, const Sample& sample, const std::string& destination);
+absl::Status ComposeSample(const ExerciseBundle& exercise, const Sample& sample,
+                           const std::string& destination);
 
 // The sample of `exercise` called `name`, or NotFound listing the samples.
 absl::StatusOr<const Sample*> FindSample(const ExerciseBundle& exercise, absl::string_view name);

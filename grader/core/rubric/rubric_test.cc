@@ -27,8 +27,12 @@ class RubricTest : public ::testing::Test {
     fs::remove_all(root_);
     dir_ = root_ / "phase1" / "demo";
     Write(root_ / "phase1" / "phase.textproto", R"pb(
-      id: "phase1" title: "Concurrency"
-      limits { step: TEST limits { wall_time_ms: 50000 memory_bytes: 268435456 } }
+      id: "phase1"
+      title: "Concurrency"
+      limits {
+        step: TEST
+        limits { wall_time_ms: 50000 memory_bytes: 268435456 }
+      }
     )pb");
     Write(dir_ / "README.md", "# Demo\n");
     Write(dir_ / "reference" / "go.mod", "module example.com/demo\n\ngo 1.26\n");
@@ -47,12 +51,33 @@ class RubricTest : public ::testing::Test {
 };
 
 constexpr char kValid[] = R"pb(
-  id: "phase1/demo" title: "Demo" module: "example.com/demo"
-  limits { step: TEST limits { wall_time_ms: 20000 } }
-  criteria { id: "tests.limits" title: "Limits" points: 60 tests {} }
-  criteria { id: "race" title: "No data races" points: 20 requires_tests: "tests.limits" race {} }
-  criteria { id: "bench.get" title: "Get speed" points: 20 requires_tests: "tests.limits"
-             benchmark { benchmark: "BenchmarkHiddenGet" } }
+  id: "phase1/demo"
+  title: "Demo"
+  module: "example.com/demo"
+  limits {
+    step: TEST
+    limits { wall_time_ms: 20000 }
+  }
+  criteria {
+    id: "tests.limits"
+    title: "Limits"
+    points: 60
+    tests {}
+  }
+  criteria {
+    id: "race"
+    title: "No data races"
+    points: 20
+    requires_tests: "tests.limits"
+    race {}
+  }
+  criteria {
+    id: "bench.get"
+    title: "Get speed"
+    points: 20
+    requires_tests: "tests.limits"
+    benchmark { benchmark: "BenchmarkHiddenGet" }
+  }
 )pb";
 
 TEST_F(RubricTest, LoadsAValidExercise) {
@@ -70,18 +95,43 @@ TEST_F(RubricTest, LoadsAValidExercise) {
 
 TEST_F(RubricTest, GatedCriteriaMustNameTheGroupsTheyRequire) {
   WriteExercise(R"pb(
-    id: "phase1/demo" title: "Demo" module: "example.com/demo"
-    criteria { id: "tests.limits" title: "Limits" points: 40 tests {} }
-    criteria { id: "allocs" title: "Allocs" points: 20 tests { pattern: "^TestHiddenLimits_A" allocations: true } }
-    criteria { id: "race" title: "No data races" points: 20 requires_tests: "allocs" race {} }
-    criteria { id: "bench.get" title: "Get speed" points: 20 requires_tests: "tests.nope"
-               benchmark { benchmark: "BenchmarkHiddenGet" } }
+    id: "phase1/demo"
+    title: "Demo"
+    module: "example.com/demo"
+    criteria {
+      id: "tests.limits"
+      title: "Limits"
+      points: 40
+      tests {}
+    }
+    criteria {
+      id: "allocs"
+      title: "Allocs"
+      points: 20
+      tests { pattern: "^TestHiddenLimits_A" allocations: true }
+    }
+    criteria {
+      id: "race"
+      title: "No data races"
+      points: 20
+      requires_tests: "allocs"
+      race {}
+    }
+    criteria {
+      id: "bench.get"
+      title: "Get speed"
+      points: 20
+      requires_tests: "tests.nope"
+      benchmark { benchmark: "BenchmarkHiddenGet" }
+    }
   )pb");
   auto bundle = LoadExercise(root_.string(), "phase1/demo");
   ASSERT_TRUE(bundle.ok()) << bundle.status();
   std::string message(ValidateExercise(*bundle).message());
-  EXPECT_THAT(message, HasSubstr("criteria[1] (allocs): a benchmark or allocations criterion must name"));
-  EXPECT_THAT(message, HasSubstr("requires_tests \"allocs\" must be another test group of behaviour"));
+  EXPECT_THAT(message,
+              HasSubstr("criteria[1] (allocs): a benchmark or allocations criterion must name"));
+  EXPECT_THAT(message,
+              HasSubstr("requires_tests \"allocs\" must be another test group of behaviour"));
   EXPECT_THAT(message, HasSubstr("requires_tests names unknown criterion \"tests.nope\""));
 }
 
@@ -94,7 +144,9 @@ TEST_F(RubricTest, HiddenTestsAreTestFilesOfOneDirectory) {
   EXPECT_EQ(bundle->hidden_package_dir, "");
   std::string message(ValidateExercise(*bundle).message());
   EXPECT_THAT(message, HasSubstr("tests/helpers.go: a hidden Go file must be a _test.go file"));
-  EXPECT_THAT(message, HasSubstr("tests/zzz/zz_hidden_more_test.go: hidden Go files must all be in one directory"));
+  EXPECT_THAT(
+      message,
+      HasSubstr("tests/zzz/zz_hidden_more_test.go: hidden Go files must all be in one directory"));
   EXPECT_THAT(message, Not(HasSubstr("zz_hidden_limits_test.go:")));
 }
 
@@ -134,9 +186,9 @@ TEST_F(RubricTest, ExerciseLimitsOverridePhaseLimitsFieldByField) {
   auto bundle = LoadExercise(root_.string(), "phase1/demo");
   ASSERT_TRUE(bundle.ok()) << bundle.status();
   auto limits = StepLimitsFor(bundle->exercise, bundle->phase, gograder::v1::TEST);
-  EXPECT_EQ(limits.wall_time_ms(), 20000);        // exercise
-  EXPECT_EQ(limits.memory_bytes(), 268435456);    // phase
-  EXPECT_EQ(limits.pids(), 512);                  // built-in
+  EXPECT_EQ(limits.wall_time_ms(), 20000);      // exercise
+  EXPECT_EQ(limits.memory_bytes(), 268435456);  // phase
+  EXPECT_EQ(limits.pids(), 512);                // built-in
 }
 
 TEST_F(RubricTest, SyntaxErrorsNameFileLineAndColumn) {
@@ -156,17 +208,36 @@ TEST_F(RubricTest, UnknownFieldsAreErrors) {
 
 TEST_F(RubricTest, ValidateReportsEveryProblem) {
   WriteExercise(R"pb(
-    id: "phase1/other" title: "Demo" module: "example.com/demo"
-    criteria { id: "tests.limits" title: "Limits" points: 50 tests { pattern: "^TestHiddenNope_" } }
-    criteria { id: "tests.limits" title: "Again" points: 10 tests { pattern: "([" } }
-    criteria { id: "bench" title: "Speed" points: 20 benchmark { benchmark: "BenchmarkMissing" } }
+    id: "phase1/other"
+    title: "Demo"
+    module: "example.com/demo"
+    criteria {
+      id: "tests.limits"
+      title: "Limits"
+      points: 50
+      tests { pattern: "^TestHiddenNope_" }
+    }
+    criteria {
+      id: "tests.limits"
+      title: "Again"
+      points: 10
+      tests { pattern: "([" }
+    }
+    criteria {
+      id: "bench"
+      title: "Speed"
+      points: 20
+      benchmark { benchmark: "BenchmarkMissing" }
+    }
   )pb");
-  Write(dir_ / "samples" / "racy" / "expect.textproto", "min_score: 90 max_score: 10 must_lose: \"nope\"\n");
+  Write(dir_ / "samples" / "racy" / "expect.textproto",
+        "min_score: 90 max_score: 10 must_lose: \"nope\"\n");
   auto bundle = LoadExercise(root_.string(), "phase1/demo");
   ASSERT_TRUE(bundle.ok()) << bundle.status();
   absl::Status status = ValidateExercise(*bundle);
   ASSERT_FALSE(status.ok());
-  EXPECT_THAT(std::string(status.message()), HasSubstr("id \"phase1/other\" must be \"phase1/demo\""));
+  EXPECT_THAT(std::string(status.message()),
+              HasSubstr("id \"phase1/other\" must be \"phase1/demo\""));
   EXPECT_THAT(std::string(status.message()), HasSubstr("matches no hidden test"));
   EXPECT_THAT(std::string(status.message()), HasSubstr("duplicate id"));
   EXPECT_THAT(std::string(status.message()), HasSubstr("pattern \"([\""));

@@ -25,7 +25,8 @@ TEST(RecordBenchmarkRunTest, CompleteRunsAddTheirSamplesPerSide) {
 
 TEST(RecordBenchmarkRunTest, AStudentRunWithoutTheNonceStopsTheRounds) {
   BenchmarkTally tally;
-  ASSERT_TRUE(RecordBenchmarkRun({false, ReadGoOutputFixture("bench.txt"), kNonce, true, ""}, tally).ok());
+  ASSERT_TRUE(
+      RecordBenchmarkRun({false, ReadGoOutputFixture("bench.txt"), kNonce, true, ""}, tally).ok());
   EXPECT_THAT(tally.problem, HasSubstr("the benchmark run failed"));
   EXPECT_TRUE(tally.student_ns.empty());  // a run that did not complete measures nothing
 }
@@ -40,7 +41,8 @@ TEST(RecordBenchmarkRunTest, AFailedReferenceRunIsOurFailure) {
   BenchmarkTally tally;
   absl::Status status = RecordBenchmarkRun({true, "panic: boom\n", kNonce, false, ""}, tally);
   EXPECT_THAT(status, StatusIs(absl::StatusCode::kInternal));
-  EXPECT_THAT(status.message(), HasSubstr("reference solution's benchmark run failed: panic: boom"));
+  EXPECT_THAT(status.message(),
+              HasSubstr("reference solution's benchmark run failed: panic: boom"));
 }
 
 }  // namespace

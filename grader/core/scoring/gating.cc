@@ -33,8 +33,8 @@ std::string RequirementFailure(const Criterion& group, const CriterionResult& re
   }
   if (result.tests().empty()) return absl::StrCat(group.id(), " was not graded");
   if (failed == 0) return "";
-  return absl::StrCat(failed, " of ", result.tests_size(), " tests of ", group.id(), " (", group.title(),
-                      ") failed");
+  return absl::StrCat(failed, " of ", result.tests_size(), " tests of ", group.id(), " (",
+                      group.title(), ") failed");
 }
 
 }  // namespace
@@ -45,7 +45,8 @@ StyleScaling EffectiveStyleScaling(const Exercise& exercise, const Phase& phase)
   return v1::BY_TEST_POINTS;
 }
 
-void ApplyGates(const Exercise& exercise, StyleScaling scaling, const std::map<std::string, TestResult>& tests,
+void ApplyGates(const Exercise& exercise, StyleScaling scaling,
+                const std::map<std::string, TestResult>& tests,
                 std::vector<CriterionResult>& results) {
   std::map<std::string, int> index;
   for (int i = 0; i < exercise.criteria_size(); ++i) index[exercise.criteria(i).id()] = i;
@@ -56,10 +57,12 @@ void ApplyGates(const Exercise& exercise, StyleScaling scaling, const std::map<s
     for (const std::string& id : criterion.requires_tests()) {
       auto found = index.find(id);
       if (found == index.end()) {
-        failures.push_back(absl::StrCat("it requires the unknown criterion ", id, " (a rubric error)"));
+        failures.push_back(
+            absl::StrCat("it requires the unknown criterion ", id, " (a rubric error)"));
         continue;
       }
-      std::string failure = RequirementFailure(exercise.criteria(found->second), results[found->second], tests);
+      std::string failure =
+          RequirementFailure(exercise.criteria(found->second), results[found->second], tests);
       if (!failure.empty()) failures.push_back(std::move(failure));
     }
     if (failures.empty()) continue;
@@ -68,10 +71,11 @@ void ApplyGates(const Exercise& exercise, StyleScaling scaling, const std::map<s
                                          absl::StrJoin(failures, "; "), ")"));
       continue;
     }
-    results[i].set_reason(absl::StrCat("not scored: ", absl::StrJoin(failures, "; "),
-                                       "; this criterion counts only when the code it judges passes its tests"
-                                       " (measured: ",
-                                       results[i].reason(), ")"));
+    results[i].set_reason(
+        absl::StrCat("not scored: ", absl::StrJoin(failures, "; "),
+                     "; this criterion counts only when the code it judges passes its tests"
+                     " (measured: ",
+                     results[i].reason(), ")"));
     results[i].set_points(0);
   }
   if (scaling != v1::BY_TEST_POINTS) return;
@@ -89,7 +93,8 @@ void ApplyGates(const Exercise& exercise, StyleScaling scaling, const std::map<s
     double full = results[i].points();
     results[i].set_points(RoundPoints(full * share));
     results[i].set_reason(absl::StrFormat(
-        "%s; scaled to %.0f%% (%.2f of %.2f points), the share of test points earned (%.2f of %.2f): style "
+        "%s; scaled to %.0f%% (%.2f of %.2f points), the share of test points earned (%.2f of "
+        "%.2f): style "
         "counts in proportion to working code",
         results[i].reason(), share * 100, results[i].points(), full, earned, available));
   }

@@ -1,8 +1,8 @@
 #include "grader/core/scoring/gating.h"
 
 #include "gmock/gmock.h"
-#include "gtest/gtest.h"
 #include "grader/core/scoring/scoring.h"
+#include "gtest/gtest.h"
 
 namespace gograder::core {
 namespace {
@@ -15,9 +15,13 @@ using ::testing::HasSubstr;
 // (requires model), race 10 (requires ttl), vet 5, gofmt 5.
 Exercise MakeExercise() {
   Exercise exercise;
-  for (const auto& [id, points] : std::vector<std::pair<std::string, double>>{
-           {"tests.model", 40}, {"tests.ttl", 20}, {"allocs", 10}, {"bench", 10}, {"race", 10}, {"vet", 5},
-           {"gofmt", 5}}) {
+  for (const auto& [id, points] : std::vector<std::pair<std::string, double>>{{"tests.model", 40},
+                                                                              {"tests.ttl", 20},
+                                                                              {"allocs", 10},
+                                                                              {"bench", 10},
+                                                                              {"race", 10},
+                                                                              {"vet", 5},
+                                                                              {"gofmt", 5}}) {
     Criterion* criterion = exercise.add_criteria();
     criterion->set_id(id);
     criterion->set_title(id);
@@ -65,10 +69,13 @@ TEST(ApplyGatesTest, AllTestsPassingKeepsEveryPoint) {
   Exercise exercise = MakeExercise();
   auto results = FullResults(exercise);
   ApplyGates(exercise, v1::BY_TEST_POINTS,
-             Tests({{"TestModelA", TestResult::PASSED}, {"TestModelB", TestResult::PASSED},
-                    {"TestTTL", TestResult::PASSED}, {"TestAllocs", TestResult::PASSED}}),
+             Tests({{"TestModelA", TestResult::PASSED},
+                    {"TestModelB", TestResult::PASSED},
+                    {"TestTTL", TestResult::PASSED},
+                    {"TestAllocs", TestResult::PASSED}}),
              results);
-  for (const CriterionResult& result : results) EXPECT_EQ(result.points(), result.max_points()) << result.id();
+  for (const CriterionResult& result : results)
+    EXPECT_EQ(result.points(), result.max_points()) << result.id();
 }
 
 TEST(ApplyGatesTest, AFailingRequiredGroupWithholdsOnlyItsDependents) {
@@ -76,11 +83,14 @@ TEST(ApplyGatesTest, AFailingRequiredGroupWithholdsOnlyItsDependents) {
   auto results = FullResults(exercise);
   results[0].set_points(20);  // one of two model tests failed
   ApplyGates(exercise, v1::UNSCALED,
-             Tests({{"TestModelA", TestResult::PASSED}, {"TestModelB", TestResult::FAILED},
-                    {"TestTTL", TestResult::PASSED}, {"TestAllocs", TestResult::PASSED}}),
+             Tests({{"TestModelA", TestResult::PASSED},
+                    {"TestModelB", TestResult::FAILED},
+                    {"TestTTL", TestResult::PASSED},
+                    {"TestAllocs", TestResult::PASSED}}),
              results);
   EXPECT_EQ(results[2].points(), 0);
-  EXPECT_THAT(results[2].reason(), HasSubstr("not scored: 1 of 2 tests of tests.model (tests.model) failed"));
+  EXPECT_THAT(results[2].reason(),
+              HasSubstr("not scored: 1 of 2 tests of tests.model (tests.model) failed"));
   EXPECT_THAT(results[2].reason(), HasSubstr("(measured: measured)"));
   EXPECT_EQ(results[3].points(), 0);
   EXPECT_EQ(results[4].points(), 10);  // race requires tests.ttl, which passed
@@ -93,8 +103,10 @@ TEST(ApplyGatesTest, StyleScalesWithBehaviourPointsOnly) {
   results[0].set_points(10);  // 10 of 40
   results[1].set_points(20);  // 20 of 20: 30 of 60 behaviour points, allocs not counted
   ApplyGates(exercise, v1::BY_TEST_POINTS,
-             Tests({{"TestModelA", TestResult::FAILED}, {"TestModelB", TestResult::PASSED},
-                    {"TestTTL", TestResult::PASSED}, {"TestAllocs", TestResult::PASSED}}),
+             Tests({{"TestModelA", TestResult::FAILED},
+                    {"TestModelB", TestResult::PASSED},
+                    {"TestTTL", TestResult::PASSED},
+                    {"TestAllocs", TestResult::PASSED}}),
              results);
   EXPECT_DOUBLE_EQ(results[5].points(), 2.5);
   EXPECT_THAT(results[5].reason(), HasSubstr("scaled to 50% (2.50 of 5.00 points)"));
@@ -107,8 +119,10 @@ TEST(ApplyGatesTest, AnEmptyPackageEarnsNothing) {
   results[0].set_points(0);
   results[1].set_points(0);
   ApplyGates(exercise, v1::BY_TEST_POINTS,
-             Tests({{"TestModelA", TestResult::FAILED}, {"TestModelB", TestResult::MISSING},
-                    {"TestTTL", TestResult::FAILED}, {"TestAllocs", TestResult::PASSED}}),
+             Tests({{"TestModelA", TestResult::FAILED},
+                    {"TestModelB", TestResult::MISSING},
+                    {"TestTTL", TestResult::FAILED},
+                    {"TestAllocs", TestResult::PASSED}}),
              results);
   double total = 0;
   for (const CriterionResult& result : results) total += result.points();

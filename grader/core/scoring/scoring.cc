@@ -4,10 +4,10 @@
 #include <cmath>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 
@@ -19,9 +19,11 @@ using gograder::v1::TestResult;
 constexpr int kMaxListed = 5;
 
 std::string ListSome(const std::vector<std::string>& items) {
-  std::vector<std::string> shown(items.begin(), items.begin() + std::min<size_t>(items.size(), kMaxListed));
+  std::vector<std::string> shown(items.begin(),
+                                 items.begin() + std::min<size_t>(items.size(), kMaxListed));
   std::string text = absl::StrJoin(shown, "; ");
-  if (items.size() > shown.size()) absl::StrAppend(&text, "; and ", items.size() - shown.size(), " more");
+  if (items.size() > shown.size())
+    absl::StrAppend(&text, "; and ", items.size() - shown.size(), " more");
   return text;
 }
 
@@ -29,7 +31,8 @@ std::string ListSome(const std::vector<std::string>& items) {
 std::string FirstFailureLine(const TestResult& test) {
   for (absl::string_view line : absl::StrSplit(test.output(), '\n')) {
     absl::string_view trimmed = absl::StripAsciiWhitespace(line);
-    if (trimmed.empty() || absl::StartsWith(trimmed, "=== ") || absl::StartsWith(trimmed, "--- ")) continue;
+    if (trimmed.empty() || absl::StartsWith(trimmed, "=== ") || absl::StartsWith(trimmed, "--- "))
+      continue;
     return std::string(trimmed.substr(0, 300));
   }
   return "";
@@ -40,14 +43,20 @@ std::string FirstFailureLine(const TestResult& test) {
 std::string DescribeTest(const TestResult& test) {
   switch (test.status()) {
     case TestResult::MISSING:
-      return absl::StrCat(test.name(), ": did not run (", test.output().empty() ? "its file did not compile or the test binary crashed" : FirstFailureLine(test), ")");
+      return absl::StrCat(test.name(), ": did not run (",
+                          test.output().empty()
+                              ? "its file did not compile or the test binary crashed"
+                              : FirstFailureLine(test),
+                          ")");
     case TestResult::DUPLICATED:
-      return absl::StrCat(test.name(), ": reported more than once (forged or conflicting results earn nothing)");
+      return absl::StrCat(test.name(),
+                          ": reported more than once (forged or conflicting results earn nothing)");
     case TestResult::SKIPPED:
       return absl::StrCat(test.name(), ": skipped");
     default: {
       std::string why = FirstFailureLine(test);
-      return why.empty() ? absl::StrCat(test.name(), ": failed") : absl::StrCat(test.name(), ": ", why);
+      return why.empty() ? absl::StrCat(test.name(), ": failed")
+                         : absl::StrCat(test.name(), ": ", why);
     }
   }
 }
@@ -69,7 +78,8 @@ CriterionResult EmptyResult(const Criterion& criterion) {
   return result;
 }
 
-CriterionResult ScoreTestGroup(const Criterion& criterion, const std::vector<TestResult>& expected) {
+CriterionResult ScoreTestGroup(const Criterion& criterion,
+                               const std::vector<TestResult>& expected) {
   CriterionResult result = EmptyResult(criterion);
   std::vector<std::string> problems;
   int passed = 0;
@@ -105,8 +115,8 @@ CriterionResult ScoreFindings(const Criterion& criterion, const std::vector<std:
     result.set_points(criterion.points());
     result.set_reason(std::string(clean_reason));
   } else {
-    result.set_reason(absl::StrCat(findings.size(), findings.size() == 1 ? " finding: " : " findings: ",
-                                   ListSome(findings)));
+    result.set_reason(absl::StrCat(
+        findings.size(), findings.size() == 1 ? " finding: " : " findings: ", ListSome(findings)));
   }
   return result;
 }
@@ -116,15 +126,15 @@ CriterionResult ScoreRace(const Criterion& criterion, const RaceOutcome& outcome
   if (!outcome.completed) {
     result.set_reason(absl::StrCat("the race detector run did not complete: ", outcome.problem));
   } else if (outcome.races > 0) {
-    result.set_reason(absl::StrCat(outcome.races, " data race report(s)",
-                                   outcome.racy_tests.empty() ? "" : " during ",
-                                   ListSome(outcome.racy_tests),
-                                   "; see the test output for the two conflicting accesses"));
+    result.set_reason(absl::StrCat(
+        outcome.races, " data race report(s)", outcome.racy_tests.empty() ? "" : " during ",
+        ListSome(outcome.racy_tests), "; see the test output for the two conflicting accesses"));
   } else if (!outcome.failed_tests.empty()) {
-    result.set_reason(absl::StrCat("not scored: ", outcome.failed_tests.size(), " of ", outcome.tests,
-                                   " race tests failed under -race (race freedom counts only for code that "
-                                   "works): ",
-                                   ListSome(outcome.failed_tests)));
+    result.set_reason(
+        absl::StrCat("not scored: ", outcome.failed_tests.size(), " of ", outcome.tests,
+                     " race tests failed under -race (race freedom counts only for code that "
+                     "works): ",
+                     ListSome(outcome.failed_tests)));
   } else {
     result.set_points(criterion.points());
     result.set_reason("no data race detected");
@@ -137,8 +147,8 @@ CriterionResult ScoreBenchmark(const Criterion& criterion, const std::vector<dou
   CriterionResult result = EmptyResult(criterion);
   const std::string& name = criterion.benchmark().benchmark();
   if (!problem.empty() || student_ns.empty() || reference_ns.empty()) {
-    result.set_reason(absl::StrCat(name, " did not produce a result: ",
-                                   problem.empty() ? "no samples" : problem));
+    result.set_reason(absl::StrCat(
+        name, " did not produce a result: ", problem.empty() ? "no samples" : problem));
     return result;
   }
   double student = Median(student_ns), reference = Median(reference_ns);
@@ -154,7 +164,8 @@ CriterionResult ScoreBenchmark(const Criterion& criterion, const std::vector<dou
   result.set_reference_ns_per_op(reference);
   result.set_ratio(ratio);
   std::vector<std::pair<double, double>> bands;
-  for (const auto& band : criterion.benchmark().bands()) bands.push_back({band.max_ratio(), band.share()});
+  for (const auto& band : criterion.benchmark().bands())
+    bands.push_back({band.max_ratio(), band.share()});
   if (bands.empty()) bands = {{1.25, 1.0}, {2, 0.6}, {4, 0.25}};
   double share = 0;
   for (const auto& [max_ratio, band_share] : bands) {
@@ -165,7 +176,8 @@ CriterionResult ScoreBenchmark(const Criterion& criterion, const std::vector<dou
   }
   result.set_points(RoundPoints(criterion.points() * share));
   result.set_reason(absl::StrFormat(
-      "%s: %.0f ns/op vs reference %.0f ns/op (medians of %d interleaved rounds; median round ratio %.2fx): "
+      "%s: %.0f ns/op vs reference %.0f ns/op (medians of %d interleaved rounds; median round "
+      "ratio %.2fx): "
       "%.0f%% of the points",
       name, student, reference, static_cast<int>(student_ns.size()), ratio, share * 100));
   return result;
@@ -182,12 +194,14 @@ CriterionResult ScoreCoverage(const Criterion& criterion, std::optional<double> 
   double full = criterion.coverage().full_percent() ? criterion.coverage().full_percent() : 85;
   double share = std::clamp((*percent - zero) / (full - zero), 0.0, 1.0);
   result.set_points(RoundPoints(criterion.points() * share));
-  result.set_reason(absl::StrFormat("your tests cover %.1f%% of statements (0 points at %.0f%%, full at %.0f%%)",
-                                    *percent, zero, full));
+  result.set_reason(
+      absl::StrFormat("your tests cover %.1f%% of statements (0 points at %.0f%%, full at %.0f%%)",
+                      *percent, zero, full));
   return result;
 }
 
-CriterionResult ScoreRules(const Criterion& criterion, int rules, const std::vector<std::string>& broken) {
+CriterionResult ScoreRules(const Criterion& criterion, int rules,
+                           const std::vector<std::string>& broken) {
   CriterionResult result = EmptyResult(criterion);
   if (rules <= 0) {
     result.set_points(criterion.points());
@@ -196,8 +210,9 @@ CriterionResult ScoreRules(const Criterion& criterion, int rules, const std::vec
   }
   int kept = std::max(0, rules - static_cast<int>(broken.size()));
   result.set_points(RoundPoints(criterion.points() * kept / rules));
-  result.set_reason(broken.empty() ? absl::StrCat("all ", rules, " rules kept")
-                                   : absl::StrCat(kept, " of ", rules, " rules kept. ", ListSome(broken)));
+  result.set_reason(broken.empty()
+                        ? absl::StrCat("all ", rules, " rules kept")
+                        : absl::StrCat(kept, " of ", rules, " rules kept. ", ListSome(broken)));
   return result;
 }
 

@@ -33,12 +33,13 @@ CriterionResult ScoreFindings(const Criterion& criterion, const std::vector<std:
 
 // What the race step found.
 struct RaceOutcome {
-  bool completed = false;     // the race run ran to the end (no crash, limit or build failure)
-  int tests = 0;              // hidden tests the race run ran
-  std::vector<std::string> failed_tests;  // of those, the ones that did not pass under -race (with why)
-  int races = 0;              // "WARNING: DATA RACE" reports
+  bool completed = false;  // the race run ran to the end (no crash, limit or build failure)
+  int tests = 0;           // hidden tests the race run ran
+  std::vector<std::string>
+      failed_tests;  // of those, the ones that did not pass under -race (with why)
+  int races = 0;     // "WARNING: DATA RACE" reports
   std::vector<std::string> racy_tests;  // tests during which a race was reported
-  std::string problem;        // why it did not complete
+  std::string problem;                  // why it did not complete
 };
 // Full points only when the run completed, every race test passed under
 // -race and no race was reported.
@@ -54,7 +55,8 @@ CriterionResult ScoreCoverage(const Criterion& criterion, std::optional<double> 
                               absl::string_view problem);
 
 // One equal share per rule; `broken` lists the reasons of broken rules.
-CriterionResult ScoreRules(const Criterion& criterion, int rules, const std::vector<std::string>& broken);
+CriterionResult ScoreRules(const Criterion& criterion, int rules,
+                           const std::vector<std::string>& broken);
 
 // Median of a non-empty list.
 double Median(std::vector<double> values);

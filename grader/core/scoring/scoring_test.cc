@@ -17,7 +17,8 @@ Criterion Make(const std::string& id, double points) {
   return criterion;
 }
 
-TestResult Result(const std::string& name, TestResult::Status status, const std::string& output = "") {
+TestResult Result(const std::string& name, TestResult::Status status,
+                  const std::string& output = "") {
   TestResult test;
   test.set_name(name);
   test.set_status(status);
@@ -28,21 +29,25 @@ TestResult Result(const std::string& name, TestResult::Status status, const std:
 TEST(ScoreTestGroupTest, PartialCreditWithReasons) {
   Criterion criterion = Make("tests.limits", 22);
   criterion.mutable_tests();
-  auto result = ScoreTestGroup(criterion, {Result("TestHiddenLimits_A", TestResult::PASSED),
-                                           Result("TestHiddenLimits_B", TestResult::FAILED,
-                                                "=== RUN   TestHiddenLimits_B\n    x_test.go:12: max in-flight 50, want 4\n"),
-                                           Result("TestHiddenLimits_C", TestResult::MISSING)});
+  auto result = ScoreTestGroup(
+      criterion,
+      {Result("TestHiddenLimits_A", TestResult::PASSED),
+       Result("TestHiddenLimits_B", TestResult::FAILED,
+              "=== RUN   TestHiddenLimits_B\n    x_test.go:12: max in-flight 50, want 4\n"),
+       Result("TestHiddenLimits_C", TestResult::MISSING)});
   EXPECT_DOUBLE_EQ(result.points(), 7.33);
   EXPECT_EQ(result.max_points(), 22);
   EXPECT_THAT(result.reason(), HasSubstr("1 of 3 tests passed"));
-  EXPECT_THAT(result.reason(), HasSubstr("TestHiddenLimits_B: x_test.go:12: max in-flight 50, want 4"));
+  EXPECT_THAT(result.reason(),
+              HasSubstr("TestHiddenLimits_B: x_test.go:12: max in-flight 50, want 4"));
   EXPECT_THAT(result.reason(), HasSubstr("TestHiddenLimits_C: did not run"));
 }
 
 TEST(ScoreTestGroupTest, AllOrNothingAndDuplicates) {
   Criterion criterion = Make("tests.model", 10);
   criterion.mutable_tests()->set_all_or_nothing(true);
-  auto result = ScoreTestGroup(criterion, {Result("A", TestResult::PASSED), Result("B", TestResult::DUPLICATED)});
+  auto result = ScoreTestGroup(
+      criterion, {Result("A", TestResult::PASSED), Result("B", TestResult::DUPLICATED)});
   EXPECT_EQ(result.points(), 0);
   EXPECT_THAT(result.reason(), HasSubstr("B: reported more than once"));
   EXPECT_EQ(ScoreTestGroup(criterion, {Result("A", TestResult::PASSED)}).points(), 10);
@@ -52,7 +57,7 @@ TEST(ScoreBenchmarkTest, BandsOnTheRatioOfMedians) {
   Criterion criterion = Make("bench.get", 10);
   criterion.mutable_benchmark()->set_benchmark("BenchmarkHiddenGet");
   EXPECT_EQ(ScoreBenchmark(criterion, {100, 110, 120}, {100, 100, 100}, "").points(), 10);  // 1.10x
-  auto slow = ScoreBenchmark(criterion, {300, 310, 500}, {100, 100, 100}, "");             // 3.10x
+  auto slow = ScoreBenchmark(criterion, {300, 310, 500}, {100, 100, 100}, "");              // 3.10x
   EXPECT_EQ(slow.points(), 2.5);
   EXPECT_NEAR(slow.ratio(), 3.1, 1e-9);
   EXPECT_THAT(slow.reason(), HasSubstr("median round ratio 3.10x"));
@@ -116,8 +121,11 @@ TEST(ScoreRaceTest, RacesAndIncompleteRuns) {
 
 TEST(ScoreRaceTest, FailingRaceTestsWithholdThePoints) {
   Criterion criterion = Make("race", 17);
-  auto result = ScoreRace(criterion, Outcome(true, 4, {"TestHiddenRace_A: got 0 pages", "TestHiddenRace_B: failed",
-                                                       "TestHiddenRace_C: failed"}, 0, {}));
+  auto result =
+      ScoreRace(criterion, Outcome(true, 4,
+                                   {"TestHiddenRace_A: got 0 pages", "TestHiddenRace_B: failed",
+                                    "TestHiddenRace_C: failed"},
+                                   0, {}));
   EXPECT_EQ(result.points(), 0);
   EXPECT_THAT(result.reason(), HasSubstr("not scored: 3 of 4 race tests failed under -race"));
   EXPECT_THAT(result.reason(), HasSubstr("TestHiddenRace_A: got 0 pages"));

@@ -19,7 +19,8 @@ HiddenSourceScrubber::HiddenSourceScrubber(const std::vector<std::string>& sourc
   for (const std::string& source : sources) {
     for (absl::string_view line : absl::StrSplit(source, '\n')) {
       line = absl::StripAsciiWhitespace(line);
-      if (line.size() >= kMinSecretLineLength) lines.insert(RE2::QuoteMeta(re2::StringPiece(line.data(), line.size())));
+      if (line.size() >= kMinSecretLineLength)
+        lines.insert(RE2::QuoteMeta(re2::StringPiece(line.data(), line.size())));
     }
   }
   if (lines.empty()) return;

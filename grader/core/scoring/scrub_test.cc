@@ -1,8 +1,8 @@
 #include "grader/core/scoring/scrub.h"
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "absl/strings/str_cat.h"
 #include "proto/gograder/v1/report.pb.h"
 
 namespace gograder::core {
@@ -23,9 +23,12 @@ const char kHidden[] =
 
 TEST(HiddenSourceScrubberTest, ReplacesEachLineQuotingHiddenSource) {
   HiddenSourceScrubber scrubber({kHidden});
-  std::string text = "=== RUN TestDedup\n  got := Crawl(\"http://secret.example/a\")  \nok\nfunc TestDedup(t *testing.T) {";
+  std::string text =
+      "=== RUN TestDedup\n  got := Crawl(\"http://secret.example/a\")  \nok\nfunc TestDedup(t "
+      "*testing.T) {";
   EXPECT_EQ(scrubber.ScrubText(text), 2);
-  EXPECT_EQ(text, absl::StrCat("=== RUN TestDedup\n", kHiddenSourceRemoved, "\nok\n", kHiddenSourceRemoved));
+  EXPECT_EQ(text, absl::StrCat("=== RUN TestDedup\n", kHiddenSourceRemoved, "\nok\n",
+                               kHiddenSourceRemoved));
 }
 
 TEST(HiddenSourceScrubberTest, LeavesShortCommonLinesAndOtherText) {
@@ -46,7 +49,8 @@ TEST(HiddenSourceScrubberTest, ScrubsEveryStringOfAReport) {
   GradeReport report;
   report.set_error("if len(got) != 17 {");  // shorter than kMinSecretLineLength: kept
   report.add_tests()->set_output("leak:\nfunc TestDedup(t *testing.T) {\n");
-  report.mutable_tests(0)->add_failed_subtests("TestDedup/got := Crawl(\"http://secret.example/a\")");
+  report.mutable_tests(0)->add_failed_subtests(
+      "TestDedup/got := Crawl(\"http://secret.example/a\")");
   report.add_criteria()->set_reason("fine");
   report.add_annotations()->set_message("x func TestDedup(t *testing.T) { y");
   report.add_flags("also func TestDedup(t *testing.T) {");

@@ -14,16 +14,19 @@ void JudgeTestPass(const TestPass& pass, HiddenRun& run, std::vector<std::string
   const TestRun& parsed = pass.parsed;
   const bool alone = pass.tests.size() == 1;
   if (!pass.limit.empty()) run.limit = pass.limit;
-  bool complete = std::find(parsed.package_output.begin(), parsed.package_output.end(), pass.nonce_line) !=
-                  parsed.package_output.end();
+  bool complete = std::find(parsed.package_output.begin(), parsed.package_output.end(),
+                            pass.nonce_line) != parsed.package_output.end();
   if (!complete && pass.exited_ok && !alone) {
     // The binary succeeded, yet the tests never ran to the end: it was cut
     // short with status 0 (os.Exit in the submission, forged output).
-    run.flags.push_back(absl::StrCat(pass.label, ": the test binary exited with status 0 before its tests "
+    run.flags.push_back(absl::StrCat(pass.label,
+                                     ": the test binary exited with status 0 before its tests "
                                      "finished; its reported results were ignored"));
   }
-  for (const TestOutcome& outcome : parsed.tests) absl::StrAppend(&run.combined_output, outcome.output);
-  for (const std::string& line : parsed.package_output) absl::StrAppend(&run.combined_output, line, "\n");
+  for (const TestOutcome& outcome : parsed.tests)
+    absl::StrAppend(&run.combined_output, outcome.output);
+  for (const std::string& line : parsed.package_output)
+    absl::StrAppend(&run.combined_output, line, "\n");
   std::set<std::string> wanted(pass.tests.begin(), pass.tests.end());
   std::set<std::string> reported;
   for (const TestOutcome& outcome : parsed.tests) {
@@ -43,7 +46,8 @@ void JudgeTestPass(const TestPass& pass, HiddenRun& run, std::vector<std::string
     } else if (complete || (alone && outcome.status == TestResult::FAILED)) {
       // A lone test that failed or crashed is its own evidence.
       result.set_status(outcome.status);
-    } else if (timed_out || (outcome.terminal_events == 0 && outcome.status == TestResult::FAILED)) {
+    } else if (timed_out ||
+               (outcome.terminal_events == 0 && outcome.status == TestResult::FAILED)) {
       // The test that hung or crashed the binary: it failed; rerunning it alone would hang again.
       result.set_status(TestResult::FAILED);
     } else {

@@ -47,7 +47,8 @@ TEST(JudgeTestPassTest, ACompleteRunIsTrustedAndUnreportedTestsAreMissing) {
 TEST(JudgeTestPassTest, AForgedRunThatExitsZeroEarlyIsNotTrusted) {
   HiddenRun run;
   std::vector<std::string> untrusted;
-  JudgeTestPass(Pass({"TestFirst", "TestSecond", "TestThird"}, ReadGoOutputFixture("test_forged_exit.json"), true),
+  JudgeTestPass(Pass({"TestFirst", "TestSecond", "TestThird"},
+                     ReadGoOutputFixture("test_forged_exit.json"), true),
                 run, untrusted);
   EXPECT_THAT(untrusted, UnorderedElementsAre("TestFirst", "TestSecond", "TestThird"));
   EXPECT_THAT(run.results, IsEmpty());
@@ -58,8 +59,9 @@ TEST(JudgeTestPassTest, AForgedRunThatExitsZeroEarlyIsNotTrusted) {
 TEST(JudgeTestPassTest, ATestReportingTwiceIsDuplicatedAndFlagged) {
   HiddenRun run;
   std::vector<std::string> untrusted;
-  JudgeTestPass(Pass({"TestHidden"}, ReadGoOutputFixture("test_forged_marker.json") + kNonceEvent, false), run,
-                untrusted);
+  JudgeTestPass(
+      Pass({"TestHidden"}, ReadGoOutputFixture("test_forged_marker.json") + kNonceEvent, false),
+      run, untrusted);
   EXPECT_EQ(run.results["TestHidden"].status(), TestResult::DUPLICATED);
   ASSERT_EQ(run.flags.size(), 1u);
   EXPECT_THAT(run.flags[0], HasSubstr("TestHidden: reported 2 results"));

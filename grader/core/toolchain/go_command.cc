@@ -9,7 +9,8 @@ namespace {
 using ::gograder::v1::Mount;
 using ::gograder::v1::SandboxSpec;
 
-void AddBind(SandboxSpec& spec, const std::string& source, const std::string& target, bool writable) {
+void AddBind(SandboxSpec& spec, const std::string& source, const std::string& target,
+             bool writable) {
   Mount* mount = spec.add_mounts();
   mount->set_target(target);
   mount->mutable_bind()->set_source(source);
@@ -63,7 +64,8 @@ SandboxSpec GoCommandSpec(const GoEnvironment& environment, const GoCommand& com
   Mount* tmp = spec.add_mounts();
   tmp->set_target("/tmp");
   // Test binaries and the linker's temporaries land here; it counts against memory.
-  tmp->mutable_tmpfs()->set_size_bytes(std::max<int64_t>(command.limits.memory_bytes() / 2, 64 << 20));
+  tmp->mutable_tmpfs()->set_size_bytes(
+      std::max<int64_t>(command.limits.memory_bytes() / 2, 64 << 20));
   Mount* telemetry = spec.add_mounts();
   telemetry->set_target("/etc/xdg/go/telemetry/mode");
   telemetry->mutable_file()->set_content("off");

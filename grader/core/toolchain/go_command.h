@@ -12,19 +12,19 @@ namespace gograder::core {
 
 // Where the Go toolchain and its caches live on the host.
 struct GoEnvironment {
-  std::string goroot;        // host GOROOT, seen at the same path inside
-  std::string module_cache;  // read-only GOMODCACHE with the offline allowlist
-  std::string build_cache;   // warm GOCACHE: an overlay lower, or writable when warming
+  std::string goroot;                 // host GOROOT, seen at the same path inside
+  std::string module_cache;           // read-only GOMODCACHE with the offline allowlist
+  std::string build_cache;            // warm GOCACHE: an overlay lower, or writable when warming
   bool writable_build_cache = false;  // only while preparing the toolchain
 };
 
 // One command run in a module directory.
 struct GoCommand {
-  std::vector<std::string> argv;   // e.g. {"go", "test", "-json", "./..."}
-  std::string module_dir;          // host directory, mounted writable at /box
-  std::string cwd;                 // working directory inside the sandbox; empty = /box
+  std::vector<std::string> argv;       // e.g. {"go", "test", "-json", "./..."}
+  std::string module_dir;              // host directory, mounted writable at /box
+  std::string cwd;                     // working directory inside the sandbox; empty = /box
   std::vector<std::string> extra_env;  // NAME=VALUE added to the standard ones
-  bool cgo = false;                // CGO_ENABLED=1 (the race detector needs it)
+  bool cgo = false;                    // CGO_ENABLED=1 (the race detector needs it)
   gograder::v1::Limits limits;
   int slot = 0;
   std::string stdout_file, stderr_file;  // host files; empty = captured in the result

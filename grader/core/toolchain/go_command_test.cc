@@ -12,7 +12,8 @@ namespace {
 using ::testing::Contains;
 
 GoEnvironment Environment() {
-  return GoEnvironment{"/usr/local/go", "/var/lib/gograder/gomodcache", "/var/lib/gograder/gocache"};
+  return GoEnvironment{"/usr/local/go", "/var/lib/gograder/gomodcache",
+                       "/var/lib/gograder/gocache"};
 }
 
 GoCommand Command() {

@@ -1,4 +1,3 @@
-#include "grader/core/files/files.h"
 #include "grader/core/toolchain/sandbox_runner.h"
 
 #include <unistd.h>
@@ -9,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "base/process.h"
+#include "grader/core/files/files.h"
 
 namespace gograder::core {
 namespace {
@@ -21,8 +21,8 @@ std::string ScratchPrefix(const std::string& dir) {
 
 }  // namespace
 
-absl::StatusOr<gograder::v1::SandboxResult> SandboxRunner::Run(const gograder::v1::SandboxSpec& spec,
-                                                               std::stop_token stop) const {
+absl::StatusOr<gograder::v1::SandboxResult> SandboxRunner::Run(
+    const gograder::v1::SandboxSpec& spec, std::stop_token stop) const {
   const std::string prefix = ScratchPrefix(options_.scratch_dir);
   const std::string spec_path = prefix + ".spec", result_path = prefix + ".result",
                     error_path = prefix + ".stderr";
@@ -38,23 +38,26 @@ absl::StatusOr<gograder::v1::SandboxResult> SandboxRunner::Run(const gograder::v
     unlink(error_path.c_str());
   };
   ProcessSpec process;
-  process.argv = {options_.binary, "--spec", spec_path, "--spec-format", "binary", "--format", "binary",
-                  "--output", result_path};
+  process.argv = {options_.binary, "--spec", spec_path,  "--spec-format", "binary",
+                  "--format",      "binary", "--output", result_path};
   process.stderr_file = error_path;
   int64_t wall_ms = spec.limits().wall_time_ms() ? spec.limits().wall_time_ms() : 10'000;
-  process.timeout = absl::Milliseconds(wall_ms) + options_.grace;  // then SIGKILL; the sandbox's init dies with it (PDEATHSIG)
+  process.timeout = absl::Milliseconds(wall_ms) +
+                    options_.grace;  // then SIGKILL; the sandbox's init dies with it (PDEATHSIG)
   process.stop = stop;
   absl::StatusOr<ProcessExit> exit = RunProcess(process);
   if (!exit.ok()) {
     cleanup();
-    return absl::InternalError(absl::StrCat("cannot start ", options_.binary, ": ", exit.status().message()));
+    return absl::InternalError(
+        absl::StrCat("cannot start ", options_.binary, ": ", exit.status().message()));
   }
   bool cancelled = exit->stopped, timed_out = exit->timed_out;
   int exit_code = exit->exit_code;
   std::string stderr_text(absl::StripAsciiWhitespace(ReadFileOrEmpty(error_path)));
   std::string result_bytes = ReadFileOrEmpty(result_path);
   cleanup();
-  if (cancelled) return absl::CancelledError("the grading was cancelled; its sandbox run was killed");
+  if (cancelled)
+    return absl::CancelledError("the grading was cancelled; its sandbox run was killed");
   if (timed_out) {
     return absl::DeadlineExceededError(
         absl::StrCat("gograder-sandbox did not finish within its wall limit plus ",

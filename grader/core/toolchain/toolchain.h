@@ -38,7 +38,7 @@ struct ToolchainOptions {
   std::string data_dir;        // holds gomodcache/, gocache/, allowlist/ (must be world-searchable)
   std::string sandbox_binary;  // gograder-sandbox
   std::vector<AllowedModule> modules = DefaultAllowlist();
-  int slot = 0;                // sandbox slot used to warm the cache
+  int slot = 0;  // sandbox slot used to warm the cache
 };
 
 // Opens a prepared toolchain, or FailedPrecondition saying to run
