@@ -6,16 +6,22 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <mutex>
+#include <optional>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "base/status_macros.h"
 #include "grader/cli/client.h"
 #include "grader/cli/paths.h"
 #include "grader/core/grading/grade.h"
 #include "grader/core/intake/accept.h"
 #include "grader/core/render/render.h"
 #include "grader/core/rubric/rubric.h"
+#include "grader/core/toolchain/slots.h"
 #include "grader/core/toolchain/toolchain.h"
 
 namespace gograder::cli {
@@ -34,17 +40,34 @@ int Fail(std::ostream& err, const absl::Status& status) {
              : kOurFailure;
 }
 
-absl::StatusOr<std::unique_ptr<core::Grader>> MakeGrader(const GlobalOptions& global) {
+// The slot named by --slot, or a free one of the CLI's range.
+absl::StatusOr<core::SlotLease> LeaseSlot(const GlobalOptions& global) {
+  if (global.slot >= 0) return core::SlotLease::Acquire(global.slot);
+  return core::SlotLease::AcquireAny(core::kFirstCliSlot, core::kLastCliSlot);
+}
+
+// A grader on a slot this process holds.
+struct LocalGrader {
+  core::SlotLease slot;
+  std::unique_ptr<core::Grader> grader;
+};
+
+// A grader on `slot`, or on a slot leased now (`slot` < 0).
+absl::StatusOr<LocalGrader> MakeGrader(const GlobalOptions& global, int slot = -1) {
   auto toolchain = core::OpenToolchain(global.data_dir);
   if (!toolchain.ok()) return toolchain.status();
+  GlobalOptions leased = global;
+  if (slot >= 0) leased.slot = slot;
+  ASSIGN_OR_RETURN(core::SlotLease lease, LeaseSlot(leased));
   core::GraderOptions options;
   options.toolchain = *std::move(toolchain);
   options.sandbox_binary = global.sandbox;
   options.inspector_binary = global.inspector;
   options.work_root = (fs::path(global.data_dir) / "work").string();
-  options.slot = global.slot;
+  options.slot = lease.slot();
   options.keep_work = global.keep_work;
-  return core::Grader::Create(std::move(options));
+  ASSIGN_OR_RETURN(std::unique_ptr<core::Grader> grader, core::Grader::Create(std::move(options)));
+  return LocalGrader{std::move(lease), std::move(grader)};
 }
 
 // The most the unchanged starter/ may score in `rubric test`.
@@ -93,7 +116,7 @@ int RunGrade(const GlobalOptions& global, const GradeOptions& options, std::ostr
   if (!exercise.ok()) return Fail(err, exercise.status());
   auto grader = MakeGrader(global);
   if (!grader.ok()) return Fail(err, grader.status());
-  auto report = GradePath(**grader, *exercise, global, options.submission);
+  auto report = GradePath(*grader->grader, *exercise, global, options.submission);
   if (!report.ok()) return Fail(err, report.status());
   core::RenderOptions render;
   render.student_view = options.student_view;
@@ -143,91 +166,142 @@ int RunRubricLint(const GlobalOptions& global, const std::string& dir, std::ostr
   return problems == 0 ? kOk : kBadInput;
 }
 
-int RunRubricTest(const GlobalOptions& global, const std::vector<std::string>& ids,
-                  std::ostream& out, std::ostream& err) {
-  auto all = core::LoadAllExercises(global.rubrics);
-  if (!all.ok()) return Fail(err, all.status());
-  auto grader = MakeGrader(global);
-  if (!grader.ok()) return Fail(err, grader.status());
-  int passed = 0, failed = 0;
-  auto check = [&](const std::string& name, bool ok, const std::string& detail) {
-    (ok ? passed : failed)++;
-    out << (ok ? "PASS " : "FAIL ") << name << "  " << detail << "\n" << std::flush;
-  };
-  auto check_sample = [&](const core::ExerciseBundle& bundle, const core::Sample& sample,
-                          const std::string& name, const std::string& path) {
-    const auto& expect = sample.expectation;
-    auto report = GradePath(**grader, bundle, global, path);
-    if (!report.ok()) {
-      // A sample may be meant to be rejected at intake (e.g. a hostile go.mod): range 0..0.
-      bool rejected_as_expected =
-          report.status().code() == absl::StatusCode::kInvalidArgument && expect.max_score() == 0;
-      check(name, rejected_as_expected, absl::StrCat("rejected: ", report.status().message()));
-      return;
-    }
-    std::vector<std::string> problems;
-    if (report->status() != GradeReport::GRADED)
-      problems.push_back("grading failed: " + report->error());
-    if (report->score() < expect.min_score() || report->score() > expect.max_score()) {
-      problems.push_back(absl::StrFormat("score %.2f outside [%.2f, %.2f]", report->score(),
-                                         expect.min_score(), expect.max_score()));
-    }
-    for (const std::string& id : expect.must_lose()) {
-      for (const auto& criterion : report->criteria()) {
-        if (criterion.id() == id && criterion.points() >= criterion.max_points()) {
-          problems.push_back(absl::StrCat("kept all points of ", id));
-        }
+namespace {
+
+// One module `rubric test` grades and what it must score.
+struct RubricCheck {
+  std::string name;  // "phase1/x/reference", "phase1/x/samples/racy"
+  const core::ExerciseBundle* bundle = nullptr;
+  std::optional<core::Sample> sample;  // none: the reference, which must get full marks
+  std::string path;                    // the module (a composed sample: a fresh directory)
+  std::string problem;                 // set when the check cannot even be graded
+};
+
+// Grades `check` and says whether it met its expectation, and why.
+std::pair<bool, std::string> RunRubricCheck(const core::Grader& grader, const GlobalOptions& global,
+                                            const RubricCheck& check) {
+  if (!check.problem.empty()) return {false, check.problem};
+  auto report = GradePath(grader, *check.bundle, global, check.path);
+  if (!check.sample.has_value()) {
+    if (!report.ok()) return {false, std::string(report.status().message())};
+    bool full = report->status() == GradeReport::GRADED && report->score() == report->max_score();
+    std::string detail = absl::StrFormat("%.2f/%.2f in %.1fs", report->score(), report->max_score(),
+                                         report->duration_seconds());
+    if (!full) detail += "\n" + core::RenderReport(*report, core::ReportFormat::kText);
+    return {full, detail};
+  }
+  const auto& expect = check.sample->expectation;
+  if (!report.ok()) {
+    // A sample may be meant to be rejected at intake (e.g. a hostile go.mod): range 0..0.
+    bool rejected_as_expected =
+        report.status().code() == absl::StatusCode::kInvalidArgument && expect.max_score() == 0;
+    return {rejected_as_expected, absl::StrCat("rejected: ", report.status().message())};
+  }
+  std::vector<std::string> problems;
+  if (report->status() != GradeReport::GRADED) {
+    problems.push_back("grading failed: " + report->error());
+  }
+  if (report->score() < expect.min_score() || report->score() > expect.max_score()) {
+    problems.push_back(absl::StrFormat("score %.2f outside [%.2f, %.2f]", report->score(),
+                                       expect.min_score(), expect.max_score()));
+  }
+  for (const std::string& id : expect.must_lose()) {
+    for (const auto& criterion : report->criteria()) {
+      if (criterion.id() == id && criterion.points() >= criterion.max_points()) {
+        problems.push_back(absl::StrCat("kept all points of ", id));
       }
     }
-    std::string detail =
-        absl::StrFormat("%.2f in [%.2f, %.2f] (%.1fs)", report->score(), expect.min_score(),
-                        expect.max_score(), report->duration_seconds());
-    if (!problems.empty()) {
-      detail = absl::StrJoin(problems, "; ") + "\n" +
-               core::RenderReport(*report, core::ReportFormat::kText);
-    }
-    check(name, problems.empty(), detail);
-  };
+  }
+  if (!problems.empty()) {
+    return {false, absl::StrJoin(problems, "; ") + "\n" +
+                       core::RenderReport(*report, core::ReportFormat::kText)};
+  }
+  return {true, absl::StrFormat("%.2f in [%.2f, %.2f] (%.1fs)", report->score(), expect.min_score(),
+                                expect.max_score(), report->duration_seconds())};
+}
+
+}  // namespace
+
+int RunRubricTest(const GlobalOptions& global, const std::vector<std::string>& ids,
+                  std::ostream& out, std::ostream& err) {
+  absl::Time start = absl::Now();
+  auto all = core::LoadAllExercises(global.rubrics);
+  if (!all.ok()) return Fail(err, all.status());
+  std::vector<RubricCheck> checks;
+  std::vector<std::string> composed;  // sample directories to remove at the end
   for (const core::ExerciseBundle& bundle : *all) {
     if (!ids.empty() && std::find(ids.begin(), ids.end(), bundle.exercise.id()) == ids.end())
       continue;
     if (absl::Status valid = core::ValidateExercise(bundle); !valid.ok()) {
-      check(bundle.exercise.id() + " (lint)", false, std::string(valid.message()));
+      checks.push_back(
+          {bundle.exercise.id() + " (lint)", &bundle, {}, "", std::string(valid.message())});
       continue;
     }
-    auto reference = GradePath(**grader, bundle, global, bundle.reference_dir);
-    if (!reference.ok()) {
-      check(bundle.exercise.id() + "/reference", false, std::string(reference.status().message()));
-    } else {
-      bool full = reference->status() == GradeReport::GRADED &&
-                  reference->score() == reference->max_score();
-      std::string detail = absl::StrFormat("%.2f/%.2f in %.1fs", reference->score(),
-                                           reference->max_score(), reference->duration_seconds());
-      if (!full) detail += "\n" + core::RenderReport(*reference, core::ReportFormat::kText);
-      check(bundle.exercise.id() + "/reference", full, detail);
-    }
+    checks.push_back({bundle.exercise.id() + "/reference", &bundle, {}, bundle.reference_dir, ""});
     // The unchanged starter is a built-in sample: a student who submits
     // nothing must earn (almost) nothing.
     core::Sample starter;
     starter.name = "starter";
     starter.expectation.set_description("the unchanged starter/: a submission that does nothing");
     starter.expectation.set_max_score(kStarterMaxScore);
-    check_sample(bundle, starter, absl::StrCat(bundle.exercise.id(), "/starter"),
-                 bundle.starter_dir);
+    checks.push_back({bundle.exercise.id() + "/starter", &bundle, starter, bundle.starter_dir, ""});
     for (const core::Sample& sample : bundle.samples) {
-      std::string name = absl::StrCat(bundle.exercise.id(), "/samples/", sample.name);
+      RubricCheck check{absl::StrCat(bundle.exercise.id(), "/samples/", sample.name), &bundle,
+                        sample, "", ""};
       auto dir = FreshIntakeDir(global, "sample");
-      absl::Status composed = dir.ok() ? core::ComposeSample(bundle, sample, *dir) : dir.status();
-      if (!composed.ok()) {
-        check(name, false, std::string(composed.message()));
+      absl::Status made = dir.ok() ? core::ComposeSample(bundle, sample, *dir) : dir.status();
+      if (dir.ok()) composed.push_back(*dir);
+      if (made.ok()) {
+        check.path = *dir;
       } else {
-        check_sample(bundle, sample, name, *dir);
+        check.problem = std::string(made.message());
       }
-      std::error_code error;
-      if (dir.ok()) fs::remove_all(*dir, error);
+      checks.push_back(std::move(check));
     }
   }
-  out << passed << " passed, " << failed << " failed\n";
+  // Workers, each on its own leased slot; benchmark rounds still run alone
+  // on the host (CpuTurn), so the timings stay fair.
+  int workers = global.workers > 0
+                    ? global.workers
+                    : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  if (global.slot >= 0) workers = 1;  // one named slot
+  workers = std::max(1, std::min<int>(workers, static_cast<int>(checks.size())));
+  std::mutex mutex;
+  size_t next = 0;
+  int passed = 0, failed = 0;
+  std::vector<std::string> worker_errors;
+  auto work = [&] {
+    auto grader = MakeGrader(global);
+    if (!grader.ok()) {
+      std::lock_guard<std::mutex> lock(mutex);
+      worker_errors.push_back(std::string(grader.status().message()));
+      return;
+    }
+    while (true) {
+      size_t index;
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (next >= checks.size()) return;
+        index = next++;
+      }
+      auto [ok, detail] = RunRubricCheck(*grader->grader, global, checks[index]);
+      std::lock_guard<std::mutex> lock(mutex);
+      (ok ? passed : failed)++;
+      out << (ok ? "PASS " : "FAIL ") << checks[index].name << "  " << detail << "\n" << std::flush;
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int i = 0; i < workers; ++i) threads.emplace_back(work);
+  for (std::thread& thread : threads) thread.join();
+  std::error_code error;
+  for (const std::string& dir : composed) fs::remove_all(dir, error);
+  if (passed + failed < static_cast<int>(checks.size())) {
+    return Fail(err, absl::InternalError(absl::StrCat("no worker could grade: ",
+                                                      absl::StrJoin(worker_errors, "; "))));
+  }
+  out << passed << " passed, " << failed << " failed (" << checks.size() << " gradings, " << workers
+      << " worker(s), " << absl::FormatDuration(absl::Trunc(absl::Now() - start, absl::Seconds(1)))
+      << ")\n";
   return failed == 0 ? kOk : kBelowMinimum;
 }
 
@@ -267,10 +341,12 @@ int RunToolchainPrepare(const GlobalOptions& global, bool force, std::ostream& o
       return kOk;
     }
   }
+  auto slot = LeaseSlot(global);
+  if (!slot.ok()) return Fail(err, slot.status());
   core::ToolchainOptions options;
   options.data_dir = global.data_dir;
   options.sandbox_binary = global.sandbox;
-  options.slot = global.slot;
+  options.slot = slot->slot();
   auto toolchain = core::PrepareToolchain(options, out);
   if (!toolchain.ok()) return Fail(err, toolchain.status());
   out << "toolchain: ready: " << toolchain->Description() << " in " << global.data_dir << "\n";
@@ -288,7 +364,8 @@ int Main(int argc, char** argv) {
   app.add_option("--sandbox", global.sandbox, "gograder-sandbox binary")->capture_default_str();
   app.add_option("--inspector", global.inspector, "gograder-inspector binary")
       ->capture_default_str();
-  app.add_option("--slot", global.slot, "sandbox slot (0-1023)")->capture_default_str();
+  app.add_option("--slot", global.slot,
+                 "sandbox slot (0-1023); default: a free one of 1-99 (host-wide leases)");
   app.add_flag("--keep-work", global.keep_work, "keep workspaces under DATA_DIR/work");
 
   GradeOptions grade;
@@ -312,11 +389,12 @@ int Main(int argc, char** argv) {
   rubric->add_subcommand("lint", "parse and validate rubric files")
       ->add_option("dir", lint_dir, "rubrics directory");
   std::vector<std::string> test_ids;
-  rubric
-      ->add_subcommand(
-          "test",
-          "grade references (full marks), starters (at most 5) and samples (expected ranges)")
-      ->add_option("exercise", test_ids, "exercise ids (default: all)");
+  CLI::App* test_command = rubric->add_subcommand(
+      "test", "grade references (full marks), starters (at most 5) and samples (expected ranges)");
+  test_command->add_option("exercise", test_ids, "exercise ids (default: all)");
+  test_command->add_option(
+      "--workers", global.workers,
+      "gradings at once, each on a free slot (default: one per CPU; 1 with --slot)");
   std::string sample_exercise, sample_name, sample_destination;
   CLI::App* sample_command = rubric->add_subcommand(
       "sample", "write a sample as a whole module: reference/ + the sample's overlay");

@@ -15,7 +15,8 @@ struct GlobalOptions {
   std::string data_dir;   // toolchain caches and workspaces
   std::string sandbox;    // gograder-sandbox binary
   std::string inspector;  // gograder-inspector binary
-  int slot = 0;           // sandbox slot for local grading
+  int slot = -1;          // sandbox slot for local grading; -1: a free one (slots.h)
+  int workers = 0;        // `rubric test`: gradings at once; 0: one per CPU
   bool keep_work = false;
 };
 

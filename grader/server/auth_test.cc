@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "base/status_matchers.h"
+
 namespace gograder::server {
 namespace {
 
@@ -60,15 +62,15 @@ TEST_F(AuthTest, RolesAndCourses) {
   ASSERT_TRUE(alice.ok()) << alice.status();
   EXPECT_EQ(alice->name, "alice");
   EXPECT_TRUE(alice->CheckCourse("cs101").ok());
-  EXPECT_EQ(alice->CheckCourse("cs102").code(), absl::StatusCode::kPermissionDenied);
-  EXPECT_EQ(alice->CheckTeacher("Regrade").code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(alice->CheckCourse("cs102"), StatusIs(absl::StatusCode::kPermissionDenied));
+  EXPECT_THAT(alice->CheckTeacher("Regrade"), StatusIs(absl::StatusCode::kPermissionDenied));
   auto bob = (*auth)->Authenticate("bearer test");
   ASSERT_TRUE(bob.ok()) << bob.status();
   EXPECT_TRUE(bob->CheckCourse("cs102").ok());
   EXPECT_TRUE(bob->CheckTeacher("Regrade").ok());
-  EXPECT_EQ(alice->CheckAdmin("ReloadExercises").code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(alice->CheckAdmin("ReloadExercises"), StatusIs(absl::StatusCode::kPermissionDenied));
   absl::Status teacher = bob->CheckAdmin("ReloadExercises");
-  EXPECT_EQ(teacher.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(teacher, StatusIs(absl::StatusCode::kPermissionDenied));
   EXPECT_THAT(std::string(teacher.message()), HasSubstr("\"bob\" is a TEACHER"));
   EXPECT_TRUE((Caller{"ops", v1::Token::ADMIN, {}}).CheckAdmin("ReloadExercises").ok());
 }
@@ -78,7 +80,7 @@ TEST_F(AuthTest, MissingMalformedOrUnknownTokensAreUnauthenticated) {
   ASSERT_TRUE(auth.ok()) << auth.status();
   for (const char* value : {"", "Bearer", "Basic dGVzdA==", "Bearer wrong", "test"}) {
     auto caller = (*auth)->Authenticate(value);
-    EXPECT_EQ(caller.status().code(), absl::StatusCode::kUnauthenticated) << value;
+    EXPECT_THAT(caller, StatusIs(absl::StatusCode::kUnauthenticated)) << value;
     EXPECT_FALSE(caller.status().message().empty());
   }
 }

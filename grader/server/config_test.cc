@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "base/status_matchers.h"
+
 namespace gograder::server {
 namespace {
 
@@ -55,7 +57,7 @@ TEST_F(ConfigTest, UnknownFieldIsAnErrorWithLineAndColumn) {
   std::string path = Write("bad.textproto", "workers: 2\nlisten_adress: \"x\"\n");
   auto config = LoadConfig(path);
   ASSERT_FALSE(config.ok());
-  EXPECT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(config, StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(std::string(config.status().message()), HasSubstr("bad.textproto:2:"));
   EXPECT_THAT(std::string(config.status().message()), HasSubstr("listen_adress"));
 }
@@ -77,7 +79,7 @@ TEST_F(ConfigTest, RefusesNonLoopbackWithoutTokens) {
   v1::DaemonConfig config = Valid();
   config.set_listen_address("0.0.0.0:50051");
   absl::Status status = ValidateConfig(config);
-  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(std::string(status.message()), HasSubstr("not loopback"));
   config.mutable_auth()->set_tokens_file(Write("tokens.textproto", ""));
   EXPECT_TRUE(ValidateConfig(config).ok()) << ValidateConfig(config);

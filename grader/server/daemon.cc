@@ -48,7 +48,11 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Create(DaemonOptions options) {
     grader.sandbox_binary = config.sandbox_binary();
     grader.inspector_binary = config.inspector_binary();
     grader.work_root = (fs::path(config.data_dir()) / "work").string();
-    grader.slot = config.first_slot() + i;
+    // A slot in use elsewhere (another daemon, a test suite) would make both
+    // wait on each other's runs: refuse to start instead.
+    ASSIGN_OR_RETURN(core::SlotLease slot, core::SlotLease::Acquire(config.first_slot() + i));
+    grader.slot = slot.slot();
+    daemon->slots_.push_back(std::move(slot));
     ASSIGN_OR_RETURN(auto made, core::Grader::Create(std::move(grader)));
     pool.graders.push_back(GradeWith(std::move(made)));
   }

@@ -10,9 +10,11 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "grader/core/toolchain/slots.h"
 #include "grader/server/auth.h"
 #include "grader/server/catalog.h"
 #include "grader/server/event_hub.h"
@@ -61,6 +63,7 @@ class Daemon {
   std::unique_ptr<ExerciseCatalog> catalog_;
   std::unique_ptr<EventHub> events_;
   MetricsHandle metrics_;
+  std::vector<core::SlotLease> slots_;  // one per worker, held while the daemon runs
   std::unique_ptr<WorkerPool> workers_;
   std::unique_ptr<GraderService> service_;
   std::unique_ptr<grpc::Server> server_;

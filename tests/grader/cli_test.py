@@ -161,6 +161,24 @@ class GradeCliTest(unittest.TestCase):
             self.assertIn("first: broken.go:4:9: cannot use \"x\" (untyped string constant) as int value",
                           criterion["reason"])
 
+    def test_two_grades_at_once_each_take_a_free_slot(self):
+        without_slot = []
+        skip = False
+        for arg in GOGRADER:
+            if skip:
+                skip = False
+            elif arg == "--slot":
+                skip = True
+            else:
+                without_slot.append(arg)
+        runs = [subprocess.Popen(without_slot + ["grade", "--exercise", EXERCISE, sample_dir(name), "--format", "json"],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                for name in ("racy", "unlimited")]
+        for run in runs:
+            out, err = run.communicate(timeout=900)
+            self.assertEqual(run.returncode, 0, err)
+            self.assertEqual(json.loads(out)["status"], "GRADED", err)
+
     def test_starter_unchanged_scores_at_most_5(self):
         run = grade(os.path.join(EXERCISE_DIR, "starter"), "--format", "json")
         self.assertEqual(run.returncode, 0, run.stderr)

@@ -184,6 +184,7 @@ class Grading {
   fs::path work_, student_;
   int workspaces_ = 0;
   std::map<std::string, CriterionResult> scored_;  // by criterion id
+  bool exclusive_cpu_ = false;                     // the benchmark rounds hold the host's CPUs
 };
 
 GoCommand Grading::Command(Step step, const std::string& dir, std::vector<std::string> argv) const {
@@ -199,8 +200,13 @@ GoCommand Grading::Command(Step step, const std::string& dir, std::vector<std::s
 absl::StatusOr<Grading::StepOutput> Grading::RunStep(Step step, const std::string& label,
                                                      GoCommand command) {
   if (progress_) progress_(GradeProgress{step, label, false, {}});
+  std::optional<CpuTurn> shared;  // benchmark rounds hold an exclusive turn already
+  if (!exclusive_cpu_) {
+    ASSIGN_OR_RETURN(shared, CpuTurn::Take(false, stop_, options_.lock_dir));
+  }
   ASSIGN_OR_RETURN(SandboxResult result,
                    runner_.Run(GoCommandSpec(options_.toolchain.environment, command), stop_));
+  shared.reset();
   StepRun* run = report_.add_steps();
   run->set_step(step);
   run->set_label(label);
@@ -674,30 +680,50 @@ absl::Status Grading::Benchmarks(const HiddenTests& hidden) {
   std::string benchtime = exercise_.exercise.benchmarks().benchtime().empty()
                               ? "1s"
                               : exercise_.exercise.benchmarks().benchtime();
-  std::vector<std::string> run = {
-      kTestBinaryInSandbox,           "-test.run=^$",  "-test.bench=" + ExactNames(names),
-      "-test.benchtime=" + benchtime, "-test.count=1", "-test.benchmem"};
+  // Each run times one benchmark, reference first: the student's run gets a
+  // budget of budget_factor times the reference's run of the same round, and
+  // a run stopped at its budget costs only its own benchmark.
+  const double factor = exercise_.exercise.benchmarks().budget_factor();
+  // No other grading's step shares the CPU while the rounds are timed.
+  ASSIGN_OR_RETURN(CpuTurn alone, CpuTurn::Take(true, stop_, options_.lock_dir));
+  exclusive_cpu_ = true;
   BenchmarkTally tally;
-  for (int round = 1; round <= rounds && tally.problem.empty(); ++round) {
-    for (bool reference : {false, true}) {
-      const TestBinary& binary = reference ? *reference_binary : *hidden.binary;
-      ASSIGN_OR_RETURN(GoCommand command, TestBinaryCommand(Step::BENCH, binary, run));
-      ASSIGN_OR_RETURN(StepOutput output,
-                       RunStep(Step::BENCH,
-                               absl::StrCat("benchmark round ", round,
-                                            reference ? " (reference)" : " (student)"),
-                               command));
-      RETURN_IF_ERROR(RecordBenchmarkRun(
-          {reference, output.out, binary.nonce.Line(), output.result.verdict() == SandboxResult::OK,
-           HitLimit(output.result) ? LimitReason(output.result) : ""},
-          tally));
-      if (!tally.problem.empty()) break;
+  for (int round = 1; round <= rounds && tally.problems.size() < names.size(); ++round) {
+    for (const std::string& name : names) {
+      if (tally.problems.count(name)) continue;
+      std::vector<std::string> run = {
+          kTestBinaryInSandbox,           "-test.run=^$",  "-test.bench=" + ExactNames({name}),
+          "-test.benchtime=" + benchtime, "-test.count=1", "-test.benchmem"};
+      absl::Duration reference_run;
+      for (bool reference : {true, false}) {
+        const TestBinary& binary = reference ? *reference_binary : *hidden.binary;
+        ASSIGN_OR_RETURN(GoCommand command, TestBinaryCommand(Step::BENCH, binary, run));
+        const absl::Duration step_limit = absl::Milliseconds(command.limits.wall_time_ms());
+        const absl::Duration budget = StudentRunBudget(reference_run, factor, step_limit);
+        if (!reference) command.limits.set_wall_time_ms(absl::ToInt64Milliseconds(budget));
+        ASSIGN_OR_RETURN(
+            StepOutput output,
+            RunStep(Step::BENCH,
+                    absl::StrCat(name, " round ", round, reference ? " (reference)" : " (student)"),
+                    command));
+        if (reference) reference_run = absl::Microseconds(output.result.wall_time_us());
+        bool over_budget = !reference && output.result.verdict() == SandboxResult::TIME_LIMIT &&
+                           budget < step_limit;
+        RETURN_IF_ERROR(
+            RecordBenchmarkRun({name, reference, output.out, binary.nonce.Line(),
+                                output.result.verdict() == SandboxResult::OK,
+                                over_budget ? OverBudgetReason(reference_run, factor, budget)
+                                : HitLimit(output.result) ? LimitReason(output.result)
+                                                          : ""},
+                               tally));
+      }
     }
   }
+  exclusive_cpu_ = false;
   for (const Criterion* criterion : runnable) {
     const std::string& name = criterion->benchmark().benchmark();
-    scored_[criterion->id()] =
-        ScoreBenchmark(*criterion, tally.student_ns[name], tally.reference_ns[name], tally.problem);
+    scored_[criterion->id()] = ScoreBenchmark(*criterion, tally.student_ns[name],
+                                              tally.reference_ns[name], tally.problems[name]);
   }
   return absl::OkStatus();
 }

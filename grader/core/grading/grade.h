@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "grader/core/intake/accept.h"
 #include "grader/core/rubric/rubric.h"
+#include "grader/core/toolchain/slots.h"
 #include "grader/core/toolchain/step_runner.h"
 #include "grader/core/toolchain/toolchain.h"
 #include "proto/gograder/v1/report.pb.h"
@@ -23,6 +24,9 @@ struct GraderOptions {
   std::string work_root;   // where workspaces are made (world-searchable; under the data dir)
   int slot = 0;            // the sandbox slot this grader runs in (one grading at a time per slot)
   bool keep_work = false;  // keep workspaces for debugging
+  // Where the host-wide CPU turns are taken (slots.h): benchmark rounds run
+  // alone on the host, every other step shares it.
+  std::string lock_dir = kSlotLockDir;
 };
 
 // Progress of a grading, for streaming: a step started (run unset) or finished.

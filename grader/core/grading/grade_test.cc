@@ -52,6 +52,7 @@ struct Script {
   bool race_report = false;  // the race binary reports a data race
   double student_ns = 100, reference_ns = 100;
   bool vet_sandbox_failure = false;       // the sandbox fails at go vet (our failure)
+  bool student_bench_hangs = false;       // the student's benchmarks run until their wall limit
   std::function<void()> on_hidden_tests;  // called when the hidden tests run
 };
 
@@ -85,7 +86,7 @@ class FakeStepRunner : public StepRunner {
       return RunTests(argv, BindSource(spec, "/opt/gograder/hidden.test"));
     }
     if (absl::EndsWith(argv[0], "hidden.test"))
-      return RunBenchmarks(BindSource(spec, "/opt/gograder/hidden.test"));
+      return RunBenchmarks(BindSource(spec, "/opt/gograder/hidden.test"), spec.limits());
     return absl::InternalError("the fake has no answer for: " + command);
   }
 
@@ -211,8 +212,15 @@ class FakeStepRunner : public StepRunner {
     return failed ? Failed(out, "") : Ok(out);
   }
 
-  absl::StatusOr<SandboxResult> RunBenchmarks(const std::string& binary) const {
+  absl::StatusOr<SandboxResult> RunBenchmarks(const std::string& binary,
+                                              const gograder::v1::Limits& limits) const {
     std::string kind = fs::path(binary).filename().string();
+    if (kind == "hidden.test" && script_.student_bench_hangs) {
+      SandboxResult result;
+      result.set_verdict(SandboxResult::TIME_LIMIT);
+      result.set_wall_time_us(limits.wall_time_ms() * 1000);
+      return result;
+    }
     double ns = kind == "reference.test" ? script_.reference_ns : script_.student_ns;
     return Ok(absl::StrCat("goos: linux\nBenchmarkHiddenGet-2   \t 1000000\t", ns,
                            " ns/op\t       0 B/op\t       0 allocs/op\nPASS\n", nonces_.at(kind),
@@ -313,6 +321,7 @@ class GradeTest : public ::testing::Test {
     options.toolchain.test2json = "/data/tools/test2json";
     options.inspector_binary = (root_ / "inspector").string();
     options.work_root = (root_ / "work").string();
+    options.lock_dir = (root_ / "locks").string();
     auto runner = std::make_unique<FakeStepRunner>(std::move(script));
     runner_ = runner.get();
     auto grader = Grader::Create(options, std::move(runner));
@@ -444,6 +453,20 @@ TEST_F(GradeTest, ASlowBenchmarkEarnsItsBand) {
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_NEAR(Criterion(*report, "bench.get").points(), 2.5, 0.01);
   EXPECT_NEAR(Criterion(*report, "bench.get").ratio(), 3, 0.01);
+}
+
+TEST_F(GradeTest, AStudentBenchmarkOverItsBudgetIsStoppedAndScoresZero) {
+  Script script;
+  script.student_bench_hangs = true;
+  auto report = Grade(script);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(Criterion(*report, "bench.get").points(), 0);
+  // The fake reference runs in no time: the budget is the 2 s floor.
+  EXPECT_THAT(Criterion(*report, "bench.get").reason(),
+              HasSubstr("ran longer than 20x the reference's run of the same round (2.0 s"));
+  EXPECT_EQ(Count("-test.bench="),
+            2);                    // round 1 only: the reference, then the student's stopped run
+  EXPECT_EQ(report->score(), 90);  // nothing else is lost
 }
 
 TEST_F(GradeTest, ASandboxFailureIsGradingFailedNotAZero) {

@@ -1,11 +1,35 @@
 #include "grader/core/scoring/bench_rounds.h"
 
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "grader/core/go_output/bench_output.h"
 
 namespace gograder::core {
+
+namespace {
+constexpr double kDefaultBudgetFactor = 20;
+constexpr absl::Duration kMinimumBudget = absl::Seconds(2);
+}  // namespace
+
+absl::Duration StudentRunBudget(absl::Duration reference_run, double factor,
+                                absl::Duration step_limit) {
+  if (factor <= 0) factor = kDefaultBudgetFactor;
+  absl::Duration budget = std::max(kMinimumBudget, reference_run * factor);
+  return step_limit > absl::ZeroDuration() ? std::min(step_limit, budget) : budget;
+}
+
+std::string OverBudgetReason(absl::Duration reference_run, double factor, absl::Duration budget) {
+  if (factor <= 0) factor = kDefaultBudgetFactor;
+  return absl::StrFormat(
+      "it ran longer than %gx the reference's run of the same round (%.1f s; the reference took "
+      "%.2f s) "
+      "and was stopped",
+      factor, absl::ToDoubleSeconds(budget), absl::ToDoubleSeconds(reference_run));
+}
 
 absl::Status RecordBenchmarkRun(const BenchmarkRun& run, BenchmarkTally& tally) {
   if (!run.exited_ok || !absl::StrContains(run.out, run.nonce_line)) {
@@ -17,7 +41,7 @@ absl::Status RecordBenchmarkRun(const BenchmarkRun& run, BenchmarkTally& tally) 
                   run.out.size() > kTail ? run.out.size() - kTail : 0)));
     if (run.reference)
       return absl::InternalError("the reference solution's benchmark run failed: " + why);
-    tally.problem = absl::StrCat("the benchmark run failed: ", why);
+    tally.problems[run.benchmark] = absl::StrCat("the benchmark run failed: ", why);
     return absl::OkStatus();
   }
   for (const BenchmarkSample& sample : ParseBenchmarkOutput(run.out)) {

@@ -16,9 +16,9 @@ constexpr char kNonce[] = "gograder-run-complete 0123abcd";
 TEST(RecordBenchmarkRunTest, CompleteRunsAddTheirSamplesPerSide) {
   const std::string out = ReadGoOutputFixture("bench.txt") + kNonce + "\n";
   BenchmarkTally tally;
-  ASSERT_TRUE(RecordBenchmarkRun({false, out, kNonce, true, ""}, tally).ok());
-  ASSERT_TRUE(RecordBenchmarkRun({true, out, kNonce, true, ""}, tally).ok());
-  EXPECT_TRUE(tally.problem.empty());
+  ASSERT_TRUE(RecordBenchmarkRun({"BenchmarkJoin", false, out, kNonce, true, ""}, tally).ok());
+  ASSERT_TRUE(RecordBenchmarkRun({"BenchmarkJoin", true, out, kNonce, true, ""}, tally).ok());
+  EXPECT_TRUE(tally.problems.empty());
   EXPECT_THAT(tally.student_ns["BenchmarkJoin"], SizeIs(6));
   EXPECT_EQ(tally.student_ns, tally.reference_ns);
 }
@@ -26,20 +26,37 @@ TEST(RecordBenchmarkRunTest, CompleteRunsAddTheirSamplesPerSide) {
 TEST(RecordBenchmarkRunTest, AStudentRunWithoutTheNonceStopsTheRounds) {
   BenchmarkTally tally;
   ASSERT_TRUE(
-      RecordBenchmarkRun({false, ReadGoOutputFixture("bench.txt"), kNonce, true, ""}, tally).ok());
-  EXPECT_THAT(tally.problem, HasSubstr("the benchmark run failed"));
+      RecordBenchmarkRun(
+          {"BenchmarkJoin", false, ReadGoOutputFixture("bench.txt"), kNonce, true, ""}, tally)
+          .ok());
+  EXPECT_THAT(tally.problems["BenchmarkJoin"], HasSubstr("the benchmark run failed"));
   EXPECT_TRUE(tally.student_ns.empty());  // a run that did not complete measures nothing
 }
 
 TEST(RecordBenchmarkRunTest, AStudentLimitIsTheProblem) {
   BenchmarkTally tally;
-  ASSERT_TRUE(RecordBenchmarkRun({false, "", kNonce, false, "CPU time limit (20 s)"}, tally).ok());
-  EXPECT_EQ(tally.problem, "the benchmark run failed: CPU time limit (20 s)");
+  ASSERT_TRUE(RecordBenchmarkRun(
+                  {"BenchmarkJoin", false, "", kNonce, false, "CPU time limit (20 s)"}, tally)
+                  .ok());
+  EXPECT_EQ(tally.problems["BenchmarkJoin"], "the benchmark run failed: CPU time limit (20 s)");
+}
+
+TEST(StudentRunBudgetTest, AFactorOfTheReferenceBetweenAFloorAndTheStepLimit) {
+  const absl::Duration step = absl::Seconds(120);
+  EXPECT_EQ(StudentRunBudget(absl::Seconds(1), 0, step), absl::Seconds(20));  // default 20x
+  EXPECT_EQ(StudentRunBudget(absl::Seconds(1), 5, step), absl::Seconds(5));
+  EXPECT_EQ(StudentRunBudget(absl::Milliseconds(10), 20, step), absl::Seconds(2));  // the floor
+  EXPECT_EQ(StudentRunBudget(absl::Seconds(30), 20, step), step);
+  EXPECT_EQ(StudentRunBudget(absl::Seconds(30), 20, absl::ZeroDuration()), absl::Seconds(600));
+  EXPECT_EQ(OverBudgetReason(absl::Seconds(1), 0, absl::Seconds(20)),
+            "it ran longer than 20x the reference's run of the same round (20.0 s; the reference "
+            "took 1.00 s) and was stopped");
 }
 
 TEST(RecordBenchmarkRunTest, AFailedReferenceRunIsOurFailure) {
   BenchmarkTally tally;
-  absl::Status status = RecordBenchmarkRun({true, "panic: boom\n", kNonce, false, ""}, tally);
+  absl::Status status =
+      RecordBenchmarkRun({"BenchmarkJoin", true, "panic: boom\n", kNonce, false, ""}, tally);
   EXPECT_THAT(status, StatusIs(absl::StatusCode::kInternal));
   EXPECT_THAT(status.message(),
               HasSubstr("reference solution's benchmark run failed: panic: boom"));
