@@ -85,8 +85,7 @@ TEST_F(SlotLeaseTest, AnExclusiveCpuTurnWaitsForSharedOnesAndGoesFirst) {
     absl::SleepFor(absl::Milliseconds(100));
     stop.request_stop();
   });
-  EXPECT_THAT(CpuTurn::Take(false, stop.get_token(), dir_),
-              StatusIs(absl::StatusCode::kCancelled));
+  EXPECT_THAT(CpuTurn::Take(false, stop.get_token(), dir_), StatusIs(absl::StatusCode::kCancelled));
   stopper.join();
   { CpuTurn done = std::move(first); }
   { CpuTurn done = std::move(second); }

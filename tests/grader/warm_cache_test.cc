@@ -1,0 +1,115 @@
+// The prepared build cache is warm for every step: building, vetting and
+// compiling the hidden tests (with and without -race) of a reference, in the
+// sandbox with the grading's own environment and flags, compiles and vets
+// only the module's own packages, never a standard-library one. `go -x`
+// prints each action the go command runs; cache hits print none.
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_join.h"
+#include "base/status_matchers.h"
+#include "gmock/gmock.h"
+#include "grader/core/files/files.h"
+#include "grader/core/grading/workspace.h"
+#include "grader/core/rubric/rubric.h"
+#include "grader/core/toolchain/go_command.h"
+#include "grader/core/toolchain/sandbox_runner.h"
+#include "grader/core/toolchain/slots.h"
+#include "grader/core/toolchain/toolchain.h"
+#include "gtest/gtest.h"
+#include "re2/re2.h"
+
+namespace gograder::core {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::IsEmpty;
+
+std::string Env(const char* name) {
+  const char* value = std::getenv(name);
+  return value == nullptr ? "" : value;
+}
+
+// Standard-library packages the go command compiled or vetted in `log`
+// (the stderr of `go ... -x`): an import path whose first element has no dot.
+std::set<std::string> StdActions(const std::string& log) {
+  std::set<std::string> packages;
+  static const LazyRE2 kCompiled = {R"(/compile -o \S+ -p (\S+))"};
+  static const LazyRE2 kVetted = {R"re("ImportPath": "([^"]+)")re"};
+  for (const RE2* pattern : {&*kCompiled, &*kVetted}) {
+    re2::StringPiece input(log);
+    std::string package;
+    while (RE2::FindAndConsume(&input, *pattern, &package)) {
+      std::string first = package.substr(0, package.find('/'));
+      if (first.find('.') == std::string::npos && package != "main" &&
+          !absl::StartsWith(package, "command-line-arguments")) {
+        packages.insert(package);
+      }
+    }
+  }
+  return packages;
+}
+
+TEST(WarmCacheTest, NoStepOfAReferenceGradingRecompilesTheStandardLibrary) {
+  const std::string data_dir = Env("GOGRADER_DATA_DIR"), rubrics = Env("GOGRADER_RUBRICS");
+  ASSERT_FALSE(data_dir.empty() || rubrics.empty()) << "set GOGRADER_DATA_DIR and GOGRADER_RUBRICS";
+  ASSERT_OK_AND_ASSIGN(Toolchain toolchain, OpenToolchain(data_dir));
+  ASSERT_OK_AND_ASSIGN(ExerciseBundle exercise,
+                       LoadExercise(rubrics, "phase1/concurrent-web-scraper"));
+  ASSERT_OK_AND_ASSIGN(SlotLease slot, SlotLease::AcquireAny(kFirstCliSlot, kLastCliSlot));
+  fs::path work = fs::path(data_dir) / "work" / ("warm-cache-test-" + std::to_string(getpid()));
+  fs::path module = work / "module";
+  ASSERT_OK(CopyModule(exercise.reference_dir, module.string(), /*skip_tests=*/true));
+  ASSERT_OK(RequireExerciseModules(module.string(), exercise.exercise, toolchain));
+  ASSERT_OK(AddHiddenTests(module.string(), exercise, {}, NewRunNonce()));
+  SandboxRunner runner({Env("GOGRADER_SANDBOX"), work.string(), absl::Seconds(20)});
+
+  struct Step {
+    std::vector<std::string> argv;
+    bool cgo = false;
+  };
+  for (const Step& step : std::vector<Step>{
+           {{"go", "build", "-x", "./..."}},
+           {{"go", "vet", "-x", "-json", "./..."}},
+           {{"go", "test", "-c", "-x", "-vet=off", "-o", "/tmp/hidden.test", "."}},
+           {{"go", "test", "-c", "-x", "-vet=off", "-race", "-o", "/tmp/race.test", "."}, true},
+       }) {
+    GoCommand command;
+    command.argv = step.argv;
+    command.module_dir = module.string();
+    command.cgo = step.cgo;
+    command.slot = slot.slot();
+    command.limits.set_wall_time_ms(300'000);
+    command.limits.set_cpu_time_ms(600'000);
+    command.limits.set_memory_bytes(int64_t{2} << 30);
+    command.limits.set_pids(512);
+    command.limits.set_output_bytes(64 << 20);
+    ASSERT_OK_AND_ASSIGN(auto result,
+                         runner.Run(GoCommandSpec(toolchain.environment, command), {}));
+    std::string what = absl::StrJoin(step.argv, " ");
+    ASSERT_EQ(result.verdict(), gograder::v1::SandboxResult::OK) << what << "\n"
+                                                                 << result.stderr().data();
+    EXPECT_THAT(StdActions(result.stderr().data()), IsEmpty())
+        << what << " recompiled or vetted standard-library packages: the warm cache misses them";
+  }
+  std::error_code error;
+  fs::remove_all(work, error);
+}
+
+TEST(WarmCacheTest, StdActionsFindsCompilesAndVetsOfStandardPackagesOnly) {
+  EXPECT_THAT(
+      StdActions(
+          "/usr/local/go/pkg/tool/linux_amd64/compile -o $WORK/b002/_pkg_.a -p net/http -lang"
+          "\n/x/compile -o $WORK/b001/_pkg_.a -p example.com/scraper -lang\n"
+          "{\n\t\"ImportPath\": \"fmt\",\n}\n{\n\t\"ImportPath\": \"example.com/scraper\",\n}\n"),
+      ::testing::ElementsAre("fmt", "net/http"));
+}
+
+}  // namespace
+}  // namespace gograder::core
