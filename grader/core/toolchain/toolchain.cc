@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -23,6 +24,9 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr char kStampFile[] = "toolchain.stamp";
+// Bumped whenever what `prepare` builds changes, so that a cache prepared
+// by an older gograder is prepared again rather than used half-warm.
+constexpr char kRecipeLine[] = "recipe 2: vet -json std, test -c with and without -race, test2json";
 constexpr char kTest2Json[] = "tools/test2json";
 
 // Runs a trusted host command (the go tool on our own files), returning its
@@ -75,6 +79,7 @@ std::string Stamp(const Toolchain& toolchain) {
     absl::StrAppend(&stamp, module.path, "@", module.version, " ",
                     absl::StrJoin(module.packages, ","), "\n");
   }
+  absl::StrAppend(&stamp, kRecipeLine, "\n");
   return stamp;
 }
 
@@ -116,6 +121,11 @@ absl::StatusOr<Toolchain> OpenToolchain(const std::string& data_dir) {
   if (lines.size() < 3) {
     return absl::FailedPreconditionError(absl::StrCat(
         "the Go toolchain is not prepared in ", data_dir, ": run `gograder toolchain prepare`"));
+  }
+  if (std::find(lines.begin(), lines.end(), kRecipeLine) == lines.end()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the Go toolchain in ", data_dir,
+                     " was prepared by an older gograder: run `gograder toolchain prepare` again"));
   }
   Toolchain toolchain;
   toolchain.go_version = lines[0];
