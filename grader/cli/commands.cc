@@ -52,13 +52,11 @@ struct LocalGrader {
   std::unique_ptr<core::Grader> grader;
 };
 
-// A grader on `slot`, or on a slot leased now (`slot` < 0).
-absl::StatusOr<LocalGrader> MakeGrader(const GlobalOptions& global, int slot = -1) {
+// A grader on a slot leased now (LeaseSlot).
+absl::StatusOr<LocalGrader> MakeGrader(const GlobalOptions& global) {
   auto toolchain = core::OpenToolchain(global.data_dir);
   if (!toolchain.ok()) return toolchain.status();
-  GlobalOptions leased = global;
-  if (slot >= 0) leased.slot = slot;
-  ASSIGN_OR_RETURN(core::SlotLease lease, LeaseSlot(leased));
+  ASSIGN_OR_RETURN(core::SlotLease lease, LeaseSlot(global));
   core::GraderOptions options;
   options.toolchain = *std::move(toolchain);
   options.sandbox_binary = global.sandbox;

@@ -5,12 +5,11 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "base/fd.h"
+#include "base/status_macros.h"
 
 namespace gograder::core {
 
@@ -38,39 +37,25 @@ absl::Status CopyModule(const std::string& from, const std::string& to, bool ski
 }
 
 absl::Status CopyExecuteOnly(const std::string& from, const std::string& to) {
-  auto fail = [](absl::string_view what, const std::string& path) {
-    return absl::InternalError(absl::StrCat(what, " ", path, ": ", std::strerror(errno)));
-  };
-  int in = open(from.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-  if (in < 0) return fail("open", from);
+  UniqueFd in(open(from.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+  if (!in.valid()) return ErrnoStatus(absl::StrCat("open ", from));
   struct stat info;
-  if (fstat(in, &info) != 0 || !S_ISREG(info.st_mode)) {
-    close(in);
+  if (fstat(in.get(), &info) != 0 || !S_ISREG(info.st_mode)) {
     return absl::InternalError(absl::StrCat(from, " is not a regular file"));
   }
-  int out = open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0700);
-  if (out < 0) {
-    close(in);
-    return fail("create", to);
-  }
-  absl::Status status;
+  UniqueFd out(open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0700));
+  if (!out.valid()) return ErrnoStatus(absl::StrCat("create ", to));
   char buffer[1 << 16];
   for (;;) {
-    ssize_t got = read(in, buffer, sizeof buffer);
+    ssize_t got = read(in.get(), buffer, sizeof buffer);
     if (got < 0 && errno == EINTR) continue;
-    if (got < 0) status = fail("read", from);
-    if (got <= 0) break;
-    for (ssize_t written = 0; written < got && status.ok();) {
-      ssize_t put = write(out, buffer + written, static_cast<size_t>(got - written));
-      if (put < 0 && errno != EINTR) status = fail("write", to);
-      if (put > 0) written += put;
-    }
-    if (!status.ok()) break;
+    if (got < 0) return ErrnoStatus(absl::StrCat("read ", from));
+    if (got == 0) break;
+    RETURN_IF_ERROR(WriteAll(out.get(), absl::string_view(buffer, static_cast<size_t>(got))));
   }
-  if (status.ok() && fchmod(out, 0111) != 0) status = fail("chmod", to);
-  close(in);
-  if (close(out) != 0 && status.ok()) status = fail("close", to);
-  return status;
+  if (fchmod(out.get(), 0111) != 0) return ErrnoStatus(absl::StrCat("chmod ", to));
+  if (close(out.release()) != 0) return ErrnoStatus(absl::StrCat("close ", to));
+  return absl::OkStatus();
 }
 
 }  // namespace gograder::core

@@ -153,6 +153,8 @@ class Grading {
   absl::StatusOr<std::string> MakeTestWorkspace(const std::vector<std::string>& files,
                                                 const RunNonce& nonce);
   absl::StatusOr<std::vector<std::string>> EmbeddedHiddenFiles(const std::string& workspace);
+  std::set<std::string> DeclaredIn(const std::vector<std::string>& files,
+                                   absl::string_view prefix) const;
   absl::StatusOr<std::optional<TestBinary>> CompileTests(Step step, const std::string& label,
                                                          const std::string& workspace,
                                                          const RunNonce& nonce,
@@ -263,6 +265,20 @@ absl::StatusOr<std::vector<std::string>> Grading::EmbeddedHiddenFiles(
   return leaked;
 }
 
+// The functions named `prefix`... (TestXxx, BenchmarkXxx) that the hidden
+// `files` declare.
+std::set<std::string> Grading::DeclaredIn(const std::vector<std::string>& files,
+                                          absl::string_view prefix) const {
+  std::set<std::string> names;
+  for (const std::string& file : files) {
+    for (std::string& name :
+         DeclaredGoFunctions(ReadFileOrEmpty(fs::path(exercise_.tests_dir) / file), prefix)) {
+      names.insert(std::move(name));
+    }
+  }
+  return names;
+}
+
 // Compiles the hidden tests in `workspace` with `go test -c` (no student code
 // runs). On success, and when `sealed_name` is not empty, the binary is
 // copied execute-only to work_/bin/<sealed_name>. The compile run's output
@@ -281,8 +297,8 @@ absl::StatusOr<std::optional<TestBinary>> Grading::CompileTests(Step step, const
   bool ok = compiled.result.verdict() == SandboxResult::OK;
   if (output != nullptr) *output = std::move(compiled);
   if (!ok) return std::nullopt;
+  if (sealed_name.empty()) return TestBinary{"", nonce};  // a probe: compiling was the question
   TestBinary binary{(work_ / "bin" / sealed_name).string(), nonce};
-  if (sealed_name.empty()) return binary;
   std::error_code error;
   fs::create_directories(work_ / "bin", error);
   RETURN_IF_ERROR(
@@ -527,13 +543,7 @@ absl::StatusOr<HiddenTests> Grading::Tests(std::vector<std::string> violations) 
     }
   }
   std::vector<std::string> runnable;
-  std::set<std::string> compiled_tests;
-  for (const std::string& file : hidden.compiling_files) {
-    for (const std::string& test :
-         DeclaredGoFunctions(ReadFileOrEmpty(fs::path(exercise_.tests_dir) / file), "Test")) {
-      if (test != "TestMain") compiled_tests.insert(test);
-    }
-  }
+  std::set<std::string> compiled_tests = DeclaredIn(hidden.compiling_files, "Test");
   for (const std::string& test : exercise_.hidden_tests) {
     if (compiled_tests.count(test)) runnable.push_back(test);
   }
@@ -638,13 +648,7 @@ absl::Status Grading::Race(const HiddenTests& hidden) {
 absl::Status Grading::Benchmarks(const HiddenTests& hidden) {
   // The student's side is the hidden test binary; the reference's is built
   // the same way. The rounds then only run the two binaries.
-  std::set<std::string> compiled_benchmarks;
-  for (const std::string& file : hidden.compiling_files) {
-    for (std::string& name :
-         DeclaredGoFunctions(ReadFileOrEmpty(fs::path(exercise_.tests_dir) / file), "Benchmark")) {
-      compiled_benchmarks.insert(std::move(name));
-    }
-  }
+  std::set<std::string> compiled_benchmarks = DeclaredIn(hidden.compiling_files, "Benchmark");
   std::vector<const Criterion*> runnable;
   for (const Criterion& criterion : exercise_.exercise.criteria()) {
     if (!criterion.has_benchmark()) continue;
