@@ -5,6 +5,7 @@
 // prints each action the go command runs; cache hits print none.
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <set>
@@ -77,8 +78,10 @@ TEST(WarmCacheTest, NoStepOfAReferenceGradingRecompilesTheStandardLibrary) {
   for (const Step& step : std::vector<Step>{
            {{"go", "build", "-x", "./..."}},
            {{"go", "vet", "-x", "-json", "./..."}},
-           {{"go", "test", "-c", "-x", "-vet=off", "-o", "/tmp/hidden.test", "."}},
-           {{"go", "test", "-c", "-x", "-vet=off", "-race", "-o", "/tmp/race.test", "."}, true},
+           {{"go", "test", "-c", "-x", "-vet=off", "-ldflags=-w", "-o", "/tmp/hidden.test", "."}},
+           {{"go", "test", "-c", "-x", "-vet=off", "-ldflags=-w", "-race", "-o", "/tmp/race.test",
+             "."},
+            true},
        }) {
     GoCommand command;
     command.argv = step.argv;
@@ -98,6 +101,42 @@ TEST(WarmCacheTest, NoStepOfAReferenceGradingRecompilesTheStandardLibrary) {
     EXPECT_THAT(StdActions(result.stderr().data()), IsEmpty())
         << what << " recompiled or vetted standard-library packages: the warm cache misses them";
   }
+  std::error_code error;
+  fs::remove_all(work, error);
+}
+
+// The go command rewrites the times of cache entries over an hour old and
+// deletes those over five days old; on the read-only cache each would be an
+// overlay copy-up or a whiteout. Prepare pins the entries' times in the far
+// future: a grading step leaves every one of them as it was, however old.
+TEST(WarmCacheTest, AStepRewritesAndTrimsNoWarmEntry) {
+  const std::string data_dir = Env("GOGRADER_DATA_DIR");
+  ASSERT_FALSE(data_dir.empty()) << "set GOGRADER_DATA_DIR";
+  ASSERT_OK_AND_ASSIGN(Toolchain toolchain, OpenToolchain(data_dir));
+  ASSERT_OK_AND_ASSIGN(SlotLease slot, SlotLease::AcquireAny(kFirstCliSlot, kLastCliSlot));
+  fs::path work = fs::path(data_dir) / "work" / ("warm-times-test-" + std::to_string(getpid()));
+  fs::path module = work / "module";
+  ASSERT_OK(WriteWholeFile(module / "go.mod", "module example.com/times\n\ngo 1.24\n"));
+  ASSERT_OK(WriteWholeFile(module / "times.go",
+                           "package times\n\nimport \"net/http\"\n\nvar C = http.Client{}\n"));
+  SandboxRunner runner({Env("GOGRADER_SANDBOX"), work.string(), absl::Seconds(20)});
+  GoCommand command;
+  command.argv = {"/bin/sh", "-c",
+                  "pinned() { find /cache -type f -newermt 2099-01-01 | wc -l; }; "
+                  "echo $(pinned) $(go build ./... && go vet ./... && pinned)"};
+  command.module_dir = module.string();
+  command.slot = slot.slot();
+  command.limits.set_wall_time_ms(300'000);
+  command.limits.set_cpu_time_ms(600'000);
+  command.limits.set_memory_bytes(int64_t{2} << 30);
+  command.limits.set_pids(512);
+  ASSERT_OK_AND_ASSIGN(auto result, runner.Run(GoCommandSpec(toolchain.environment, command), {}));
+  ASSERT_EQ(result.verdict(), gograder::v1::SandboxResult::OK) << result.stderr().data();
+  int before = 0, after = -1;
+  ASSERT_EQ(std::sscanf(result.stdout().data().c_str(), "%d %d", &before, &after), 2)
+      << result.stdout().data() << result.stderr().data();
+  EXPECT_GT(before, 1000) << "the warm cache's entry times are not pinned (prepare it again)";
+  EXPECT_EQ(after, before) << "the go command rewrote or trimmed warm entries";
   std::error_code error;
   fs::remove_all(work, error);
 }

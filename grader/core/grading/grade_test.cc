@@ -35,6 +35,7 @@ using ::gograder::v1::GradeReport;
 using ::gograder::v1::SandboxResult;
 using ::gograder::v1::SandboxSpec;
 using ::gograder::v1::TestResult;
+using ::testing::AllOf;
 using ::testing::Contains;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
@@ -433,7 +434,11 @@ TEST_F(GradeTest, AnUnreportedTestIsMissingAndGatesTheBenchmark) {
   EXPECT_EQ(StatusOf(*report, "TestHiddenA_Two"), TestResult::MISSING);
   EXPECT_EQ(Criterion(*report, "tests.a").points(), 20);
   EXPECT_EQ(Criterion(*report, "bench.get").points(), 0);
-  EXPECT_THAT(Criterion(*report, "bench.get").reason(), HasSubstr("not scored"));
+  EXPECT_THAT(Criterion(*report, "bench.get").reason(),
+              AllOf(HasSubstr("not scored: 1 of 2 tests of tests.a"), HasSubstr("not run")));
+  for (const auto& step : report->steps())
+    EXPECT_NE(step.step(), gograder::v1::Step::BENCH)
+        << step.label() << ": a round that cannot score";
 }
 
 TEST_F(GradeTest, ARaceReportCostsTheRaceCriterionOnly) {

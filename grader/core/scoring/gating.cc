@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -45,27 +46,37 @@ StyleScaling EffectiveStyleScaling(const Exercise& exercise, const Phase& phase)
   return v1::BY_TEST_POINTS;
 }
 
+std::vector<std::string> UnmetRequirements(const Exercise& exercise, const Criterion& criterion,
+                                           const std::map<std::string, CriterionResult>& scored,
+                                           const std::map<std::string, TestResult>& tests) {
+  std::vector<std::string> failures;
+  for (const std::string& id : criterion.requires_tests()) {
+    auto group = std::find_if(exercise.criteria().begin(), exercise.criteria().end(),
+                              [&](const Criterion& other) { return other.id() == id; });
+    if (group == exercise.criteria().end()) {
+      failures.push_back(
+          absl::StrCat("it requires the unknown criterion ", id, " (a rubric error)"));
+      continue;
+    }
+    auto result = scored.find(id);
+    std::string failure = RequirementFailure(
+        *group, result == scored.end() ? CriterionResult() : result->second, tests);
+    if (!failure.empty()) failures.push_back(std::move(failure));
+  }
+  return failures;
+}
+
 void ApplyGates(const Exercise& exercise, StyleScaling scaling,
                 const std::map<std::string, TestResult>& tests,
                 std::vector<CriterionResult>& results) {
-  std::map<std::string, int> index;
-  for (int i = 0; i < exercise.criteria_size(); ++i) index[exercise.criteria(i).id()] = i;
+  std::map<std::string, CriterionResult> scored;
+  for (int i = 0; i < exercise.criteria_size(); ++i) scored[exercise.criteria(i).id()] = results[i];
   // A requirement is judged on its group's test statuses, which no gate changes.
   for (int i = 0; i < exercise.criteria_size(); ++i) {
-    const Criterion& criterion = exercise.criteria(i);
-    std::vector<std::string> failures;
-    for (const std::string& id : criterion.requires_tests()) {
-      auto found = index.find(id);
-      if (found == index.end()) {
-        failures.push_back(
-            absl::StrCat("it requires the unknown criterion ", id, " (a rubric error)"));
-        continue;
-      }
-      std::string failure =
-          RequirementFailure(exercise.criteria(found->second), results[found->second], tests);
-      if (!failure.empty()) failures.push_back(std::move(failure));
-    }
-    if (failures.empty()) continue;
+    std::vector<std::string> failures =
+        UnmetRequirements(exercise, exercise.criteria(i), scored, tests);
+    // Empty, or gated already (a benchmark not run for this very reason).
+    if (failures.empty() || absl::StartsWith(results[i].reason(), "not scored: ")) continue;
     if (results[i].points() == 0) {
       results[i].set_reason(absl::StrCat(results[i].reason(), " (its requirement fails too: ",
                                          absl::StrJoin(failures, "; "), ")"));

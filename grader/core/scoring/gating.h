@@ -17,6 +17,14 @@ namespace gograder::core {
 gograder::v1::StyleScaling EffectiveStyleScaling(const gograder::v1::Exercise& exercise,
                                                  const gograder::v1::Phase& phase);
 
+// Why `criterion`'s `requires_tests` are not met, one entry per failing
+// group, given the criteria scored so far (by id) and the hidden test
+// results by name; empty when every required test passed.
+std::vector<std::string> UnmetRequirements(
+    const gograder::v1::Exercise& exercise, const gograder::v1::Criterion& criterion,
+    const std::map<std::string, gograder::v1::CriterionResult>& scored,
+    const std::map<std::string, gograder::v1::TestResult>& tests);
+
 // Applies the gates to `results`, one per criterion of `exercise` in the same
 // order: first each criterion's `requires_tests` (every test of every named group
 // must have passed, per `tests` by name), then, with BY_TEST_POINTS, scales

@@ -2,6 +2,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 
 namespace gograder::core {
 namespace {
@@ -78,6 +79,11 @@ SandboxSpec GoCommandSpec(const GoEnvironment& environment, const GoCommand& com
     cache->set_target("/cache");
     cache->mutable_overlay()->set_lower(environment.build_cache);
     cache->mutable_overlay()->set_upper_size_bytes(512 << 20);
+    // A trim that has just happened, so the go command does not walk (and,
+    // past five days, whiteout) the whole read-only cache at its exit.
+    Mount* trimmed = spec.add_mounts();
+    trimmed->set_target(absl::StrCat("/cache/", kCacheTrimFile));
+    trimmed->mutable_file()->set_content(absl::StrCat(absl::ToUnixSeconds(absl::Now())));
   }
   for (const auto& [source, target] : command.read_only_binds) AddBind(spec, source, target, false);
   return spec;

@@ -34,6 +34,9 @@ struct GoCommand {
 
 // The directory a submission's module is mounted at inside the sandbox.
 inline constexpr char kSandboxModuleDir[] = "/box";
+// The go command's record of its last cache trim, written fresh into every
+// run's view of the read-only build cache.
+inline constexpr char kCacheTrimFile[] = "trim.txt";
 
 // Builds the SandboxSpec of `command`: /usr (with gcc) and GOROOT read-only,
 // /box writable, GOCACHE at /cache through an overlay over the warm cache,

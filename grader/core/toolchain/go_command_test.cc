@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "sandbox/spec.h"
@@ -47,6 +48,20 @@ TEST(GoCommandSpecTest, BuildCacheIsAnOverlayUnlessWarming) {
   auto cache = find_cache(GoCommandSpec(warming, Command()));
   ASSERT_TRUE(cache.has_bind());
   EXPECT_TRUE(cache.bind().writable());
+}
+
+TEST(GoCommandSpecTest, TheReadOnlyCacheGetsAFreshTrimRecord) {
+  gograder::v1::SandboxSpec spec = GoCommandSpec(Environment(), Command());
+  auto trim = std::find_if(spec.mounts().begin(), spec.mounts().end(),
+                           [](const auto& mount) { return mount.target() == "/cache/trim.txt"; });
+  ASSERT_NE(trim, spec.mounts().end());
+  int64_t written = std::stoll(trim->file().content());
+  EXPECT_LE(std::abs(written - absl::ToUnixSeconds(absl::Now())), 60);
+  GoEnvironment warming = Environment();
+  warming.writable_build_cache = true;
+  spec = GoCommandSpec(warming, Command());
+  EXPECT_TRUE(std::none_of(spec.mounts().begin(), spec.mounts().end(),
+                           [](const auto& mount) { return mount.target() == "/cache/trim.txt"; }));
 }
 
 TEST(GoCommandSpecTest, RaceRunsWithCgo) {
