@@ -57,6 +57,21 @@ std::set<std::string> StdActions(const std::string& log) {
   return packages;
 }
 
+// `argv` in `module` with the generous limits of a cold compile.
+GoCommand CacheTestCommand(std::vector<std::string> argv, const fs::path& module,
+                           const SlotLease& slot) {
+  GoCommand command;
+  command.argv = std::move(argv);
+  command.module_dir = module.string();
+  command.slot = slot.slot();
+  command.limits.set_wall_time_ms(300'000);
+  command.limits.set_cpu_time_ms(600'000);
+  command.limits.set_memory_bytes(int64_t{2} << 30);
+  command.limits.set_pids(512);
+  command.limits.set_output_bytes(64 << 20);
+  return command;
+}
+
 TEST(WarmCacheTest, NoStepOfAReferenceGradingRecompilesTheStandardLibrary) {
   const std::string data_dir = Env("GOGRADER_DATA_DIR"), rubrics = Env("GOGRADER_RUBRICS");
   ASSERT_FALSE(data_dir.empty() || rubrics.empty()) << "set GOGRADER_DATA_DIR and GOGRADER_RUBRICS";
@@ -83,16 +98,8 @@ TEST(WarmCacheTest, NoStepOfAReferenceGradingRecompilesTheStandardLibrary) {
              "."},
             true},
        }) {
-    GoCommand command;
-    command.argv = step.argv;
-    command.module_dir = module.string();
+    GoCommand command = CacheTestCommand(step.argv, module, slot);
     command.cgo = step.cgo;
-    command.slot = slot.slot();
-    command.limits.set_wall_time_ms(300'000);
-    command.limits.set_cpu_time_ms(600'000);
-    command.limits.set_memory_bytes(int64_t{2} << 30);
-    command.limits.set_pids(512);
-    command.limits.set_output_bytes(64 << 20);
     ASSERT_OK_AND_ASSIGN(auto result,
                          runner.Run(GoCommandSpec(toolchain.environment, command), {}));
     std::string what = absl::StrJoin(step.argv, " ");
@@ -120,16 +127,11 @@ TEST(WarmCacheTest, AStepRewritesAndTrimsNoWarmEntry) {
   ASSERT_OK(WriteWholeFile(module / "times.go",
                            "package times\n\nimport \"net/http\"\n\nvar C = http.Client{}\n"));
   SandboxRunner runner({Env("GOGRADER_SANDBOX"), work.string(), absl::Seconds(20)});
-  GoCommand command;
-  command.argv = {"/bin/sh", "-c",
-                  "pinned() { find /cache -type f -newermt 2099-01-01 | wc -l; }; "
-                  "echo $(pinned) $(go build ./... && go vet ./... && pinned)"};
-  command.module_dir = module.string();
-  command.slot = slot.slot();
-  command.limits.set_wall_time_ms(300'000);
-  command.limits.set_cpu_time_ms(600'000);
-  command.limits.set_memory_bytes(int64_t{2} << 30);
-  command.limits.set_pids(512);
+  GoCommand command =
+      CacheTestCommand({"/bin/sh", "-c",
+                        "pinned() { find /cache -type f -newermt 2099-01-01 | wc -l; }; "
+                        "echo $(pinned) $(go build ./... && go vet ./... && pinned)"},
+                       module, slot);
   ASSERT_OK_AND_ASSIGN(auto result, runner.Run(GoCommandSpec(toolchain.environment, command), {}));
   ASSERT_EQ(result.verdict(), gograder::v1::SandboxResult::OK) << result.stderr().data();
   int before = 0, after = -1;

@@ -654,15 +654,12 @@ absl::Status Grading::Benchmarks(const HiddenTests& hidden) {
   std::vector<const Criterion*> runnable;
   for (const Criterion& criterion : exercise_.exercise.criteria()) {
     if (!criterion.has_benchmark()) continue;
-    // Its points need the code's tests to pass (ApplyGates' gate): rounds
-    // that cannot score are not run.
-    if (std::vector<std::string> unmet =
-            UnmetRequirements(exercise_.exercise, criterion, scored_, hidden.run.results);
-        !unmet.empty()) {
+    // Its points need the code's tests to pass (ApplyGates' gate, which
+    // then names the failing tests): rounds that cannot score are not run.
+    if (!UnmetRequirements(exercise_.exercise, criterion, scored_, hidden.run.results).empty()) {
       CriterionResult result = EmptyResult(criterion);
-      result.set_reason(absl::StrCat("not scored: ", absl::StrJoin(unmet, "; "),
-                                     "; a benchmark is timed only when the code it judges passes "
-                                     "its tests, so it was not run"));
+      result.set_reason(
+          "not scored: a benchmark is not run until the code it judges passes its tests");
       scored_[criterion.id()] = std::move(result);
       continue;
     }

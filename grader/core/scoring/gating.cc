@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -75,11 +74,10 @@ void ApplyGates(const Exercise& exercise, StyleScaling scaling,
   for (int i = 0; i < exercise.criteria_size(); ++i) {
     std::vector<std::string> failures =
         UnmetRequirements(exercise, exercise.criteria(i), scored, tests);
-    // Empty, or gated already (a benchmark not run for this very reason).
-    if (failures.empty() || absl::StartsWith(results[i].reason(), "not scored: ")) continue;
+    if (failures.empty()) continue;
     if (results[i].points() == 0) {
-      results[i].set_reason(absl::StrCat(results[i].reason(), " (its requirement fails too: ",
-                                         absl::StrJoin(failures, "; "), ")"));
+      results[i].set_reason(absl::StrCat(
+          results[i].reason(), " (its requirement fails: ", absl::StrJoin(failures, "; "), ")"));
       continue;
     }
     results[i].set_reason(

@@ -39,7 +39,8 @@ inline constexpr char kSandboxModuleDir[] = "/box";
 inline constexpr char kCacheTrimFile[] = "trim.txt";
 
 // Builds the SandboxSpec of `command`: /usr (with gcc) and GOROOT read-only,
-// /box writable, GOCACHE at /cache through an overlay over the warm cache,
+// /box writable, GOCACHE at /cache through an overlay over the warm cache
+// (with a trim.txt of now, so the go command does not trim it),
 // GOMODCACHE read-only at /gomodcache, a private /tmp, telemetry off through
 // a read-only config file, GOPROXY=off, GOTOOLCHAIN=local, GOFLAGS=-mod=mod,
 // GOWORK=off, GOENV=off, GOMAXPROCS=2, and nothing of the caller's environment.
