@@ -123,6 +123,7 @@ TEST(WarmCacheTest, AStepRewritesAndTrimsNoWarmEntry) {
   ASSERT_OK_AND_ASSIGN(SlotLease slot, SlotLease::AcquireAny(kFirstCliSlot, kLastCliSlot));
   fs::path work = fs::path(data_dir) / "work" / ("warm-times-test-" + std::to_string(getpid()));
   fs::path module = work / "module";
+  fs::create_directories(module);
   ASSERT_OK(WriteWholeFile(module / "go.mod", "module example.com/times\n\ngo 1.24\n"));
   ASSERT_OK(WriteWholeFile(module / "times.go",
                            "package times\n\nimport \"net/http\"\n\nvar C = http.Client{}\n"));
