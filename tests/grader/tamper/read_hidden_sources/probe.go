@@ -15,17 +15,19 @@ import (
 // A hostile submission: in a test binary it tries every way to read the
 // hidden test sources and prints what it finds while a hidden test runs, so
 // it lands in that test's output. Each way prints a "gograder-probe" line;
-// the grader must leave no line of hidden source in the report.
+// the grader must leave no line of hidden source in the report. The probes
+// that need no running test run before the tests start, so however long the
+// walk of the filesystem takes, the print still lands inside a test.
 func init() {
 	if !strings.HasSuffix(os.Args[0], ".test") {
 		return
 	}
+	var out strings.Builder
+	probeDirectories(&out)
+	probeFile(&out, "/proc/self/exe", "/proc/self/exe")
+	probeFile(&out, "os.Args[0]", os.Args[0])
+	probeWalk(&out)
 	go func() {
-		var out strings.Builder
-		probeDirectories(&out)
-		probeFile(&out, "/proc/self/exe", "/proc/self/exe")
-		probeFile(&out, "os.Args[0]", os.Args[0])
-		probeWalk(&out)
 		waitForATest()
 		probeCallerFiles(&out)
 		fmt.Print(out.String())
