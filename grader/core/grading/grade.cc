@@ -695,6 +695,9 @@ absl::Status Grading::Benchmarks(const HiddenTests& hidden) {
   std::string benchtime = exercise_.exercise.benchmarks().benchtime().empty()
                               ? "1s"
                               : exercise_.exercise.benchmarks().benchtime();
+  const int samples = exercise_.exercise.benchmarks().samples_per_run() > 0
+                          ? exercise_.exercise.benchmarks().samples_per_run()
+                          : 3;
   // Each run times one benchmark, reference first: the student's run gets a
   // budget of budget_factor times the reference's run of the same round, and
   // a run stopped at its budget costs only its own benchmark.
@@ -706,9 +709,12 @@ absl::Status Grading::Benchmarks(const HiddenTests& hidden) {
   for (int round = 1; round <= rounds && tally.problems.size() < names.size(); ++round) {
     for (const std::string& name : names) {
       if (tally.problems.count(name)) continue;
-      std::vector<std::string> run = {
-          kTestBinaryInSandbox,           "-test.run=^$",  "-test.bench=" + ExactNames({name}),
-          "-test.benchtime=" + benchtime, "-test.count=1", "-test.benchmem"};
+      std::vector<std::string> run = {kTestBinaryInSandbox,
+                                      "-test.run=^$",
+                                      "-test.bench=" + ExactNames({name}),
+                                      "-test.benchtime=" + benchtime,
+                                      absl::StrCat("-test.count=", samples),
+                                      "-test.benchmem"};
       absl::Duration reference_run;
       for (bool reference : {true, false}) {
         const TestBinary& binary = reference ? *reference_binary : *hidden.binary;

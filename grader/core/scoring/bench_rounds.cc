@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "grader/core/go_output/bench_output.h"
+#include "grader/core/scoring/scoring.h"
 
 namespace gograder::core {
 
@@ -44,10 +45,19 @@ absl::Status RecordBenchmarkRun(const BenchmarkRun& run, BenchmarkTally& tally) 
     tally.problems[run.benchmark] = absl::StrCat("the benchmark run failed: ", why);
     return absl::OkStatus();
   }
+  std::vector<double> samples;
   for (const BenchmarkSample& sample : ParseBenchmarkOutput(run.out)) {
-    (run.reference ? tally.reference_ns : tally.student_ns)[sample.name].push_back(
-        sample.ns_per_op);
+    if (sample.name == run.benchmark) samples.push_back(sample.ns_per_op);
   }
+  if (samples.empty()) {
+    if (run.reference)
+      return absl::InternalError(
+          absl::StrCat("the reference solution's run printed no result for ", run.benchmark));
+    tally.problems[run.benchmark] = absl::StrCat("the run printed no result for ", run.benchmark);
+    return absl::OkStatus();
+  }
+  (run.reference ? tally.reference_ns : tally.student_ns)[run.benchmark].push_back(
+      Median(std::move(samples)));
   return absl::OkStatus();
 }
 

@@ -37,7 +37,9 @@ absl::Duration StudentRunBudget(absl::Duration reference_run, double factor,
 // Why a student's run killed at its `budget` scores nothing.
 std::string OverBudgetReason(absl::Duration reference_run, double factor, absl::Duration budget);
 
-// Adds `run` to `tally`. A student run that did not complete sets the
+// Adds `run` to `tally`: the median of its samples of `run.benchmark`, one
+// entry per run, so that the entries of both sides pair up round by round.
+// A student run that did not complete sets the
 // benchmark's problem (its rounds stop; the student loses that benchmark
 // only); a reference run that did not complete is our failure (Internal).
 absl::Status RecordBenchmarkRun(const BenchmarkRun& run, BenchmarkTally& tally);

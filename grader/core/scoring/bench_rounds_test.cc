@@ -8,19 +8,34 @@
 namespace gograder::core {
 namespace {
 
+using ::testing::DoubleEq;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::SizeIs;
 
 constexpr char kNonce[] = "gograder-run-complete 0123abcd";
 
-TEST(RecordBenchmarkRunTest, CompleteRunsAddTheirSamplesPerSide) {
+TEST(RecordBenchmarkRunTest, ACompleteRunAddsTheMedianOfItsSamplesPerSide) {
+  // bench.txt has six samples of BenchmarkJoin (94.47 90.34 76.38 73.43
+  // 92.54 82.61 ns/op) and others of BenchmarkJoinSizes, which do not count.
   const std::string out = ReadGoOutputFixture("bench.txt") + kNonce + "\n";
   BenchmarkTally tally;
-  ASSERT_TRUE(RecordBenchmarkRun({"BenchmarkJoin", false, out, kNonce, true, ""}, tally).ok());
-  ASSERT_TRUE(RecordBenchmarkRun({"BenchmarkJoin", true, out, kNonce, true, ""}, tally).ok());
+  ASSERT_OK(RecordBenchmarkRun({"BenchmarkJoin", false, out, kNonce, true, ""}, tally));
+  ASSERT_OK(RecordBenchmarkRun({"BenchmarkJoin", true, out, kNonce, true, ""}, tally));
+  ASSERT_OK(RecordBenchmarkRun({"BenchmarkJoin", true, out, kNonce, true, ""}, tally));
   EXPECT_TRUE(tally.problems.empty());
-  EXPECT_THAT(tally.student_ns["BenchmarkJoin"], SizeIs(6));
-  EXPECT_EQ(tally.student_ns, tally.reference_ns);
+  EXPECT_THAT(tally.student_ns["BenchmarkJoin"], ElementsAre(DoubleEq((82.61 + 90.34) / 2)));
+  EXPECT_THAT(tally.reference_ns["BenchmarkJoin"], SizeIs(2));  // one entry per run
+  EXPECT_EQ(tally.student_ns.count("BenchmarkJoinSizes/n=1"), 0u);
+}
+
+TEST(RecordBenchmarkRunTest, ARunWithoutItsBenchmarkMeasuresNothing) {
+  const std::string out = ReadGoOutputFixture("bench.txt") + kNonce + "\n";
+  BenchmarkTally tally;
+  ASSERT_OK(RecordBenchmarkRun({"BenchmarkOther", false, out, kNonce, true, ""}, tally));
+  EXPECT_EQ(tally.problems["BenchmarkOther"], "the run printed no result for BenchmarkOther");
+  EXPECT_THAT(RecordBenchmarkRun({"BenchmarkOther", true, out, kNonce, true, ""}, tally),
+              StatusIs(absl::StatusCode::kInternal));
 }
 
 TEST(RecordBenchmarkRunTest, AStudentRunWithoutTheNonceStopsTheRounds) {
