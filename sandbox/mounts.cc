@@ -115,14 +115,19 @@ absl::Status MountTmpfs(const std::string& target, int64_t size_bytes, uint32_t 
 
 absl::Status MountOverlay(const std::string& root, int index, const Mount& spec_mount) {
   std::string target = root + spec_mount.target();
-  std::string layer = absl::StrCat(root, "/.overlay-", index);
-  RETURN_IF_ERROR(MountTmpfs(layer, spec_mount.overlay().upper_size_bytes(), 0755));
-  RETURN_IF_ERROR(MakeDirectories(layer + "/upper"));
-  RETURN_IF_ERROR(MakeDirectories(layer + "/work"));
+  const bool kept = !spec_mount.overlay().layer_dir().empty();  // a host directory, prepared
+  std::string layer =
+      kept ? spec_mount.overlay().layer_dir() : absl::StrCat(root, "/.overlay-", index);
+  if (!kept) {
+    RETURN_IF_ERROR(MountTmpfs(layer, spec_mount.overlay().upper_size_bytes(), 0755));
+    RETURN_IF_ERROR(MakeDirectories(layer + "/upper"));
+    RETURN_IF_ERROR(MakeDirectories(layer + "/work"));
+  }
   RETURN_IF_ERROR(MakeDirectories(target));
   RETURN_IF_ERROR(MountOrError("overlay", target, "overlay", MS_NOSUID | MS_NODEV,
                                absl::StrCat("lowerdir=", spec_mount.overlay().lower(), ",upperdir=",
                                             layer, "/upper,workdir=", layer, "/work,userxattr")));
+  if (kept) return absl::OkStatus();
   // The overlay keeps its layer alive; hide the layer's own mount point.
   if (umount2(layer.c_str(), MNT_DETACH) != 0) return ErrnoStatus("detach " + layer);
   if (rmdir(layer.c_str()) != 0) return ErrnoStatus("rmdir " + layer);

@@ -322,12 +322,21 @@ absl::Status ChownTree(const std::string& root, uint32_t uid, uint32_t gid,
   return absl::OkStatus();
 }
 
-// Hands writable bind sources to the slot's host id so the sandbox's root can write there.
+// Hands writable bind sources and kept overlay layers (created here) to the
+// slot's host id so the sandbox's root can write there.
 absl::Status ChownWritableBinds(const SandboxSpec& spec, const SandboxOptions& options) {
+  const uint32_t slot_id = SlotHostId(options, spec.slot());
   for (const Mount& mount : spec.mounts()) {
-    if (!mount.has_bind() || !mount.bind().writable()) continue;
-    RETURN_IF_ERROR(ChownTree(mount.bind().source(), SlotHostId(options, spec.slot()),
-                              options.shared_id, false));
+    if (mount.has_bind() && mount.bind().writable()) {
+      RETURN_IF_ERROR(ChownTree(mount.bind().source(), slot_id, options.shared_id, false));
+    }
+    if (mount.has_overlay() && !mount.overlay().layer_dir().empty()) {
+      const std::string& layer = mount.overlay().layer_dir();
+      for (const std::string& dir : {layer, layer + "/upper", layer + "/work"}) {
+        if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) return ErrnoStatus("mkdir " + dir);
+      }
+      RETURN_IF_ERROR(ChownTree(layer, slot_id, options.shared_id, false));
+    }
   }
   return absl::OkStatus();
 }

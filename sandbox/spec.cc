@@ -31,10 +31,16 @@ absl::Status CheckMount(int index, const gograder::v1::Mount& mount) {
     case gograder::v1::Mount::kBind:
       return CheckPath(field + ".bind.source", mount.bind().source());
     case gograder::v1::Mount::kOverlay:
-      if (mount.overlay().lower().find_first_of(",:") != std::string::npos) {
-        return Invalid(field + ".overlay.lower", "may not contain ',' or ':'");
+      for (const auto& [name, path] :
+           {std::pair{".overlay.lower", &mount.overlay().lower()},
+            std::pair{".overlay.layer_dir", &mount.overlay().layer_dir()}}) {
+        if (path->find_first_of(",:") != std::string::npos) {
+          return Invalid(field + name, "may not contain ',' or ':'");
+        }
+        if (name == std::string(".overlay.layer_dir") && path->empty()) continue;
+        if (auto status = CheckPath(field + name, *path); !status.ok()) return status;
       }
-      return CheckPath(field + ".overlay.lower", mount.overlay().lower());
+      return absl::OkStatus();
     case gograder::v1::Mount::kTmpfs:
       if (mount.tmpfs().size_bytes() < 0) return Invalid(field + ".tmpfs.size_bytes", "negative");
       return absl::OkStatus();

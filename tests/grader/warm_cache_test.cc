@@ -1,19 +1,22 @@
 // The prepared build cache is warm for every step: building, vetting and
 // compiling the hidden tests (with and without -race) of a reference, in the
 // sandbox with the grading's own environment and flags, compiles and vets
-// only the module's own packages, never a standard-library one. `go -x`
-// prints each action the go command runs; cache hits print none.
+// only the module's own packages, never a standard-library one, and the
+// module's package once for all steps. `go -x` prints each action the go
+// command runs; cache hits print none.
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
 #include "base/status_matchers.h"
 #include "gmock/gmock.h"
 #include "grader/core/files/files.h"
@@ -37,11 +40,13 @@ std::string Env(const char* name) {
   return value == nullptr ? "" : value;
 }
 
+// A compile action of `go -x`: the package is its -p (after -o, -trimpath).
+const LazyRE2 kCompiled = {R"(/compile -o \S+[^\n]*? -p (\S+))"};
+
 // Standard-library packages the go command compiled or vetted in `log`
 // (the stderr of `go ... -x`): an import path whose first element has no dot.
 std::set<std::string> StdActions(const std::string& log) {
   std::set<std::string> packages;
-  static const LazyRE2 kCompiled = {R"(/compile -o \S+ -p (\S+))"};
   static const LazyRE2 kVetted = {R"re("ImportPath": "([^"]+)")re"};
   for (const RE2* pattern : {&*kCompiled, &*kVetted}) {
     re2::StringPiece input(log);
@@ -55,6 +60,15 @@ std::set<std::string> StdActions(const std::string& log) {
     }
   }
   return packages;
+}
+
+// How many times the go command compiled `package` in `log` (`go ... -x`).
+int Compiles(const std::string& log, const std::string& package) {
+  re2::StringPiece input(log);
+  std::string compiled;
+  int count = 0;
+  while (RE2::FindAndConsume(&input, *kCompiled, &compiled)) count += compiled == package;
+  return count;
 }
 
 // `argv` in `module` with the generous limits of a cold compile.
@@ -84,22 +98,33 @@ TEST(WarmCacheTest, NoStepOfAReferenceGradingRecompilesTheStandardLibrary) {
   ASSERT_OK(CopyModule(exercise.reference_dir, module.string(), /*skip_tests=*/true));
   ASSERT_OK(RequireExerciseModules(module.string(), exercise.exercise, toolchain));
   ASSERT_OK(AddHiddenTests(module.string(), exercise, {}, NewRunNonce()));
+  // A package of its own (the warm cache may hold the reference's).
+  {
+    std::ofstream unique(module / "scraper.go", std::ios::app);
+    unique << "\n// warm-cache-test " << getpid() << " " << absl::ToUnixNanos(absl::Now()) << "\n";
+  }
   SandboxRunner runner({Env("GOGRADER_SANDBOX"), work.string(), absl::Seconds(20)});
 
+  // The steps share one cache layer, as a grading's do: the module's package
+  // is compiled by `go build` and not again for the tests (the race build
+  // instruments it, so compiles its own).
   struct Step {
     std::vector<std::string> argv;
     bool cgo = false;
+    int module_compiles = 0;
   };
   for (const Step& step : std::vector<Step>{
-           {{"go", "build", "-x", "./..."}},
+           {{"go", "build", "-x", "./..."}, false, 1},
            {{"go", "vet", "-x", "-json", "./..."}},
            {{"go", "test", "-c", "-x", "-vet=off", "-ldflags=-w", "-o", "/tmp/hidden.test", "."}},
            {{"go", "test", "-c", "-x", "-vet=off", "-ldflags=-w", "-race", "-o", "/tmp/race.test",
              "."},
-            true},
+            true,
+            1},
        }) {
     GoCommand command = CacheTestCommand(step.argv, module, slot);
     command.cgo = step.cgo;
+    command.cache_layer_dir = (work / "cache-layer").string();
     ASSERT_OK_AND_ASSIGN(auto result,
                          runner.Run(GoCommandSpec(toolchain.environment, command), {}));
     std::string what = absl::StrJoin(step.argv, " ");
@@ -107,6 +132,8 @@ TEST(WarmCacheTest, NoStepOfAReferenceGradingRecompilesTheStandardLibrary) {
                                                                  << result.stderr().data();
     EXPECT_THAT(StdActions(result.stderr().data()), IsEmpty())
         << what << " recompiled or vetted standard-library packages: the warm cache misses them";
+    EXPECT_EQ(Compiles(result.stderr().data(), exercise.exercise.module()), step.module_compiles)
+        << what << ": the module's package is compiled once per grading";
   }
   std::error_code error;
   fs::remove_all(work, error);
@@ -147,7 +174,8 @@ TEST(WarmCacheTest, AStepRewritesAndTrimsNoWarmEntry) {
 TEST(WarmCacheTest, StdActionsFindsCompilesAndVetsOfStandardPackagesOnly) {
   EXPECT_THAT(
       StdActions(
-          "/usr/local/go/pkg/tool/linux_amd64/compile -o $WORK/b002/_pkg_.a -p net/http -lang"
+          "/usr/local/go/pkg/tool/linux_amd64/compile -o $WORK/b002/_pkg_.a -trimpath "
+          "\"$WORK/b002=>\" -p net/http -lang"
           "\n/x/compile -o $WORK/b001/_pkg_.a -p example.com/scraper -lang\n"
           "{\n\t\"ImportPath\": \"fmt\",\n}\n{\n\t\"ImportPath\": \"example.com/scraper\",\n}\n"),
       ::testing::ElementsAre("fmt", "net/http"));

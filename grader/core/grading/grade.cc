@@ -12,6 +12,11 @@
 //              the same way for the benchmark baseline.
 //   bin/       the compiled binaries, copied out execute-only (mode 0111,
 //              owned by us) and bound read-only outside /box.
+//   cache-layer/  the grading's writable build-cache layer over the warm
+//              cache: every step that compiles and runs no submission code
+//              (build, vet, go list, go test -c) mounts it in turn, so the
+//              student's packages are compiled once; a run of a binary or of
+//              the student's own tests gets a private layer instead.
 //   run-N/     where a binary runs: the exercise's test data, and no hidden
 //              source, so a submission that reads its directory, walks the
 //              filesystem or opens /proc/self/exe finds nothing to print.
@@ -196,6 +201,9 @@ GoCommand Grading::Command(Step step, const std::string& dir, std::vector<std::s
   command.limits = StepLimitsFor(exercise_.exercise, exercise_.phase, step);
   command.slot = options_.slot;
   command.cgo = step == Step::RACE || exercise_.exercise.allow_cgo();
+  // The go command compiles into the grading's shared cache layer, unless
+  // the step runs the submission's code (its own tests, for coverage).
+  if (step != Step::COVERAGE) command.cache_layer_dir = (work_ / "cache-layer").string();
   return command;
 }
 
@@ -315,6 +323,7 @@ absl::StatusOr<GoCommand> Grading::TestBinaryCommand(Step step, const TestBinary
   fs::path dir = work_ / absl::StrCat("run-", ++workspaces_);
   RETURN_IF_ERROR(PrepareTestRunDirectory(dir.string(), exercise_));
   GoCommand command = Command(step, dir.string(), std::move(args));
+  command.cache_layer_dir.clear();  // the submission's code runs: never in the shared layer
   command.cwd = exercise_.hidden_package_dir.empty()
                     ? kBox
                     : absl::StrCat(kBox, "/", exercise_.hidden_package_dir);

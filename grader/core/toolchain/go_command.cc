@@ -79,6 +79,7 @@ SandboxSpec GoCommandSpec(const GoEnvironment& environment, const GoCommand& com
     cache->set_target("/cache");
     cache->mutable_overlay()->set_lower(environment.build_cache);
     cache->mutable_overlay()->set_upper_size_bytes(512 << 20);
+    cache->mutable_overlay()->set_layer_dir(command.cache_layer_dir);
     // A trim that has just happened, so the go command does not walk (and,
     // past five days, whiteout) the whole read-only cache at its exit.
     Mount* trimmed = spec.add_mounts();

@@ -28,6 +28,10 @@ struct GoCommand {
   gograder::v1::Limits limits;
   int slot = 0;
   std::string stdout_file, stderr_file;  // host files; empty = captured in the result
+  // Host directory of a writable build-cache layer kept across runs (the
+  // steps of one grading that compile and run no submission code share it,
+  // so each package is compiled once); empty = a private layer per run.
+  std::string cache_layer_dir;
   // Extra read-only binds: host path -> sandbox path (e.g. the inspector binary).
   std::vector<std::pair<std::string, std::string>> read_only_binds;
 };
@@ -40,7 +44,8 @@ inline constexpr char kCacheTrimFile[] = "trim.txt";
 
 // Builds the SandboxSpec of `command`: /usr (with gcc) and GOROOT read-only,
 // /box writable, GOCACHE at /cache through an overlay over the warm cache
-// (with a trim.txt of now, so the go command does not trim it),
+// (private, or the command's cache_layer_dir; with a trim.txt of now, so the
+// go command does not trim it),
 // GOMODCACHE read-only at /gomodcache, a private /tmp, telemetry off through
 // a read-only config file, GOPROXY=off, GOTOOLCHAIN=local, GOFLAGS=-mod=mod,
 // GOWORK=off, GOENV=off, GOMAXPROCS=2, and nothing of the caller's environment.
