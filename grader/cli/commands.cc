@@ -62,6 +62,7 @@ absl::StatusOr<LocalGrader> MakeGrader(const GlobalOptions& global) {
   options.sandbox_binary = global.sandbox;
   options.inspector_binary = global.inspector;
   options.work_root = (fs::path(global.data_dir) / "work").string();
+  options.reference_cache_dir = (fs::path(global.data_dir) / "reference-benchmarks").string();
   options.slot = lease.slot();
   options.keep_work = global.keep_work;
   ASSIGN_OR_RETURN(std::unique_ptr<core::Grader> grader, core::Grader::Create(std::move(options)));

@@ -48,6 +48,7 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Create(DaemonOptions options) {
     grader.sandbox_binary = config.sandbox_binary();
     grader.inspector_binary = config.inspector_binary();
     grader.work_root = (fs::path(config.data_dir()) / "work").string();
+    grader.reference_cache_dir = (fs::path(config.data_dir()) / "reference-benchmarks").string();
     // A slot in use elsewhere (another daemon, a test suite) would make both
     // wait on each other's runs: refuse to start instead.
     ASSIGN_OR_RETURN(core::SlotLease slot, core::SlotLease::Acquire(config.first_slot() + i));

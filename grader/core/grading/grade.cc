@@ -51,7 +51,9 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "base/files.h"
 #include "base/status_macros.h"
+#include "grader/core/files/digest.h"
 #include "grader/core/files/files.h"
 #include "grader/core/go_output/compiler_output.h"
 #include "grader/core/go_output/coverage_output.h"
@@ -87,6 +89,9 @@ constexpr char kTestBinaryInSandbox[] = "/opt/gograder/hidden.test";
 constexpr char kTest2JsonInSandbox[] = "/opt/gograder/test2json";
 constexpr char kCoverProfile[] = ".gograder-coverage.out";
 constexpr int kSingleTestTimeoutSeconds = 30;
+// Changes when the way the reference's benchmark binary is compiled changes,
+// so that binaries cached by an older gograder are not used.
+constexpr char kReferenceCacheRecipe[] = "reference-benchmarks 1: go test -c -vet=off -ldflags=-w";
 
 // Alternation of exact names for -run / -bench.
 std::string ExactNames(const std::vector<std::string>& names) {
@@ -178,6 +183,7 @@ class Grading {
   absl::StatusOr<std::vector<std::string>> StaticRules();
   absl::StatusOr<HiddenTests> Tests(std::vector<std::string> violations);
   absl::Status Race(const HiddenTests& hidden);
+  absl::StatusOr<TestBinary> ReferenceBenchmarkBinary();
   absl::Status Benchmarks(const HiddenTests& hidden);
   absl::Status Coverage();
   void AddTestResults(const HiddenRun& run);
@@ -656,6 +662,57 @@ absl::Status Grading::Race(const HiddenTests& hidden) {
   return absl::OkStatus();
 }
 
+// The reference solution compiled with the hidden tests, as the benchmarks'
+// baseline. It is the same for every grading of the exercise with this
+// toolchain, so it is compiled once and kept under
+// options_.reference_cache_dir (when set), keyed by the exercise's digest,
+// the reference's files and the toolchain; its nonce is kept beside it.
+absl::StatusOr<TestBinary> Grading::ReferenceBenchmarkBinary() {
+  std::string key;
+  if (!options_.reference_cache_dir.empty()) {
+    ASSIGN_OR_RETURN(std::string reference_digest, Sha256OfTree(exercise_.reference_dir));
+    key = Sha256Hex(absl::StrCat(kReferenceCacheRecipe, "\n", exercise_.digest, "\n",
+                                 reference_digest, "\n", options_.toolchain.Description()));
+    fs::path cached = fs::path(options_.reference_cache_dir) / key;
+    std::vector<std::string> nonce =
+        absl::StrSplit(ReadFileOrEmpty(cached / "nonce"), '\n', absl::SkipEmpty());
+    std::error_code error;
+    if (nonce.size() == 2 && fs::is_regular_file(cached / "reference.test", error)) {
+      return TestBinary{(cached / "reference.test").string(), RunNonce{nonce[0], nonce[1]}};
+    }
+  }
+  RunNonce nonce = NewRunNonce();
+  fs::path dir = work_ / "bench-reference";
+  RETURN_IF_ERROR(CopyModule(exercise_.reference_dir, dir.string(), /*skip_tests=*/true));
+  RETURN_IF_ERROR(RequireExerciseModules(dir.string(), exercise_.exercise, options_.toolchain));
+  RETURN_IF_ERROR(AddHiddenTests(dir.string(), exercise_, {}, nonce));
+  StepOutput build;
+  ASSIGN_OR_RETURN(std::optional<TestBinary> binary,
+                   CompileTests(Step::BENCH, "compile benchmarks (reference)", dir.string(), nonce,
+                                "reference.test", &build));
+  if (!binary.has_value()) {
+    return absl::InternalError(absl::StrCat("the reference solution's benchmarks do not compile: ",
+                                            build.err.substr(0, 1000)));
+  }
+  if (key.empty()) return *binary;
+  // Published whole or not at all: a directory renamed into place.
+  fs::path staging = fs::path(options_.reference_cache_dir) /
+                     absl::StrCat(".staging-", key, "-", NewRunNonce().key);
+  std::error_code error;
+  fs::create_directories(staging, error);
+  if (!error) {
+    absl::Status written = WriteWholeFile((staging / "nonce").string(),
+                                          absl::StrCat(nonce.key, "\n", nonce.value, "\n"));
+    fs::permissions(staging / "nonce", fs::perms::owner_read | fs::perms::owner_write, error);
+    if (written.ok())
+      written = CopyExecuteOnly(binary->host_path, (staging / "reference.test").string());
+    fs::path cached = fs::path(options_.reference_cache_dir) / key;
+    if (written.ok()) fs::rename(staging, cached, error);  // another grading may have won: fine
+  }
+  fs::remove_all(staging, error);
+  return *binary;
+}
+
 absl::Status Grading::Benchmarks(const HiddenTests& hidden) {
   // The student's side is the hidden test binary; the reference's is built
   // the same way. The rounds then only run the two binaries.
@@ -682,21 +739,7 @@ absl::Status Grading::Benchmarks(const HiddenTests& hidden) {
                                     absl::StrJoin(hidden.run.uncompilable, "; ")));
   }
   if (runnable.empty()) return absl::OkStatus();
-  RunNonce reference_nonce = NewRunNonce();
-  fs::path reference_dir = work_ / "bench-reference";
-  RETURN_IF_ERROR(CopyModule(exercise_.reference_dir, reference_dir.string(), /*skip_tests=*/true));
-  RETURN_IF_ERROR(
-      RequireExerciseModules(reference_dir.string(), exercise_.exercise, options_.toolchain));
-  RETURN_IF_ERROR(AddHiddenTests(reference_dir.string(), exercise_, {}, reference_nonce));
-  StepOutput reference_build;
-  ASSIGN_OR_RETURN(
-      std::optional<TestBinary> reference_binary,
-      CompileTests(Step::BENCH, "compile benchmarks (reference)", reference_dir.string(),
-                   reference_nonce, "reference.test", &reference_build));
-  if (!reference_binary.has_value()) {
-    return absl::InternalError(absl::StrCat("the reference solution's benchmarks do not compile: ",
-                                            reference_build.err.substr(0, 1000)));
-  }
+  ASSIGN_OR_RETURN(TestBinary reference_binary, ReferenceBenchmarkBinary());
   std::vector<std::string> names;
   for (const Criterion* criterion : runnable) names.push_back(criterion->benchmark().benchmark());
   int rounds =
@@ -726,7 +769,7 @@ absl::Status Grading::Benchmarks(const HiddenTests& hidden) {
                                       "-test.benchmem"};
       absl::Duration reference_run;
       for (bool reference : {true, false}) {
-        const TestBinary& binary = reference ? *reference_binary : *hidden.binary;
+        const TestBinary& binary = reference ? reference_binary : *hidden.binary;
         ASSIGN_OR_RETURN(GoCommand command, TestBinaryCommand(Step::BENCH, binary, run));
         const absl::Duration step_limit = absl::Milliseconds(command.limits.wall_time_ms());
         const absl::Duration budget = StudentRunBudget(reference_run, factor, step_limit);

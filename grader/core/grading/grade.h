@@ -24,6 +24,9 @@ struct GraderOptions {
   std::string work_root;   // where workspaces are made (world-searchable; under the data dir)
   int slot = 0;            // the sandbox slot this grader runs in (one grading at a time per slot)
   bool keep_work = false;  // keep workspaces for debugging
+  // Where the reference solution's compiled benchmark binaries are kept
+  // between gradings (under the data dir); empty: compiled in every grading.
+  std::string reference_cache_dir;
   // Where the host-wide CPU turns are taken (slots.h): benchmark rounds run
   // alone on the host, every other step shares it.
   std::string lock_dir = kSlotLockDir;
