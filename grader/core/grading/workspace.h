@@ -36,7 +36,8 @@ RunNonce NewRunNonce();
 
 // Copies `files` (relative to the exercise's tests/; all hidden files when
 // empty) into the module at `dir` and writes the generated TestMain into each
-// directory that received one. Each copy's name gets a random part
+// directory that received one (and, for -race builds, an exit without the
+// race runtime's 1 s sleep). Each copy's name gets a random part
 // (zz_hidden_dedup_test.go -> zz_hidden_dedup_3fa9c2e1_test.go), so no
 // #include, .incbin or embed pattern of the submission can name it. Fails if
 // a hidden file's package clause cannot be read.
