@@ -753,6 +753,49 @@ TEST_F(AttackTest, PoisonedOverlayCacheNeverReachesTheLowerOrTheNextRun) {
   EXPECT_EQ(TreeDigest(lower), digest) << "the overlay's lower directory changed";
 }
 
+// A kept layer (overlay.layer_dir, for the go command's steps of one grading)
+// carries a run's writes to the next run that mounts it, and never to the
+// lower nor to a run with a private layer.
+TEST_F(AttackTest, AKeptOverlayLayerReachesOnlyTheRunsThatMountIt) {
+  std::string lower = base_dir() + "/kept-lower", layer = base_dir() + "/kept-layer";
+  for (const char* dir : {"", "/00", "/01"}) ASSERT_EQ(mkdir((lower + dir).c_str(), 0755), 0);
+  for (auto [name, content] : {std::pair{"/00/aaaa-a", "original-a"},
+                               {"/01/bbbb-d", "original-b"},
+                               {"/README", "readme"},
+                               {"/00/cccc-w", "original-w"}}) {
+    std::ofstream(lower + name) << content;
+  }
+  ASSERT_EQ(chmod((lower + "/00/cccc-w").c_str(), 0666), 0);
+  ASSERT_EQ(system((std::string(GOGRADER_SANDBOX_BINARY) + " --prepare-lower " + lower).c_str()),
+            0);
+  ASSERT_EQ(mkdir(layer.c_str(), 0755), 0);  // the grading makes it; the sandbox fills it
+  const std::string digest = TreeDigest(lower);
+  auto spec_for = [&](const char* mode, const std::string& layer_dir) {
+    SandboxSpec spec = AttackSpec(146, {Attack("cache_poison"), mode});
+    auto* overlay = spec.add_mounts();
+    overlay->set_target("/cache");
+    overlay->mutable_overlay()->set_lower(lower);
+    overlay->mutable_overlay()->set_layer_dir(layer_dir);
+    return spec;
+  };
+  SandboxRun poison = RunAttack(spec_for("poison", layer));
+  EXPECT_EQ(poison.result.verdict(), SandboxResult::OK) << last_;
+  ExpectOk("new_entry");
+  EXPECT_EQ(TreeDigest(lower), digest) << "the overlay's lower directory changed";
+
+  SandboxRun again = RunAttack(spec_for("check", layer));
+  EXPECT_EQ(again.result.verdict(), SandboxResult::OK) << last_;
+  ExpectField("entry_w", "data", "poisoned-w");  // the kept layer's own write
+  ExpectField("entry_a", "data", "original-a");
+  ExpectOk("new_entry");
+
+  SandboxRun fresh = RunAttack(spec_for("check", ""));
+  EXPECT_EQ(fresh.result.verdict(), SandboxResult::OK) << last_;
+  ExpectField("entry_w", "data", "original-w");
+  ExpectErrno("new_entry", "ENOENT");
+  EXPECT_EQ(TreeDigest(lower), digest) << "the overlay's lower directory changed";
+}
+
 // --- Crashes -----------------------------------------------------------------------
 
 TEST_F(AttackTest, CrashLeavesNoCoreFile) {

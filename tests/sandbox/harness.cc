@@ -512,6 +512,8 @@ SandboxRun SandboxTest::Finish(pid_t pid, const SandboxSpec& spec) {
     std::set<std::string> run_dirs;
     for (const auto& mount : spec.mounts()) {
       if (mount.has_bind() && mount.bind().writable()) run_dirs.insert(mount.bind().source());
+      if (mount.has_overlay() && !mount.overlay().layer_dir().empty())
+        run_dirs.insert(mount.overlay().layer_dir());
     }
     CompareSnapshots(it->second, TakeSnapshot(), run_dirs);
     snapshots_.erase(it);
