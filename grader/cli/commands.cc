@@ -258,6 +258,18 @@ int RunRubricTest(const GlobalOptions& global, const std::vector<std::string>& i
       checks.push_back(std::move(check));
     }
   }
+  // --repeat: every check again, so that a flaky test shows (with several
+  // workers, each grading runs beside another).
+  if (global.repeat > 1) {
+    const size_t once = checks.size();
+    for (int round = 2; round <= global.repeat; ++round) {
+      for (size_t i = 0; i < once; ++i) {
+        RubricCheck again = checks[i];
+        again.name = absl::StrCat(checks[i].name, " #", round);
+        checks.push_back(std::move(again));
+      }
+    }
+  }
   // Workers, each on its own leased slot; benchmark rounds still run alone
   // on the host (CpuTurn), so the timings stay fair.
   int workers = global.workers > 0
@@ -394,6 +406,10 @@ int Main(int argc, char** argv) {
   test_command->add_option(
       "--workers", global.workers,
       "gradings at once, each on a free slot (default: one per CPU; 1 with --slot)");
+  test_command
+      ->add_option("--repeat", global.repeat,
+                   "grade each reference, starter and sample this many times (flakes show)")
+      ->check(CLI::Range(1, 1000));
   std::string sample_exercise, sample_name, sample_destination;
   CLI::App* sample_command = rubric->add_subcommand(
       "sample", "write a sample as a whole module: reference/ + the sample's overlay");

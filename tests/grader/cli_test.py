@@ -179,6 +179,29 @@ class GradeCliTest(unittest.TestCase):
             self.assertEqual(run.returncode, 0, err)
             self.assertEqual(json.loads(out)["status"], "GRADED", err)
 
+    def test_rubric_test_repeat_grades_every_check_again(self):
+        """--repeat N runs each check N times and counts each run. The exercise
+        here fails lint (its points sum to 99), so no grading is needed."""
+        rubrics = tempfile.mkdtemp(prefix="gograder-cli-rubrics-")
+        os.makedirs(os.path.join(rubrics, "phase1"))
+        shutil.copy(os.path.join(ROOT, "rubrics", "phase1", "phase.textproto"),
+                    os.path.join(rubrics, "phase1"))
+        broken = os.path.join(rubrics, EXERCISE)
+        shutil.copytree(EXERCISE_DIR, broken)
+        path = os.path.join(broken, "exercise.textproto")
+        with open(path) as f:
+            text = f.read()
+        with open(path, "w") as f:
+            f.write(text.replace("points: 22", "points: 21", 1))
+        argv = list(GOGRADER)
+        argv[argv.index("--rubrics") + 1] = rubrics
+        run = subprocess.run(argv + ["rubric", "test", "--repeat", "3", EXERCISE],
+                             capture_output=True, text=True)
+        shutil.rmtree(rubrics)
+        self.assertEqual(run.returncode, 1, run.stdout + run.stderr)
+        self.assertEqual(run.stdout.count("FAIL %s (lint)" % EXERCISE), 3, run.stdout)
+        self.assertIn("0 passed, 3 failed (3 gradings", run.stdout)
+
     def test_starter_unchanged_scores_at_most_5(self):
         run = grade(os.path.join(EXERCISE_DIR, "starter"), "--format", "json")
         self.assertEqual(run.returncode, 0, run.stderr)
