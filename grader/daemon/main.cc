@@ -40,7 +40,7 @@ int main(int argc, char** argv) {
   app.add_option("--data-dir", data_dir, "toolchain, submissions and workspaces");
   app.add_option("--db", database, "SQLite database (default DATA_DIR/gograder.db)");
   app.add_option("--rubrics", rubrics, "rubrics directory");
-  app.add_option("--workers", workers, "gradings at once (default: cores)");
+  app.add_option("--workers", workers, "gradings at once (default: twice the cores)");
   app.add_option("--queue-limit", queue_limit, "queued submissions before RESOURCE_EXHAUSTED");
   app.add_option("--first-slot", first_slot, "first sandbox slot of the workers");
   app.add_option("--sandbox", sandbox, "gograder-sandbox binary");
