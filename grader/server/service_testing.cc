@@ -3,6 +3,7 @@
 #include <grpcpp/create_channel.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
@@ -15,6 +16,21 @@ namespace fs = std::filesystem;
 TempDir::TempDir(absl::string_view prefix) {
   std::string pattern = (fs::temp_directory_path() / absl::StrCat(prefix, "XXXXXX")).string();
   if (mkdtemp(pattern.data()) != nullptr) path_ = pattern;
+}
+
+std::vector<std::string> ExerciseIdsIn(const std::string& rubrics_dir) {
+  std::vector<std::string> ids;
+  std::error_code error;
+  for (const auto& phase : std::filesystem::directory_iterator(rubrics_dir, error)) {
+    if (!phase.is_directory()) continue;
+    for (const auto& exercise : std::filesystem::directory_iterator(phase.path(), error)) {
+      if (std::filesystem::is_regular_file(exercise.path() / "exercise.textproto", error)) {
+        ids.push_back(phase.path().filename().string() + "/" + exercise.path().filename().string());
+      }
+    }
+  }
+  std::sort(ids.begin(), ids.end());
+  return ids;
 }
 
 TempDir::~TempDir() {

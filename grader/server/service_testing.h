@@ -10,6 +10,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -24,6 +25,11 @@
 #include "proto/gograder/v1/grader.grpc.pb.h"
 
 namespace gograder::server {
+
+// The ids of the exercises under `rubrics_dir` (each <phase>/<exercise>
+// directory holding an exercise.textproto), sorted: what a catalog of that
+// directory lists, found without the catalog.
+std::vector<std::string> ExerciseIdsIn(const std::string& rubrics_dir);
 
 // A fresh directory under the system's temporary directory, removed with
 // everything in it on destruction.

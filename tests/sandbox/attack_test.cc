@@ -708,8 +708,9 @@ TEST_F(AttackTest, HardLinkToABoundHostFileIsRefused) {
 
 // --- Case 26: cache poisoning ----------------------------------------------------
 
-TEST_F(AttackTest, PoisonedOverlayCacheNeverReachesTheLowerOrTheNextRun) {
-  std::string lower = base_dir() + "/lower";
+// A prepared overlay lower at `lower` shaped like a Go build cache: two
+// entries, a README and a world-writable entry (a write to it copies it up).
+void MakeCacheLower(const std::string& lower) {
   for (const char* dir : {"", "/00", "/01"}) ASSERT_EQ(mkdir((lower + dir).c_str(), 0755), 0);
   for (auto [name, content] : {std::pair{"/00/aaaa-a", "original-a"},
                                {"/01/bbbb-d", "original-b"},
@@ -717,9 +718,14 @@ TEST_F(AttackTest, PoisonedOverlayCacheNeverReachesTheLowerOrTheNextRun) {
                                {"/00/cccc-w", "original-w"}}) {
     std::ofstream(lower + name) << content;
   }
-  ASSERT_EQ(chmod((lower + "/00/cccc-w").c_str(), 0666), 0);  // writable: copy-up happens
+  ASSERT_EQ(chmod((lower + "/00/cccc-w").c_str(), 0666), 0);
   ASSERT_EQ(system((std::string(GOGRADER_SANDBOX_BINARY) + " --prepare-lower " + lower).c_str()),
             0);
+}
+
+TEST_F(AttackTest, PoisonedOverlayCacheNeverReachesTheLowerOrTheNextRun) {
+  std::string lower = base_dir() + "/lower";
+  ASSERT_NO_FATAL_FAILURE(MakeCacheLower(lower));
   const std::string digest = TreeDigest(lower);
 
   auto spec_for = [&](int slot, const char* mode) {
@@ -758,16 +764,7 @@ TEST_F(AttackTest, PoisonedOverlayCacheNeverReachesTheLowerOrTheNextRun) {
 // lower nor to a run with a private layer.
 TEST_F(AttackTest, AKeptOverlayLayerReachesOnlyTheRunsThatMountIt) {
   std::string lower = base_dir() + "/kept-lower", layer = base_dir() + "/kept-layer";
-  for (const char* dir : {"", "/00", "/01"}) ASSERT_EQ(mkdir((lower + dir).c_str(), 0755), 0);
-  for (auto [name, content] : {std::pair{"/00/aaaa-a", "original-a"},
-                               {"/01/bbbb-d", "original-b"},
-                               {"/README", "readme"},
-                               {"/00/cccc-w", "original-w"}}) {
-    std::ofstream(lower + name) << content;
-  }
-  ASSERT_EQ(chmod((lower + "/00/cccc-w").c_str(), 0666), 0);
-  ASSERT_EQ(system((std::string(GOGRADER_SANDBOX_BINARY) + " --prepare-lower " + lower).c_str()),
-            0);
+  ASSERT_NO_FATAL_FAILURE(MakeCacheLower(lower));
   ASSERT_EQ(mkdir(layer.c_str(), 0755), 0);  // the grading makes it; the sandbox fills it
   const std::string digest = TreeDigest(lower);
   auto spec_for = [&](const char* mode, const std::string& layer_dir) {
