@@ -272,9 +272,10 @@ int RunRubricTest(const GlobalOptions& global, const std::vector<std::string>& i
   }
   // Workers, each on its own leased slot; benchmark rounds still run alone
   // on the host (CpuTurn), so the timings stay fair.
+  // Two per core by default, as gograderd: much of a grading waits in tests.
   int workers = global.workers > 0
                     ? global.workers
-                    : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+                    : 2 * std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   if (global.slot >= 0) workers = 1;  // one named slot
   workers = std::max(1, std::min<int>(workers, static_cast<int>(checks.size())));
   std::mutex mutex;
@@ -405,7 +406,7 @@ int Main(int argc, char** argv) {
   test_command->add_option("exercise", test_ids, "exercise ids (default: all)");
   test_command->add_option(
       "--workers", global.workers,
-      "gradings at once, each on a free slot (default: one per CPU; 1 with --slot)");
+      "gradings at once, each on a free slot (default: two per CPU; 1 with --slot)");
   test_command
       ->add_option("--repeat", global.repeat,
                    "grade each reference, starter and sample this many times (flakes show)")

@@ -16,7 +16,7 @@ struct GlobalOptions {
   std::string sandbox;    // gograder-sandbox binary
   std::string inspector;  // gograder-inspector binary
   int slot = -1;          // sandbox slot for local grading; -1: a free one (slots.h)
-  int workers = 0;        // `rubric test`: gradings at once; 0: one per CPU
+  int workers = 0;        // `rubric test`: gradings at once; 0: two per CPU
   int repeat = 1;         // `rubric test`: gradings of each reference, starter and sample
   bool keep_work = false;
 };
