@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -20,6 +21,26 @@
 
 namespace gograder::core {
 namespace {
+
+// The GOOS or GOARCH a Go file's name restricts it to ("windows" for
+// zz_hidden_windows_test.go), or "" when it has no such suffix.
+std::string BuildConstraintSuffix(absl::string_view file) {
+  static const absl::flat_hash_set<absl::string_view> kPlatforms = {
+      // GOOS
+      "aix", "android", "darwin", "dragonfly", "freebsd", "hurd", "illumos", "ios", "js", "linux",
+      "nacl", "netbsd", "openbsd", "plan9", "solaris", "wasip1", "windows", "zos",
+      // GOARCH
+      "386", "amd64", "amd64p32", "arm", "armbe", "arm64", "arm64be", "loong64", "mips", "mipsle",
+      "mips64", "mips64le", "mips64p32", "mips64p32le", "ppc", "ppc64", "ppc64le", "riscv",
+      "riscv64", "s390", "s390x", "sparc", "sparc64", "wasm"};
+  absl::string_view name = file.substr(file.find_last_of('/') + 1);  // npos + 1 == 0
+  name = absl::StripSuffix(name, ".go");
+  name = absl::StripSuffix(name, "_test");
+  size_t underscore = name.rfind('_');
+  if (underscore == absl::string_view::npos || underscore == 0) return "";
+  absl::string_view last = name.substr(underscore + 1);
+  return kPlatforms.contains(last) ? std::string(last) : "";
+}
 
 namespace fs = std::filesystem;
 using ::gograder::v1::Criterion;
@@ -273,6 +294,12 @@ absl::Status ValidateExercise(const ExerciseBundle& bundle) {
   for (const std::string& hidden : bundle.hidden_files) {
     if (!absl::EndsWith(hidden, "_test.go")) {
       problem(bundle.tests_dir + "/" + hidden, "a hidden Go file must be a _test.go file");
+    }
+    if (std::string suffix = BuildConstraintSuffix(hidden); !suffix.empty()) {
+      problem(bundle.tests_dir + "/" + hidden,
+              absl::StrCat("the name ends in _", suffix,
+                           ": Go compiles such a file only for that platform, so its tests "
+                           "would never run here; rename it"));
     }
     if (fs::path(hidden).parent_path().string() != bundle.hidden_package_dir) {
       problem(

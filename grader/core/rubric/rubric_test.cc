@@ -135,6 +135,19 @@ TEST_F(RubricTest, GatedCriteriaMustNameTheGroupsTheyRequire) {
   EXPECT_THAT(message, HasSubstr("requires_tests names unknown criterion \"tests.nope\""));
 }
 
+TEST_F(RubricTest, AHiddenFileNamedForAPlatformIsRefused) {
+  WriteExercise(kValid);
+  Write(dir_ / "tests" / "zz_hidden_windows_test.go", "package demo_test\n");
+  Write(dir_ / "tests" / "zz_hidden_window_test.go", "package demo_test\n");
+  Write(dir_ / "tests" / "zz_hidden_linux_amd64_test.go", "package demo_test\n");
+  auto bundle = LoadExercise(root_.string(), "phase1/demo");
+  ASSERT_TRUE(bundle.ok()) << bundle.status();
+  std::string message(ValidateExercise(*bundle).message());
+  EXPECT_THAT(message, HasSubstr("tests/zz_hidden_windows_test.go: the name ends in _windows"));
+  EXPECT_THAT(message, HasSubstr("tests/zz_hidden_linux_amd64_test.go: the name ends in _amd64"));
+  EXPECT_THAT(message, Not(HasSubstr("zz_hidden_window_test.go")));
+}
+
 TEST_F(RubricTest, HiddenTestsAreTestFilesOfOneDirectory) {
   WriteExercise(kValid);
   Write(dir_ / "tests" / "zzz" / "zz_hidden_more_test.go", "package zzz_test\n");
