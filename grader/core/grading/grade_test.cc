@@ -323,11 +323,17 @@ class GradeTest : public ::testing::Test {
     options.inspector_binary = (root_ / "inspector").string();
     options.work_root = (root_ / "work").string();
     options.lock_dir = (root_ / "locks").string();
+    options.reference_cache_dir = reference_cache_dir_;
     auto runner = std::make_unique<FakeStepRunner>(std::move(script));
     runner_ = runner.get();
     auto grader = Grader::Create(options, std::move(runner));
     if (!grader.ok()) return grader.status();
     grader_ = *std::move(grader);
+    return GradeAgain(stop);
+  }
+
+  // The same submission again, by the same grader and fake toolchain.
+  absl::StatusOr<GradeReport> GradeAgain(std::stop_token stop = {}) {
     Accepted accepted{
         (root_ / "submission").string(), "digest-of-the-submission", {"removed vendor/"}, 2, 30};
     return grader_->Grade(exercise_, accepted, nullptr, stop);
@@ -358,6 +364,7 @@ class GradeTest : public ::testing::Test {
   bool Ran(absl::string_view needle) const { return Count(needle) > 0; }
 
   fs::path root_;
+  std::string reference_cache_dir_;  // GraderOptions::reference_cache_dir
   ExerciseBundle exercise_;
   FakeStepRunner* runner_ = nullptr;
   std::unique_ptr<Grader> grader_;
@@ -459,6 +466,27 @@ TEST_F(GradeTest, ASlowBenchmarkEarnsItsBand) {
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_NEAR(Criterion(*report, "bench.get").points(), 2.5, 0.01);
   EXPECT_NEAR(Criterion(*report, "bench.get").ratio(), 3, 0.01);
+}
+
+TEST_F(GradeTest, TheReferenceBenchmarkBinaryIsCompiledOncePerExercise) {
+  reference_cache_dir_ = (root_ / "reference-benchmarks").string();
+  auto first = Grade(Script{});
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(Count("go test -c"), 3);  // the hidden tests, with -race, the reference's
+  auto second = GradeAgain();
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(Count("go test -c"), 5);  // the student's two only: the reference's is kept
+  EXPECT_EQ(second->score(), 100);    // its runs still end with the nonce it was compiled with
+  EXPECT_NEAR(Criterion(*second, "bench.get").ratio(), 1, 0.01);
+  int kept = 0;
+  for (const auto& entry : fs::directory_iterator(reference_cache_dir_)) {
+    ++kept;
+    EXPECT_EQ(fs::status(entry.path() / "nonce").permissions(),
+              fs::perms::owner_read | fs::perms::owner_write);
+    EXPECT_EQ(fs::status(entry.path() / "reference.test").permissions() & fs::perms::all,
+              fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec);
+  }
+  EXPECT_EQ(kept, 1);  // one published entry, no staging directory left
 }
 
 TEST_F(GradeTest, AStudentBenchmarkOverItsBudgetIsStoppedAndScoresZero) {
