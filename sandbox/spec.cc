@@ -21,6 +21,15 @@ absl::Status CheckPath(absl::string_view field, absl::string_view path) {
   return absl::OkStatus();
 }
 
+// An overlay's lower or layer directory: a clean absolute path without the
+// ',' and ':' that separate overlayfs options and layers.
+absl::Status CheckOverlayPath(const std::string& field, const std::string& path) {
+  if (path.find_first_of(",:") != std::string::npos) {
+    return Invalid(field, "may not contain ',' or ':'");
+  }
+  return CheckPath(field, path);
+}
+
 absl::Status CheckMount(int index, const gograder::v1::Mount& mount) {
   std::string field = absl::StrCat("mounts[", index, "]");
   if (auto status = CheckPath(field + ".target", mount.target()); !status.ok()) return status;
@@ -31,16 +40,11 @@ absl::Status CheckMount(int index, const gograder::v1::Mount& mount) {
     case gograder::v1::Mount::kBind:
       return CheckPath(field + ".bind.source", mount.bind().source());
     case gograder::v1::Mount::kOverlay:
-      for (const auto& [name, path] :
-           {std::pair{".overlay.lower", &mount.overlay().lower()},
-            std::pair{".overlay.layer_dir", &mount.overlay().layer_dir()}}) {
-        if (path->find_first_of(",:") != std::string::npos) {
-          return Invalid(field + name, "may not contain ',' or ':'");
-        }
-        if (name == std::string(".overlay.layer_dir") && path->empty()) continue;
-        if (auto status = CheckPath(field + name, *path); !status.ok()) return status;
+      if (auto status = CheckOverlayPath(field + ".overlay.lower", mount.overlay().lower());
+          !status.ok() || mount.overlay().layer_dir().empty()) {
+        return status;
       }
-      return absl::OkStatus();
+      return CheckOverlayPath(field + ".overlay.layer_dir", mount.overlay().layer_dir());
     case gograder::v1::Mount::kTmpfs:
       if (mount.tmpfs().size_bytes() < 0) return Invalid(field + ".tmpfs.size_bytes", "negative");
       return absl::OkStatus();

@@ -272,10 +272,7 @@ int RunRubricTest(const GlobalOptions& global, const std::vector<std::string>& i
   }
   // Workers, each on its own leased slot; benchmark rounds still run alone
   // on the host (CpuTurn), so the timings stay fair.
-  // Two per core by default, as gograderd: much of a grading waits in tests.
-  int workers = global.workers > 0
-                    ? global.workers
-                    : 2 * std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  int workers = global.workers > 0 ? global.workers : core::DefaultGradingWorkers();
   if (global.slot >= 0) workers = 1;  // one named slot
   workers = std::max(1, std::min<int>(workers, static_cast<int>(checks.size())));
   std::mutex mutex;

@@ -1,7 +1,6 @@
 #include "grader/server/config.h"
 
 #include <filesystem>
-#include <thread>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -10,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "base/status_macros.h"
 #include "base/text_proto.h"
+#include "grader/core/toolchain/slots.h"
 
 namespace gograder::server {
 namespace {
@@ -62,12 +62,7 @@ void ApplyDefaults(DaemonConfig& config, const std::string& binary_dir) {
     config.set_inspector_binary(
         Companion(binary_dir, "gograder-inspector", fs::path("grader") / "inspector"));
   }
-  // Two per core: a grading spends much of its time in tests that wait
-  // (servers, timers), and CPU turns keep benchmark rounds alone on the host
-  // (bench-batch, 2 cores: 21.5 submissions a minute with 2 workers, 32.6
-  // with 4).
-  if (config.workers() == 0)
-    config.set_workers(2 * static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  if (config.workers() == 0) config.set_workers(core::DefaultGradingWorkers());
   if (config.queue_limit() == 0) config.set_queue_limit(1000);
   if (config.max_submission_bytes() == 0) config.set_max_submission_bytes(16 << 20);
   if (config.first_slot() == 0) config.set_first_slot(100);

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -53,6 +54,10 @@ absl::StatusOr<UniqueFd> TryLock(int slot, const std::string& lock_dir) {
 }
 
 }  // namespace
+
+int DefaultGradingWorkers() {
+  return 2 * static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
 
 absl::StatusOr<SlotLease> SlotLease::Acquire(int slot, const std::string& lock_dir) {
   if (slot < 0 || slot > 1023) {
