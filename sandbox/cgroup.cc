@@ -7,10 +7,12 @@
 
 #include <cerrno>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -21,8 +23,9 @@ namespace gograder::sandbox {
 namespace {
 
 struct Hierarchies {
-  std::string v2;                                      // cgroup2 mount with memory + pids, or empty
-  std::string memory, pids, cpuacct, cpuset, freezer;  // v1 mounts
+  std::string v2;         // cgroup2 mount with memory + pids, or empty
+  bool v2_hugetlb = false;  // the cgroup2 mount offers the hugetlb controller
+  std::string memory, pids, cpuacct, cpuset, freezer, hugetlb;  // v1 mounts
 };
 
 Hierarchies FindHierarchies() {
@@ -38,12 +41,16 @@ Hierarchies FindHierarchies() {
       if (!controllers.ok()) continue;
       std::vector<absl::string_view> names =
           absl::StrSplit(absl::StripAsciiWhitespace(*controllers), ' ');
-      bool memory = false, pids = false;
+      bool memory = false, pids = false, hugetlb = false;
       for (auto name : names) {
         memory |= name == "memory";
         pids |= name == "pids";
+        hugetlb |= name == "hugetlb";
       }
-      if (memory && pids) found.v2 = dir;
+      if (memory && pids) {
+        found.v2 = dir;
+        found.v2_hugetlb = hugetlb;
+      }
     } else if (fields[2] == "cgroup") {
       for (absl::string_view option : absl::StrSplit(fields[3], ',')) {
         if (option == "memory") found.memory = dir;
@@ -51,6 +58,7 @@ Hierarchies FindHierarchies() {
         if (option == "cpuacct") found.cpuacct = dir;
         if (option == "cpuset") found.cpuset = dir;
         if (option == "freezer") found.freezer = dir;
+        if (option == "hugetlb") found.hugetlb = dir;
       }
     }
   }
@@ -110,6 +118,24 @@ absl::StatusOr<int64_t> ReadKeyedInt(const std::string& path, absl::string_view 
 
 }  // namespace
 
+absl::Status SlotCgroup::DenyHugePages() const {
+  if (hugetlb_dir_.empty()) return absl::OkStatus();
+  // One limit file per huge page size: hugetlb.2MB.max (v2; not the .rsvd.
+  // ones) or hugetlb.2MB.limit_in_bytes (v1).
+  absl::string_view suffix = v2_ ? ".max" : ".limit_in_bytes";
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(hugetlb_dir_, error)) {
+    std::string name = entry.path().filename().string();
+    if (!absl::StartsWith(name, "hugetlb.") || !absl::EndsWith(name, suffix) ||
+        absl::StrContains(name, ".rsvd.")) {
+      continue;
+    }
+    RETURN_IF_ERROR(WriteSmallFile(entry.path().string(), "0"));
+  }
+  if (error) return absl::InternalError(absl::StrCat("list ", hugetlb_dir_, ": ", error.message()));
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::string> ReadSmallFile(const std::string& path) {
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return ErrnoStatus("open " + path);
@@ -141,15 +167,16 @@ absl::StatusOr<SlotCgroup> SlotCgroup::Open(int slot, absl::string_view parent) 
   if (!found.v2.empty()) {
     cgroup.v2_ = true;
     // Children of a v2 cgroup get controllers only through subtree_control.
-    RETURN_IF_ERROR(
-        WriteSmallFile(found.v2 + "/cgroup.subtree_control", "+memory +pids +cpu +cpuset"));
+    std::string controllers =
+        absl::StrCat("+memory +pids +cpu +cpuset", found.v2_hugetlb ? " +hugetlb" : "");
+    RETURN_IF_ERROR(WriteSmallFile(found.v2 + "/cgroup.subtree_control", controllers));
     std::string parent_dir = absl::StrCat(found.v2, "/", parent);
     RETURN_IF_ERROR(MakeDirectory(parent_dir));
-    RETURN_IF_ERROR(
-        WriteSmallFile(parent_dir + "/cgroup.subtree_control", "+memory +pids +cpu +cpuset"));
+    RETURN_IF_ERROR(WriteSmallFile(parent_dir + "/cgroup.subtree_control", controllers));
     ASSIGN_OR_RETURN(std::string dir, CreateSlotDirectory(found.v2, parent, slot, false));
     cgroup.memory_dir_ = cgroup.pids_dir_ = cgroup.cpu_dir_ = cgroup.cpuset_dir_ = dir;
     cgroup.freezer_dir_ = dir;
+    if (found.v2_hugetlb) cgroup.hugetlb_dir_ = dir;
     cgroup.directories_ = {dir};
   } else {
     if (found.memory.empty() || found.pids.empty() || found.cpuacct.empty()) {
@@ -170,6 +197,11 @@ absl::StatusOr<SlotCgroup> SlotCgroup::Open(int slot, absl::string_view parent) 
                        CreateSlotDirectory(found.freezer, parent, slot, false));
       cgroup.directories_.push_back(cgroup.freezer_dir_);
     }
+    if (!found.hugetlb.empty()) {
+      ASSIGN_OR_RETURN(cgroup.hugetlb_dir_,
+                       CreateSlotDirectory(found.hugetlb, parent, slot, false));
+      cgroup.directories_.push_back(cgroup.hugetlb_dir_);
+    }
   }
   return cgroup;
 }
@@ -177,6 +209,7 @@ absl::StatusOr<SlotCgroup> SlotCgroup::Open(int slot, absl::string_view parent) 
 absl::Status SlotCgroup::PrepareRun(const CgroupLimits& limits) {
   ASSIGN_OR_RETURN(std::vector<pid_t> leftovers, Processes());
   if (!leftovers.empty()) RETURN_IF_ERROR(KillAll());
+  RETURN_IF_ERROR(DenyHugePages());
   std::string memory = absl::StrCat(limits.memory_bytes);
   if (v2_) {
     RETURN_IF_ERROR(WriteSmallFile(memory_dir_ + "/memory.max", memory));

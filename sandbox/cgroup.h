@@ -1,6 +1,6 @@
-// Per-slot control groups: memory (with swap), pids, CPU accounting and
-// cpuset, through cgroup v2 where its controllers are delegated and cgroup v1
-// otherwise. A slot's cgroups are created once and reused by every run.
+// Per-slot control groups: memory (with swap), pids, CPU accounting,
+// cpuset and hugetlb (limit 0), through cgroup v2 where its controllers are
+// delegated and cgroup v1 otherwise. A slot's cgroups are created once and reused by every run.
 #ifndef GOGRADER_SANDBOX_CGROUP_H_
 #define GOGRADER_SANDBOX_CGROUP_H_
 
@@ -62,8 +62,12 @@ class SlotCgroup {
   const std::vector<std::string>& directories() const { return directories_; }
 
  private:
+  // Sets every huge page size's limit to 0 where a hugetlb controller is
+  // available (seccomp denies the hugetlb flags in any case).
+  absl::Status DenyHugePages() const;
+
   bool v2_ = false;
-  std::string memory_dir_, pids_dir_, cpu_dir_, cpuset_dir_, freezer_dir_;
+  std::string memory_dir_, pids_dir_, cpu_dir_, cpuset_dir_, freezer_dir_, hugetlb_dir_;
   std::vector<std::string> directories_;
   int64_t oom_kills_before_run_ = 0;
 };

@@ -7,6 +7,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/shm.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -42,8 +43,8 @@ constexpr absl::string_view kAllowed[] = {
     "inotify_rm_watch", "io_cancel", "io_destroy", "io_getevents", "io_pgetevents", "io_setup",
     "io_submit", "ioprio_get", "ioprio_set", "kill", "lchown", "lgetxattr", "link", "linkat",
     "listen", "listxattr", "llistxattr", "lremovexattr", "lseek", "lsetxattr", "lstat",
-    "madvise", "mbind", "membarrier", "memfd_create", "mincore", "mkdir", "mkdirat", "mknod",
-    "mknodat", "mlock", "mlock2", "mlockall", "mmap", "mprotect", "mq_getsetattr", "mq_notify",
+    "madvise", "mbind", "membarrier", "mincore", "mkdir", "mkdirat", "mknod",
+    "mknodat", "mlock", "mlock2", "mlockall", "mprotect", "mq_getsetattr", "mq_notify",
     "mq_open", "mq_timedreceive", "mq_timedsend", "mq_unlink", "mremap", "msgctl", "msgget",
     "msgrcv", "msgsnd", "msync", "munlock", "munlockall", "munmap", "nanosleep", "newfstatat",
     "open", "openat", "openat2", "pause", "personality", "pidfd_open", "pidfd_send_signal",
@@ -60,7 +61,7 @@ constexpr absl::string_view kAllowed[] = {
     "set_mempolicy", "set_robust_list", "set_thread_area", "set_tid_address", "setfsgid",
     "setfsuid", "setgid", "setgroups", "setitimer", "setpgid", "setpriority", "setregid",
     "setresgid", "setresuid", "setreuid", "setrlimit", "setsid", "setsockopt", "setuid",
-    "setxattr", "shmat", "shmctl", "shmdt", "shmget", "shutdown", "sigaltstack", "signalfd",
+    "setxattr", "shmat", "shmctl", "shmdt", "shutdown", "sigaltstack", "signalfd",
     "signalfd4", "socketpair", "splice", "stat", "statfs", "statx", "symlink", "symlinkat",
     "sync", "sync_file_range", "syncfs", "sysinfo", "tee", "tgkill", "time", "timer_create",
     "timer_delete", "timer_getoverrun", "timer_gettime", "timer_settime", "timerfd_create",
@@ -155,6 +156,17 @@ absl::Status DenyOneArgumentValue(scmp_filter_ctx ctx, int syscall, unsigned int
       what);
 }
 
+// Allows `syscall` unless argument `arg` has `flag` set, which gets EPERM.
+absl::Status DenyFlag(scmp_filter_ctx ctx, int syscall, unsigned int arg, uint64_t flag,
+                      absl::string_view what) {
+  RETURN_IF_ERROR(Check(
+      seccomp_rule_add(ctx, SCMP_ACT_ALLOW, syscall, 1, SCMP_CMP(arg, SCMP_CMP_MASKED_EQ, flag, 0)),
+      what));
+  return Check(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), syscall, 1,
+                                SCMP_CMP(arg, SCMP_CMP_MASKED_EQ, flag, flag)),
+               what);
+}
+
 absl::Status AddRules(scmp_filter_ctx ctx) {
   for (absl::string_view name : kAllowed) {
     int nr = Resolve(name);
@@ -183,6 +195,11 @@ absl::Status AddRules(scmp_filter_ctx ctx) {
   RETURN_IF_ERROR(DenyOneArgumentValue(ctx, SCMP_SYS(ioctl), 1, TIOCSTI, "ioctl TIOCSTI"));
   // No vsock: it reaches the hypervisor, which no network namespace fences off.
   RETURN_IF_ERROR(DenyOneArgumentValue(ctx, SCMP_SYS(socket), 0, AF_VSOCK, "socket AF_VSOCK"));
+  // No huge pages: hugetlb pages come from a host-wide pool that the memory
+  // cgroup does not count (cgroup v1 has no hugetlb limit here at all).
+  RETURN_IF_ERROR(DenyFlag(ctx, SCMP_SYS(mmap), 3, MAP_HUGETLB, "mmap MAP_HUGETLB"));
+  RETURN_IF_ERROR(DenyFlag(ctx, SCMP_SYS(memfd_create), 1, MFD_HUGETLB, "memfd_create MFD_HUGETLB"));
+  RETURN_IF_ERROR(DenyFlag(ctx, SCMP_SYS(shmget), 2, SHM_HUGETLB, "shmget SHM_HUGETLB"));
   return absl::OkStatus();
 }
 
@@ -230,7 +247,7 @@ uint64_t PolicyDigest() {
   for (uint64_t flag : kNamespaceFlags) mix(absl::StrCat(flag));
   const scmp_version* version = seccomp_version();
   mix(absl::StrCat(
-      "binary-tree ioctl-tiocsti socket-vsock clone3-enosys badarch-enosys libseccomp ",
+      "binary-tree ioctl-tiocsti socket-vsock clone3-enosys badarch-enosys no-hugetlb libseccomp ",
       version->major, ".", version->minor, ".", version->micro));
   return hash;
 }

@@ -188,6 +188,43 @@ TEST_F(AttackTest, DevShmFillIsChargedToTheRun) {
   EXPECT_EQ(run.result.verdict(), SandboxResult::MEMORY_LIMIT) << last_;
 }
 
+// --- Issue 10: huge pages ------------------------------------------------------
+
+// Opens a host huge-page pool for the life of the object (1 GiB of 2 MiB
+// surplus pages, the way database hosts set it) and restores the old value.
+class ScopedHugePagePool {
+ public:
+  static constexpr char kPath[] = "/proc/sys/vm/nr_overcommit_hugepages";
+  ScopedHugePagePool() : old_(ReadHostFile(kPath)) { opened_ = WriteHostFile(kPath, "512\n"); }
+  ~ScopedHugePagePool() {
+    if (opened_) WriteHostFile(kPath, old_);
+  }
+  bool opened() const { return opened_; }
+
+ private:
+  static bool WriteHostFile(const char* path, const std::string& content) {
+    std::ofstream file(path);
+    file << content;
+    file.close();
+    return !file.fail();
+  }
+  std::string old_;
+  bool opened_ = false;
+};
+
+TEST_F(AttackTest, HugePagesAreDeniedEvenWithAHostPool) {
+  ScopedHugePagePool pool;
+  if (!pool.opened()) GTEST_SKIP() << "this kernel has no writable " << ScopedHugePagePool::kPath;
+  SandboxSpec spec = AttackSpec(152, {Attack("huge_pages")});
+  spec.mutable_limits()->set_memory_bytes(256 * kMiB);
+  SandboxRun run = RunAttack(spec);
+  EXPECT_EQ(run.result.verdict(), SandboxResult::OK) << last_;
+  ExpectErrnos({"mmap_hugetlb", "memfd_hugetlb", "shmget_hugetlb"}, "EPERM");
+  ExpectOk("mmap_plain");
+  EXPECT_EQ(Value("after", "in_use"), Value("before", "in_use")) << "huge pages were taken\n"
+                                                                 << last_;
+}
+
 // --- Case 6: huge files --------------------------------------------------------
 
 TEST_F(AttackTest, HugeFileIsKilledBySigxfsz) {
