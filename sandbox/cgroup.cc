@@ -23,7 +23,7 @@ namespace gograder::sandbox {
 namespace {
 
 struct Hierarchies {
-  std::string v2;         // cgroup2 mount with memory + pids, or empty
+  std::string v2;           // cgroup2 mount with memory + pids, or empty
   bool v2_hugetlb = false;  // the cgroup2 mount offers the hugetlb controller
   std::string memory, pids, cpuacct, cpuset, freezer, hugetlb;  // v1 mounts
 };

@@ -198,7 +198,8 @@ absl::Status AddRules(scmp_filter_ctx ctx) {
   // No huge pages: hugetlb pages come from a host-wide pool that the memory
   // cgroup does not count (cgroup v1 has no hugetlb limit here at all).
   RETURN_IF_ERROR(DenyFlag(ctx, SCMP_SYS(mmap), 3, MAP_HUGETLB, "mmap MAP_HUGETLB"));
-  RETURN_IF_ERROR(DenyFlag(ctx, SCMP_SYS(memfd_create), 1, MFD_HUGETLB, "memfd_create MFD_HUGETLB"));
+  RETURN_IF_ERROR(
+      DenyFlag(ctx, SCMP_SYS(memfd_create), 1, MFD_HUGETLB, "memfd_create MFD_HUGETLB"));
   RETURN_IF_ERROR(DenyFlag(ctx, SCMP_SYS(shmget), 2, SHM_HUGETLB, "shmget SHM_HUGETLB"));
   return absl::OkStatus();
 }
