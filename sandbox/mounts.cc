@@ -16,6 +16,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -110,7 +112,7 @@ absl::Status BindMount(const std::string& source, const std::string& target, boo
 absl::Status MountTmpfs(const std::string& target, int64_t size_bytes, uint32_t mode) {
   RETURN_IF_ERROR(MakeDirectories(target));
   return MountOrError("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV,
-                      absl::StrFormat("size=%d,mode=%o", size_bytes, mode));
+                      TmpfsOptions(size_bytes, mode));
 }
 
 absl::Status MountOverlay(const std::string& root, int index, const Mount& spec_mount) {
@@ -178,7 +180,7 @@ absl::Status SetUpDev(const std::string& root) {
   }
   RETURN_IF_ERROR(MountTmpfs(dev + "/shm", 64 << 20, 01777));
   return MountOrError(nullptr, dev, nullptr, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV,
-                      "size=1m,mode=755");
+                      TmpfsOptions(1 << 20, 0755));
 }
 
 absl::Status WriteDefaultEtc(const std::string& root, const gograder::v1::SandboxSpec& spec) {
@@ -196,11 +198,19 @@ absl::Status WriteDefaultEtc(const std::string& root, const gograder::v1::Sandbo
 
 }  // namespace
 
+std::string TmpfsOptions(int64_t size_bytes, uint32_t mode) {
+  // An empty file costs about 1 KiB of kernel memory (inode and dentry): one
+  // inode per 8 KiB of size keeps an inode flood to an eighth of the size, so
+  // it ends in ENOSPC, not in the memory limit.
+  int64_t inodes = std::max<int64_t>(1024, size_bytes / 8192);
+  return absl::StrFormat("size=%d,nr_inodes=%d,mode=%o", size_bytes, inodes, mode);
+}
+
 absl::Status EnterSandboxRoot(const gograder::v1::SandboxSpec& spec, const std::string& new_root) {
   // Nothing we mount may propagate back to the host.
   RETURN_IF_ERROR(MountOrError(nullptr, "/", nullptr, MS_REC | MS_PRIVATE));
   RETURN_IF_ERROR(
-      MountOrError("tmpfs", new_root, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=0755"));
+      MountOrError("tmpfs", new_root, "tmpfs", MS_NOSUID | MS_NODEV, TmpfsOptions(1 << 20, 0755)));
   RETURN_IF_ERROR(WriteDefaultEtc(new_root, spec));
   for (int i = 0; i < spec.mounts_size(); ++i) {
     absl::Status status = ApplyMount(new_root, i, spec.mounts(i));

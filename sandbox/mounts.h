@@ -5,6 +5,7 @@
 #ifndef GOGRADER_SANDBOX_MOUNTS_H_
 #define GOGRADER_SANDBOX_MOUNTS_H_
 
+#include <cstdint>
 #include <string>
 
 #include "absl/status/status.h"
@@ -16,6 +17,10 @@ namespace gograder::sandbox {
 // directory of the host) and pivots into it. On return "/" is the sandbox's
 // root, read-only, and the host's filesystem is unreachable.
 absl::Status EnterSandboxRoot(const gograder::v1::SandboxSpec& spec, const std::string& new_root);
+
+// Mount options of a sandbox tmpfs of `size_bytes`: the size, an inode cap
+// derived from it (so an inode flood gets ENOSPC) and `mode`.
+std::string TmpfsOptions(int64_t size_bytes, uint32_t mode);
 
 }  // namespace gograder::sandbox
 

@@ -44,6 +44,7 @@
 #include <signal.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -55,6 +56,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <optional>
 #include <vector>
 
@@ -341,6 +343,27 @@ absl::Status ChownWritableBinds(const SandboxSpec& spec, const SandboxOptions& o
   return absl::OkStatus();
 }
 
+int StripSetIdEntry(const char* path, const struct stat* info, int type, struct FTW*) {
+  if (type == FTW_F && (info->st_mode & (S_ISUID | S_ISGID)) != 0 &&
+      chmod(path, info->st_mode & 0777) != 0) {
+    return -1;
+  }
+  return 0;
+}
+
+// Clears setuid and setgid bits in writable bind sources: a run must not
+// leave the host a setuid file of its slot's uid. Runs after every process
+// of the run is gone, so nothing can swap a path during the walk.
+absl::Status StripSetIdBits(const SandboxSpec& spec) {
+  for (const Mount& mount : spec.mounts()) {
+    if (!mount.has_bind() || !mount.bind().writable()) continue;
+    if (nftw(mount.bind().source().c_str(), StripSetIdEntry, 64, FTW_PHYS | FTW_MOUNT) != 0) {
+      return ErrnoStatus("clear setuid bits below " + mount.bind().source());
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<UniqueFd> OpenForWriting(const std::string& path) {
   UniqueFd fd(open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644));
   if (!fd.valid()) return ErrnoStatus("open " + path);
@@ -460,19 +483,23 @@ void SetVerdictFromWaitStatus(int status, SandboxResult& result) {
 
 class Run {
  public:
-  Run(const SandboxSpec& spec, const SandboxOptions& options) : spec_(spec), options_(options) {}
+  Run(SandboxSpec spec, const SandboxOptions& options)
+      : spec_(std::move(spec)), options_(options) {}
+  ~Run();
 
   absl::StatusOr<SandboxResult> Execute();
 
  private:
   absl::Status AcquireSlot();
+  absl::Status MakePrivateCopies();
   absl::StatusOr<pid_t> StartInit(int stdin_fd, Pipe& go, Pipe& status, Pipe& out, Pipe& err);
   absl::Status Supervise(pid_t init, UniqueFd status_read);
   void Kill(pid_t init, SandboxResult::Verdict verdict, std::string message);
 
-  const SandboxSpec& spec_;
+  SandboxSpec spec_;  // private copies replace their binds' sources
   const SandboxOptions& options_;
   UniqueFd slot_lock_;
+  std::vector<std::string> private_copies_;  // tmpfs mount points in our mount namespace
   std::optional<SlotCgroup> cgroup_;
   std::vector<sock_filter> seccomp_program_;
   SandboxResult result_;
@@ -493,6 +520,49 @@ absl::Status Run::AcquireSlot() {
   if (!slot_lock_.valid()) return ErrnoStatus("open " + lock);
   while (flock(slot_lock_.get(), LOCK_EX) != 0) {
     if (errno != EINTR) return ErrnoStatus("flock " + lock);
+  }
+  return absl::OkStatus();
+}
+
+Run::~Run() {
+  for (const std::string& copy : private_copies_) {
+    umount2(copy.c_str(), MNT_DETACH);
+    rmdir(copy.c_str());
+  }
+}
+
+// Gives every bind with private_copy_bytes a copy of its source on a fresh
+// tmpfs and points the bind at it. The tmpfs is mounted in a mount namespace
+// of this process only: the host never sees it, and it ends with the run.
+absl::Status Run::MakePrivateCopies() {
+  bool unshared = false;
+  for (int i = 0; i < spec_.mounts_size(); ++i) {
+    if (!spec_.mounts(i).has_bind() || spec_.mounts(i).bind().private_copy_bytes() <= 0) continue;
+    Mount::Bind* bind = spec_.mutable_mounts(i)->mutable_bind();
+    if (!unshared) {
+      if (unshare(CLONE_NEWNS) != 0) return ErrnoStatus("unshare mount namespace");
+      if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) {
+        return ErrnoStatus("make / private");
+      }
+      unshared = true;
+    }
+    std::string copy = absl::StrCat(options_.state_dir, "/copy-", spec_.slot(), "-", i);
+    if (mkdir(copy.c_str(), 0755) != 0 && errno != EEXIST) return ErrnoStatus("mkdir " + copy);
+    std::string options = TmpfsOptions(bind->private_copy_bytes(), 0755);
+    if (mount("tmpfs", copy.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, options.c_str()) != 0) {
+      return ErrnoStatus("mount tmpfs on " + copy);
+    }
+    private_copies_.push_back(copy);
+    std::error_code error;
+    std::filesystem::copy(
+        bind->source(), copy,
+        std::filesystem::copy_options::recursive | std::filesystem::copy_options::copy_symlinks,
+        error);
+    if (error) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("mounts[", i, "]: cannot copy ", bind->source(), ": ", error.message()));
+    }
+    bind->set_source(copy);
   }
   return absl::OkStatus();
 }
@@ -599,8 +669,10 @@ absl::StatusOr<SandboxResult> Run::Execute() {
   cgroup_.emplace(std::move(cgroup));
   RETURN_IF_ERROR(cgroup_->PrepareRun(
       CgroupLimits{spec_.limits().memory_bytes(), spec_.limits().pids(), spec_.cpus()}));
-  RETURN_IF_ERROR(ChownWritableBinds(spec_, options_));
+  // After the network: its namespace pins live in the host's mount namespace.
   if (spec_.loopback()) RETURN_IF_ERROR(EnterSlotNetwork(options_.state_dir, spec_.slot()));
+  RETURN_IF_ERROR(MakePrivateCopies());
+  RETURN_IF_ERROR(ChownWritableBinds(spec_, options_));
   ASSIGN_OR_RETURN(seccomp_program_, CachedSeccompProgram(options_.state_dir));
   result_.set_cgroup_version(std::string(cgroup_->version()));
 
@@ -669,6 +741,7 @@ absl::StatusOr<SandboxResult> Run::Execute() {
     copied->set_copied(status.ok());
     if (!status.ok()) copied->set_error(std::string(status.message()));
   }
+  RETURN_IF_ERROR(StripSetIdBits(spec_));
   return result_;
 }
 

@@ -38,6 +38,12 @@ absl::Status CheckMount(int index, const gograder::v1::Mount& mount) {
   }
   switch (mount.kind_case()) {
     case gograder::v1::Mount::kBind:
+      if (mount.bind().private_copy_bytes() < 0) {
+        return Invalid(field + ".bind.private_copy_bytes", "negative");
+      }
+      if (mount.bind().private_copy_bytes() > 0 && !mount.bind().writable()) {
+        return Invalid(field + ".bind.private_copy_bytes", "needs writable: true");
+      }
       return CheckPath(field + ".bind.source", mount.bind().source());
     case gograder::v1::Mount::kOverlay:
       if (auto status = CheckOverlayPath(field + ".overlay.lower", mount.overlay().lower());

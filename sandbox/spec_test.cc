@@ -67,6 +67,11 @@ TEST(ValidateSpecTest, RejectsBadFieldsNamingThem) {
            Case{"argv: 'x' mounts { target: '/a' }", "mounts[0]"},
            Case{"argv: 'x' mounts { target: '/a' bind { source: 'rel' } }",
                 "mounts[0].bind.source"},
+           Case{"argv: 'x' mounts { target: '/a' bind { source: '/a' private_copy_bytes: 9 } }",
+                "mounts[0].bind.private_copy_bytes"},
+           Case{"argv: 'x' mounts { target: '/a' bind { source: '/a' writable: true "
+                "private_copy_bytes: -1 } }",
+                "mounts[0].bind.private_copy_bytes"},
            Case{"argv: 'x' mounts { target: '/a' overlay { lower: '/a,b' } }",
                 "mounts[0].overlay.lower"},
            Case{"argv: 'x' mounts { target: '/a' overlay { lower: '/a' layer_dir: '/b:c' } }",

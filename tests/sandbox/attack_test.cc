@@ -5,6 +5,7 @@
 // numbers refer to research/sandbox.md. Every test uses its own slot.
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -173,12 +174,16 @@ TEST_F(AttackTest, TmpfsLargerThanMemoryLimitIsChargedToTheRun) {
   EXPECT_LE(run.result.peak_memory_bytes(), 64 * kMiB + kForcedChargeSlack);
 }
 
-TEST_F(AttackTest, TmpfsInodeFloodIsChargedToTheRun) {
+TEST_F(AttackTest, TmpfsInodeFloodEndsWithEnospc) {
   SandboxSpec spec = AttackSpec(151, {Attack("tmp_fill"), "inodes", "/tmp"});
   spec.mutable_limits()->set_memory_bytes(32 * kMiB);
   spec.mutable_limits()->set_wall_time_ms(20000);
   SandboxRun run = RunAttack(spec);
-  EXPECT_EQ(run.result.verdict(), SandboxResult::MEMORY_LIMIT) << last_;
+  EXPECT_EQ(run.result.verdict(), SandboxResult::OK) << last_;
+  ExpectErrno("inodes", "ENOSPC");
+  int64_t count = 0;
+  EXPECT_TRUE(absl::SimpleAtoi(Value("inodes", "count"), &count)) << last_;
+  EXPECT_LT(count, 16 * kMiB / 8192);  // the 16 MiB /tmp's inode cap
 }
 
 TEST_F(AttackTest, DevShmFillIsChargedToTheRun) {
@@ -223,6 +228,83 @@ TEST_F(AttackTest, HugePagesAreDeniedEvenWithAHostPool) {
   ExpectOk("mmap_plain");
   EXPECT_EQ(Value("after", "in_use"), Value("before", "in_use")) << "huge pages were taken\n"
                                                                  << last_;
+}
+
+// --- Issue 10: disk floods through the workspace -----------------------------------
+
+// Free bytes and inodes of the host filesystem that holds `path`.
+struct DiskFree {
+  int64_t bytes = 0, inodes = 0;
+};
+
+DiskFree DiskFreeAt(const std::string& path) {
+  struct statvfs info;
+  if (statvfs(path.c_str(), &info) != 0) return {};
+  return {static_cast<int64_t>(info.f_bavail) * static_cast<int64_t>(info.f_frsize),
+          static_cast<int64_t>(info.f_favail)};
+}
+
+// The attack spec with /box as a private copy of box_dir() on a tmpfs of `bytes`.
+SandboxSpec WithPrivateBox(SandboxSpec spec, int64_t bytes) {
+  for (auto& mount : *spec.mutable_mounts()) {
+    if (mount.target() == "/box") mount.mutable_bind()->set_private_copy_bytes(bytes);
+  }
+  return spec;
+}
+
+// Other tests write to the same disk at the same time (ctest -j): a flood that
+// reached the host would take gigabytes or millions of inodes, far above these.
+constexpr int64_t kDiskNoise = 256 * kMiB;
+constexpr int64_t kInodeNoise = 20000;
+
+class WorkspaceFloodTest : public AttackTest {
+ protected:
+  // Runs tmp_fill `mode` on /box, a 128 MiB private copy of box_dir(); the
+  // host's free space and inodes are in before_ and after_.
+  void Flood(int slot, const std::string& mode) {
+    SandboxSpec spec =
+        WithPrivateBox(AttackSpec(slot, {Attack("tmp_fill"), mode, "/box"}), 128 * kMiB);
+    spec.mutable_limits()->set_memory_bytes(256 * kMiB);
+    spec.mutable_limits()->set_wall_time_ms(60000);
+    before_ = DiskFreeAt(box_dir());
+    SandboxRun run = RunAttack(spec);
+    after_ = DiskFreeAt(box_dir());
+    EXPECT_EQ(run.result.verdict(), SandboxResult::OK) << last_;
+    ExpectErrno(mode, "ENOSPC");
+    EXPECT_TRUE(std::filesystem::is_empty(box_dir())) << "the source directory changed";
+  }
+  DiskFree before_, after_;
+};
+
+TEST_F(WorkspaceFloodTest, FourGibibytesStayInThePrivateCopy) {
+  Flood(153, "files");
+  EXPECT_THAT(Value("files", "mib"), AnyOf("126", "127", "128")) << last_;
+  EXPECT_LT(before_.bytes - after_.bytes, kDiskNoise) << "the host's disk filled";
+}
+
+TEST_F(WorkspaceFloodTest, TenMillionFilesStayInThePrivateCopy) {
+  Flood(154, "inodes");
+  int64_t count = 0;
+  EXPECT_TRUE(absl::SimpleAtoi(Value("inodes", "count"), &count)) << last_;
+  EXPECT_LT(count, 128 * kMiB / 8192);
+  EXPECT_LT(before_.inodes - after_.inodes, kInodeNoise) << "the host's inodes were used up";
+}
+
+TEST_F(AttackTest, PrivateCopyShowsTheSourceAndItsOutputFilesComeOut) {
+  ASSERT_TRUE(std::ofstream(box_dir() + "/given") << "from the host\n");
+  SandboxSpec spec = WithPrivateBox(
+      AttackSpec(155, {"/bin/sh", "-c", "cat /box/given > /box/out && echo changed > /box/given"}),
+      16 * kMiB);
+  auto* output = spec.add_output_files();
+  output->set_sandbox_path("/box/out");
+  output->set_host_path(out_dir() + "/out");
+  SandboxRun run = RunAttack(spec);
+  EXPECT_EQ(run.result.verdict(), SandboxResult::OK) << last_;
+  ASSERT_EQ(run.result.output_files_size(), 1);
+  EXPECT_TRUE(run.result.output_files(0).copied()) << run.result.output_files(0).error();
+  EXPECT_EQ(ReadHostFile(out_dir() + "/out"), "from the host\n");
+  EXPECT_EQ(ReadHostFile(box_dir() + "/given"), "from the host\n");
+  EXPECT_FALSE(std::filesystem::exists(box_dir() + "/out"));
 }
 
 // --- Case 6: huge files --------------------------------------------------------
@@ -578,10 +660,13 @@ TEST_F(AttackTest, SetuidBinariesGiveNoPrivilege) {
   }
   ExpectErrnos({"tmp_chown_other", "box_chown_other", "setuid_1", "setgroups"}, "EPERM");
   ExpectFailed("setgid_1");
-  // What the job left on the host is owned by the slot's uid, not root.
+  // What the job left on the host is owned by the slot's uid, not root, and
+  // its setuid and setgid bits are gone.
+  ExpectOk("box_chmod_suid");
   struct stat info;
   ASSERT_EQ(stat((box_dir() + "/suid-copy").c_str(), &info), 0);
   EXPECT_EQ(info.st_uid, SlotUid(132));
+  EXPECT_EQ(info.st_mode & (S_ISUID | S_ISGID), 0u) << std::oct << info.st_mode;
 }
 
 TEST_F(AttackTest, DeviceNodesCannotBeMadeOrReached) {
