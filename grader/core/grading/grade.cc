@@ -208,8 +208,13 @@ GoCommand Grading::Command(Step step, const std::string& dir, std::vector<std::s
   command.slot = options_.slot;
   command.cgo = step == Step::RACE || exercise_.exercise.allow_cgo();
   // The go command compiles into the grading's shared cache layer, unless
-  // the step runs the submission's code (its own tests, for coverage).
-  if (step != Step::COVERAGE) command.cache_layer_dir = (work_ / "cache-layer").string();
+  // the step runs the submission's code (its own tests, for coverage): then
+  // the module is a private copy, so nothing it writes reaches the host.
+  if (step == Step::COVERAGE) {
+    command.private_module_dir = true;
+  } else {
+    command.cache_layer_dir = (work_ / "cache-layer").string();
+  }
   return command;
 }
 
@@ -329,7 +334,9 @@ absl::StatusOr<GoCommand> Grading::TestBinaryCommand(Step step, const TestBinary
   fs::path dir = work_ / absl::StrCat("run-", ++workspaces_);
   RETURN_IF_ERROR(PrepareTestRunDirectory(dir.string(), exercise_));
   GoCommand command = Command(step, dir.string(), std::move(args));
-  command.cache_layer_dir.clear();  // the submission's code runs: never in the shared layer
+  // The submission's code runs: never in the shared layer, never on the host's disk.
+  command.cache_layer_dir.clear();
+  command.private_module_dir = true;
   command.cwd = exercise_.hidden_package_dir.empty()
                     ? kBox
                     : absl::StrCat(kBox, "/", exercise_.hidden_package_dir);
@@ -808,8 +815,10 @@ absl::Status Grading::Coverage() {
         Command(Step::COVERAGE, student_.string(),
                 {"go", "test", "-count=1", "-vet=off", "-ldflags=-w", "-coverpkg=./...",
                  absl::StrCat("-coverprofile=", kBox, "/", kCoverProfile), "./..."});
+    fs::path copied_profile = work_ / kCoverProfile;
+    command.output_files.push_back({absl::StrCat(kBox, "/", kCoverProfile), copied_profile});
     ASSIGN_OR_RETURN(StepOutput output, RunStep(Step::COVERAGE, "coverage of your tests", command));
-    std::string profile = ReadFileOrEmpty(student_ / kCoverProfile);
+    std::string profile = ReadFileOrEmpty(copied_profile);
     absl::StatusOr<double> percent = CoveragePercentFromProfile(profile);
     std::string problem;
     if (!percent.ok()) {
@@ -924,10 +933,7 @@ absl::StatusOr<std::unique_ptr<Grader>> Grader::Create(GraderOptions options,
     return absl::FailedPreconditionError(
         absl::StrCat("the inspector binary is missing: ", options.inspector_binary));
   }
-  fs::create_directories(options.work_root, error);
-  if (error)
-    return absl::InternalError(
-        absl::StrCat("cannot create ", options.work_root, ": ", error.message()));
+  RETURN_IF_ERROR(ClaimWorkRoot(options.work_root));
   return std::unique_ptr<Grader>(new Grader(std::move(options), std::move(runner)));
 }
 

@@ -62,15 +62,26 @@ SandboxSpec GoCommandSpec(const GoEnvironment& environment, const GoCommand& com
   if (!absl::StartsWith(environment.goroot, "/usr/")) {
     AddBind(spec, environment.goroot, environment.goroot, false);
   }
+  // Test binaries and the linker's temporaries land in /tmp, and a private
+  // /box gets the same room; both count against memory.
+  const int64_t scratch_bytes = std::max<int64_t>(command.limits.memory_bytes() / 2, 64 << 20);
   Mount* tmp = spec.add_mounts();
   tmp->set_target("/tmp");
-  // Test binaries and the linker's temporaries land here; it counts against memory.
-  tmp->mutable_tmpfs()->set_size_bytes(
-      std::max<int64_t>(command.limits.memory_bytes() / 2, 64 << 20));
+  tmp->mutable_tmpfs()->set_size_bytes(scratch_bytes);
   Mount* telemetry = spec.add_mounts();
   telemetry->set_target("/etc/xdg/go/telemetry/mode");
   telemetry->mutable_file()->set_content("off");
   AddBind(spec, command.module_dir, kSandboxModuleDir, true);
+  if (command.private_module_dir) {
+    spec.mutable_mounts(spec.mounts_size() - 1)
+        ->mutable_bind()
+        ->set_private_copy_bytes(scratch_bytes);
+  }
+  for (const auto& [sandbox_path, host_path] : command.output_files) {
+    auto* output = spec.add_output_files();
+    output->set_sandbox_path(sandbox_path);
+    output->set_host_path(host_path);
+  }
   AddBind(spec, environment.module_cache, "/gomodcache", false);
   if (environment.writable_build_cache) {
     AddBind(spec, environment.build_cache, "/cache", true);

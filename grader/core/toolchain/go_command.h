@@ -34,6 +34,12 @@ struct GoCommand {
   std::string cache_layer_dir;
   // Extra read-only binds: host path -> sandbox path (e.g. the inspector binary).
   std::vector<std::pair<std::string, std::string>> read_only_binds;
+  // The command runs submission code: /box is a private copy of module_dir on
+  // a tmpfs counted in its memory (the host's disk is never written, the
+  // directory never changed); what the grader reads back is in output_files.
+  bool private_module_dir = false;
+  // Files copied out after the run: sandbox path -> host path.
+  std::vector<std::pair<std::string, std::string>> output_files;
 };
 
 // The directory a submission's module is mounted at inside the sandbox.
@@ -43,7 +49,7 @@ inline constexpr char kSandboxModuleDir[] = "/box";
 inline constexpr char kCacheTrimFile[] = "trim.txt";
 
 // Builds the SandboxSpec of `command`: /usr (with gcc) and GOROOT read-only,
-// /box writable, GOCACHE at /cache through an overlay over the warm cache
+// /box writable (or a private copy), GOCACHE at /cache through an overlay over the warm cache
 // (private, or the command's cache_layer_dir; with a trim.txt of now, so the
 // go command does not trim it),
 // GOMODCACHE read-only at /gomodcache, a private /tmp, telemetry off through

@@ -37,6 +37,25 @@ TEST(GoCommandSpecTest, IsAValidOfflineSpec) {
   EXPECT_EQ(spec.cwd(), "/box");
 }
 
+TEST(GoCommandSpecTest, SubmissionCodeGetsAPrivateModuleCopyAndItsOutputFiles) {
+  auto find_box = [](const gograder::v1::SandboxSpec& spec) {
+    return *std::find_if(spec.mounts().begin(), spec.mounts().end(),
+                         [](const auto& mount) { return mount.target() == "/box"; });
+  };
+  EXPECT_EQ(find_box(GoCommandSpec(Environment(), Command())).bind().private_copy_bytes(), 0);
+  GoCommand untrusted = Command();
+  untrusted.private_module_dir = true;
+  untrusted.output_files.push_back({"/box/cover.out", "/var/lib/gograder/work/1/cover.out"});
+  auto spec = GoCommandSpec(Environment(), untrusted);
+  EXPECT_TRUE(sandbox::ValidateSpec(sandbox::WithDefaults(spec)).ok());
+  const auto box = find_box(spec);
+  EXPECT_TRUE(box.bind().writable());
+  EXPECT_EQ(box.bind().private_copy_bytes(), 512 << 20);  // half the memory, as /tmp
+  ASSERT_EQ(spec.output_files_size(), 1);
+  EXPECT_EQ(spec.output_files(0).sandbox_path(), "/box/cover.out");
+  EXPECT_EQ(spec.output_files(0).host_path(), "/var/lib/gograder/work/1/cover.out");
+}
+
 TEST(GoCommandSpecTest, BuildCacheIsAnOverlayUnlessWarming) {
   auto find_cache = [](const gograder::v1::SandboxSpec& spec) {
     return *std::find_if(spec.mounts().begin(), spec.mounts().end(),
