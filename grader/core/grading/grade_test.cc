@@ -5,6 +5,10 @@
 // benchmark scoring, GRADING_FAILED and cancellation.
 #include "grader/core/grading/grade.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -23,6 +27,7 @@
 #include "gmock/gmock.h"
 #include "grader/core/files/files.h"
 #include "grader/core/go_output/go_output_fixtures.h"
+#include "grader/core/grading/workspace.h"
 #include "gtest/gtest.h"
 #include "re2/re2.h"
 
@@ -521,6 +526,53 @@ TEST_F(GradeTest, AStopRequestCancelsTheGrading) {
   auto report = Grade(script, stop.get_token());
   EXPECT_THAT(report, StatusIs(absl::StatusCode::kCancelled)) << report.status();
   EXPECT_FALSE(Ran("-race"));  // nothing ran after the stop
+}
+
+// A pid that no process has: a child that has exited and been reaped.
+pid_t DeadPid() {
+  pid_t child = fork();
+  if (child == 0) _exit(0);
+  int status = 0;
+  waitpid(child, &status, 0);
+  return child;
+}
+
+TEST(ClaimWorkRootTest, RemovesWhatGoneProcessesLeftAndKeepsTheLiving) {
+  fs::path root = fs::path(::testing::TempDir()) / absl::StrCat("work-root-", getpid());
+  fs::remove_all(root);
+  const pid_t crashed = DeadPid(), killed = DeadPid(), living = getppid();
+  // A process that crashed with its lock file, one that died before it had one.
+  for (const std::string& name :
+       {absl::StrCat("grade-", crashed, "-1/student"), absl::StrCat("grade-", killed, "-7"),
+        absl::StrCat("grade-", living, "-2")}) {
+    fs::create_directories(root / name);
+  }
+  for (const std::string& name :
+       {absl::StrCat("owner-", crashed, ".lock"), absl::StrCat("sandbox-", crashed, "-3.spec"),
+        std::string("notes.txt")}) {
+    std::ofstream(root / name) << "x";
+  }
+  fs::path setuid = root / absl::StrCat("grade-", crashed, "-1/student/suid");
+  std::ofstream(setuid) << "#!/bin/sh\n";
+  ASSERT_EQ(chmod(setuid.c_str(), 04755), 0);
+
+  ASSERT_OK(ClaimWorkRoot(root.string()));
+  std::set<std::string> left;
+  for (const auto& entry : fs::directory_iterator(root)) left.insert(entry.path().filename());
+  EXPECT_THAT(
+      left, testing::UnorderedElementsAre(absl::StrCat("grade-", living, "-2"),
+                                          absl::StrCat("owner-", getpid(), ".lock"), "notes.txt"));
+  // The claim holds: another process sees this one as alive.
+  pid_t checker = fork();
+  if (checker == 0) {
+    int fd = open((root / absl::StrCat("owner-", getppid(), ".lock")).c_str(), O_RDWR);
+    _exit(fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) != 0 ? 0 : 1);
+  }
+  int status = 0;
+  waitpid(checker, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "the lock is not held";
+  ASSERT_OK(ClaimWorkRoot(root.string()));  // a second Grader of this process: nothing changes
+  fs::remove_all(root);
 }
 
 }  // namespace

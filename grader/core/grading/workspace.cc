@@ -1,6 +1,10 @@
 #include "grader/core/grading/workspace.h"
 
+#include <fcntl.h>
 #include <openssl/rand.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -10,9 +14,11 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "absl/synchronization/mutex.h"
 #include "base/status_macros.h"
 #include "grader/core/files/files.h"
 #include "re2/re2.h"
@@ -157,6 +163,74 @@ absl::Status PrepareTestRunDirectory(const std::string& dir, const ExerciseBundl
   }
   if (error)
     return absl::InternalError(absl::StrCat("copying test data into ", dir, ": ", error.message()));
+  return absl::OkStatus();
+}
+
+}  // namespace gograder::core
+
+namespace gograder::core {
+namespace {
+
+// The pid in "grade-<pid>-...", "sandbox-<pid>-..." or "owner-<pid>.lock", or 0.
+pid_t OwnerPid(absl::string_view name) {
+  for (absl::string_view prefix : {"grade-", "sandbox-", "owner-"}) {
+    if (!absl::ConsumePrefix(&name, prefix)) continue;
+    pid_t pid = 0;
+    absl::string_view digits = name.substr(0, name.find_first_not_of("0123456789"));
+    return absl::SimpleAtoi(digits, &pid) ? pid : 0;
+  }
+  return 0;
+}
+
+// Whether the process `pid` that used `work_root` is gone: its lock file is
+// not locked by anyone, or there is none and no process has its pid.
+bool OwnerIsGone(const fs::path& work_root, pid_t pid) {
+  fs::path lock = work_root / absl::StrCat("owner-", pid, ".lock");
+  int fd = open(lock.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+  if (fd >= 0) {
+    bool unlocked = flock(fd, LOCK_EX | LOCK_NB) == 0;
+    close(fd);
+    return unlocked;
+  }
+  return kill(pid, 0) != 0 && errno == ESRCH;
+}
+
+}  // namespace
+
+absl::Status ClaimWorkRoot(const std::string& work_root) {
+  static absl::Mutex mutex;
+  static std::set<std::string>* claimed = new std::set<std::string>();
+  absl::MutexLock hold(&mutex);
+  if (claimed->contains(work_root)) return absl::OkStatus();
+  std::error_code error;
+  fs::create_directories(work_root, error);
+  if (error) {
+    return absl::InternalError(absl::StrCat("cannot create ", work_root, ": ", error.message()));
+  }
+  fs::path own_lock = fs::path(work_root) / absl::StrCat("owner-", getpid(), ".lock");
+  // Never closed: the lock lasts as long as this process.
+  int lock = open(own_lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (lock < 0 || flock(lock, LOCK_EX | LOCK_NB) != 0) {
+    return ErrnoStatus("lock " + own_lock.string());
+  }
+  claimed->insert(work_root);
+  std::map<pid_t, bool> gone;  // by pid, decided once
+  std::vector<fs::path> leftovers;
+  for (const auto& entry : fs::directory_iterator(work_root, error)) {
+    pid_t pid = OwnerPid(entry.path().filename().string());
+    if (pid <= 0 || pid == getpid()) continue;
+    auto [decided, inserted] = gone.try_emplace(pid, false);
+    if (inserted) decided->second = OwnerIsGone(work_root, pid);
+    if (decided->second) leftovers.push_back(entry.path());
+  }
+  if (error) return absl::InternalError(absl::StrCat("list ", work_root, ": ", error.message()));
+  for (const fs::path& leftover : leftovers) {
+    fs::remove_all(leftover, error);
+    if (error) {
+      return absl::InternalError(
+          absl::StrCat("cannot remove the leftover ", leftover.string(), ": ", error.message()));
+    }
+  }
   return absl::OkStatus();
 }
 

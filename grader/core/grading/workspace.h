@@ -1,7 +1,8 @@
 // Building the directories a grading runs in: the student's module as
 // submitted (build, vet, gofmt, static rules, their own tests), and test
 // workspaces where the hidden tests replace the student's tests, with the
-// exercise's allowlisted modules required offline.
+// exercise's allowlisted modules required offline; and removing those a
+// crashed process left behind.
 #ifndef GOGRADER_GRADER_CORE_GRADING_WORKSPACE_H_
 #define GOGRADER_GRADER_CORE_GRADING_WORKSPACE_H_
 
@@ -48,6 +49,14 @@ absl::Status AddHiddenTests(const std::string& dir, const ExerciseBundle& exerci
 // the exercise's tests/ tree without any Go file (testdata/ and other
 // fixtures) and the test package's directory, but no hidden source.
 absl::Status PrepareTestRunDirectory(const std::string& dir, const ExerciseBundle& exercise);
+
+// Claims `work_root` for this process (once; later calls do nothing):
+// creates and locks owner-<pid>.lock there for the life of the process, then
+// removes what processes that are gone left behind (a crash, a SIGKILL): their
+// grade-<pid>-* workspaces, sandbox-<pid>-* scratch files and lock. A process
+// counts as gone when its lock file is no longer locked, or, without one,
+// when no process has its pid.
+absl::Status ClaimWorkRoot(const std::string& work_root);
 
 }  // namespace gograder::core
 
