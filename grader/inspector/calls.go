@@ -28,6 +28,9 @@ type callVisitor struct {
 	// callees are the expressions called (or converted to) in the file,
 	// with parentheses and instantiations removed.
 	callees map[ast.Expr]bool
+	// written are the expressions assigned to or whose address is taken,
+	// with parentheses removed.
+	written map[ast.Expr]bool
 	// receiverTypeParams are the type parameters of the method being walked
 	// ("T" in "func (s *Set[T]) Add(v T)"), which the parser leaves
 	// unresolved.
@@ -36,7 +39,8 @@ type callVisitor struct {
 
 // calls records the file's uses of members of imported packages.
 func (fa *fileAnalysis) calls() {
-	v := &callVisitor{fa: fa, byName: map[string][]string{}, callees: map[ast.Expr]bool{}}
+	v := &callVisitor{fa: fa, byName: map[string][]string{}, callees: map[ast.Expr]bool{},
+		written: map[ast.Expr]bool{}}
 	for _, spec := range fa.src.file.Imports {
 		p := importPath(spec)
 		switch {
@@ -70,6 +74,14 @@ func (v *callVisitor) Visit(n ast.Node) ast.Visitor {
 		}
 	case *ast.CallExpr:
 		v.callees[calleeOf(n.Fun)] = true
+	case *ast.AssignStmt:
+		for _, lhs := range n.Lhs {
+			v.written[ast.Unparen(lhs)] = true
+		}
+	case *ast.UnaryExpr:
+		if n.Op == token.AND {
+			v.written[ast.Unparen(n.X)] = true
+		}
 	case *ast.SelectorExpr:
 		if id, ok := n.X.(*ast.Ident); ok && v.isImportName(id) {
 			v.record(v.byName[id.Name], n.Sel.Name, n, id)
@@ -237,6 +249,8 @@ func (v *callVisitor) record(paths []string, member string, expr ast.Expr, start
 	kind := "ref"
 	if v.callees[expr] {
 		kind = "call"
+	} else if v.written[expr] {
+		kind = "write"
 	}
 	pos := v.fa.position(start.Pos())
 	for _, p := range paths {

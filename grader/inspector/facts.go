@@ -52,8 +52,10 @@ type Call struct {
 	// Target is the import path, a dot and the member: "time.Sleep",
 	// "golang.org/x/sync/singleflight.Group".
 	Target string `json:"target"`
-	// Kind is "call" when the member is called (or converted to), "ref" for
-	// any other use: a method value (f := time.Sleep), a type, a constant.
+	// Kind is "call" when the member is called (or converted to), "write"
+	// when it is assigned to or its address is taken (os.Stdout = w,
+	// &os.Stdout), "ref" for any other use: a method value
+	// (f := time.Sleep), a type, a constant, a variable read.
 	Kind string `json:"kind"`
 	File string `json:"file"`
 	Line int    `json:"line"`

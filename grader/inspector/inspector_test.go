@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -268,6 +269,31 @@ func TestParseErrorsAreFacts(t *testing.T) {
 	sub := packageAt(t, m, "sub")
 	if len(sub.ParseErrors) == 0 || !strings.HasPrefix(sub.ParseErrors[0], "sub/bad_test.go:") {
 		t.Errorf("sub parse errors = %q", sub.ParseErrors)
+	}
+}
+
+func TestWritesToPackageVariablesAreTold(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"go.mod": "module example.com/relay\n",
+		"relay.go": "package relay\n\nimport (\n\t\"fmt\"\n\t\"os\"\n)\n\n" +
+			"func Relay(w *os.File) {\n\tfmt.Fprintln(os.Stdout, 1)\n\t(os.Stdout) = w\n" +
+			"\tp := &os.Stderr\n\t*p = w\n\tos.Stdout.Sync()\n}\n",
+	})
+	m, err := Inspect(dir)
+	if err != nil {
+		t.Fatalf("Inspect: %v", err)
+	}
+	var got []string
+	for _, c := range packageAt(t, m, ".").Calls {
+		if strings.HasPrefix(c.Target, "os.") {
+			got = append(got, fmt.Sprintf("%s %s %d", c.Target, c.Kind, c.Line))
+		}
+	}
+	want := []string{"os.File ref 8", "os.Stdout ref 9", "os.Stdout write 10", "os.Stderr write 11",
+		"os.Stdout ref 13"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("os uses = %q, want %q", got, want)
 	}
 }
 

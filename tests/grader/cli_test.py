@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import time
 import unittest
 import xml.dom.minidom
 
@@ -145,6 +146,37 @@ class GradeCliTest(unittest.TestCase):
         tests = [c for c in report["criteria"] if c["id"].startswith("tests.")]
         self.assertTrue(tests and all(c["points"] == 0 for c in tests))
 
+    def test_output_relay_in_non_test_code_zeroes_test_points(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            run = grade(hostile_copy_of_reference(tmp, "output_relay"), "--format", "json")
+        self.assertEqual(run.returncode, 0, run.stderr)
+        report = json.loads(run.stdout)
+        flags = report["flags"]
+        self.assertTrue(any("relay.go:22: calls syscall.Dup2" in f for f in flags), flags)
+        self.assertTrue(any("relay.go:26: assigns os.Stdout" in f for f in flags), flags)
+        for criterion in report["criteria"]:
+            if criterion["id"].startswith("tests.") or criterion["id"] == "race":
+                self.assertEqual(criterion["points"], 0, criterion)
+
+    def test_a_killed_gradings_workspace_is_removed_by_the_next_grader(self):
+        work = os.path.join(GOGRADER[GOGRADER.index("--data-dir") + 1], "work")
+        killed = subprocess.Popen(GOGRADER + ["grade", "--exercise", EXERCISE,
+                                              os.path.join(EXERCISE_DIR, "reference")],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        prefix = "grade-%d-" % killed.pid
+        leftovers = []
+        deadline = time.monotonic() + 120
+        while not leftovers and time.monotonic() < deadline and killed.poll() is None:
+            leftovers = [n for n in os.listdir(work) if n.startswith(prefix)]
+            time.sleep(0.05)
+        killed.kill()
+        killed.wait()
+        self.assertTrue(leftovers, "the grading never made its workspace")
+        self.assertTrue(os.path.isdir(os.path.join(work, leftovers[0])), "nothing was left to remove")
+        run = grade(sample_dir("racy"), "--format", "json")
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertFalse(os.path.exists(os.path.join(work, leftovers[0])))
+        self.assertFalse(os.path.exists(os.path.join(work, "owner-%d.lock" % killed.pid)))
 
     def test_build_failure_reason_quotes_the_first_error_with_its_position(self):
         with tempfile.TemporaryDirectory() as tmp:

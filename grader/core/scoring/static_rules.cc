@@ -548,10 +548,35 @@ std::vector<StaticRuleResult> EvaluateStaticRules(const InspectorFacts& facts,
   return results;
 }
 
+// Non-test code that could put a relay between the test binary and its
+// output (and filter what the grader reads): a dup2 onto fd 1 or 2, or
+// writing os.Stdout / os.Stderr. The text of its violation, or "".
+std::string OutputRelay(const CallFact& call) {
+  static constexpr absl::string_view kDuplicators[] = {"Dup2", "Dup3", "SYS_DUP2", "SYS_DUP3"};
+  for (absl::string_view package : {"syscall", "golang.org/x/sys/unix"}) {
+    for (absl::string_view member : kDuplicators) {
+      if (call.target == absl::StrCat(package, ".", member)) {
+        return absl::StrCat(call.kind == "call" ? "calls " : "uses ", call.target,
+                            ", which can redirect the test binary's output");
+      }
+    }
+  }
+  if (call.kind == "write" && (call.target == "os.Stdout" || call.target == "os.Stderr")) {
+    return absl::StrCat("assigns ", call.target, " (or takes its address)");
+  }
+  return "";
+}
+
 std::vector<StaticRuleResult> EvaluateIntegrityRules(const InspectorFacts& facts,
                                                      const Exercise& exercise) {
-  std::vector<Violation> testing_imports, linknames, cgo, parse_errors;
+  std::vector<Violation> testing_imports, output_relays, linknames, cgo, parse_errors;
   for (const PackageFacts& package : facts.packages) {
+    for (const CallFact& call : package.calls) {
+      if (call.test) continue;
+      if (std::string relay = OutputRelay(call); !relay.empty()) {
+        output_relays.push_back({call.file, call.line, call.column, std::move(relay)});
+      }
+    }
     for (const ImportFact& import : package.imports) {
       if (!import.test && import.path == "testing") {
         testing_imports.push_back(
@@ -572,6 +597,9 @@ std::vector<StaticRuleResult> EvaluateIntegrityRules(const InspectorFacts& facts
   std::vector<StaticRuleResult> results;
   if (!exercise.allow_testing_import()) {
     AddIntegrityViolations("testing_import", testing_imports, &results);
+  }
+  if (!exercise.allow_output_redirect()) {
+    AddIntegrityViolations("output_relay", output_relays, &results);
   }
   if (!exercise.allow_linkname()) AddIntegrityViolations("linkname", linknames, &results);
   if (!exercise.allow_cgo()) AddIntegrityViolations("cgo", cgo, &results);

@@ -374,6 +374,11 @@ constexpr char kTampered[] = R"json({"module": "m", "packages": [
                {"path": "testing/fstest", "file": "a.go", "line": 5}],
    "linknames": [{"text": "//go:linkname now runtime.nanotime", "file": "a_test.go",
                   "line": 9, "test": true}],
+   "calls": [{"target": "syscall.Dup2", "kind": "call", "file": "r.go", "line": 7, "col": 2},
+             {"target": "os.Stdout", "kind": "write", "file": "r.go", "line": 8, "col": 2},
+             {"target": "os.Stdout", "kind": "ref", "file": "r.go", "line": 9, "col": 14},
+             {"target": "os.Stderr", "kind": "write", "file": "a_test.go", "line": 5,
+              "col": 2, "test": true}],
    "cgo": [{"file": "c.go", "line": 6}],
    "parse_errors": ["b.go:3:14: expected ')', found '{'",
                     "link.go: not a regular file; not inspected"]}
@@ -386,6 +391,11 @@ TEST(EvaluateIntegrityRulesTest, FlagsEachViolation) {
       results,
       ElementsAre(Failing("integrity.testing_import",
                           "testing_import: a.go:4: non-test code imports \"testing\""),
+                  Failing("integrity.output_relay",
+                          "output_relay: r.go:7: calls syscall.Dup2, which can redirect the "
+                          "test binary's output"),
+                  Failing("integrity.output_relay",
+                          "output_relay: r.go:8: assigns os.Stdout (or takes its address)"),
                   Failing("integrity.linkname",
                           "linkname: a_test.go:9: //go:linkname now runtime.nanotime"),
                   Failing("integrity.cgo", "cgo: c.go:6: imports \"C\" (cgo)"),
@@ -397,9 +407,9 @@ TEST(EvaluateIntegrityRulesTest, FlagsEachViolation) {
     EXPECT_EQ(result.annotations[0].severity(), v1::ERROR);
     EXPECT_EQ(result.annotations[0].source(), "integrity");
   }
-  EXPECT_THAT(results[3].annotations[0], AnnotationAt("b.go", 3, "expected ')', found '{'"));
-  EXPECT_EQ(results[3].annotations[0].column(), 14);
-  EXPECT_THAT(results[4].annotations[0],
+  EXPECT_THAT(results[5].annotations[0], AnnotationAt("b.go", 3, "expected ')', found '{'"));
+  EXPECT_EQ(results[5].annotations[0].column(), 14);
+  EXPECT_THAT(results[6].annotations[0],
               AnnotationAt("link.go", 0, "not a regular file; not inspected"));
 }
 
@@ -408,6 +418,7 @@ TEST(EvaluateIntegrityRulesTest, ExerciseAllowances) {
   exercise.set_allow_testing_import(true);
   exercise.set_allow_linkname(true);
   exercise.set_allow_cgo(true);
+  exercise.set_allow_output_redirect(true);
   EXPECT_THAT(FailedReasons(EvaluateIntegrityRules(Facts(kTampered), exercise)),
               ElementsAre(HasSubstr("b.go:3"), HasSubstr("link.go")));
   EXPECT_THAT(EvaluateIntegrityRules(Facts(kLayout), Exercise()), IsEmpty());
