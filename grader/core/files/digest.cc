@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
 
 namespace gograder::core {
 
@@ -52,17 +53,26 @@ absl::StatusOr<std::string> Sha256OfTree(const std::string& dir) {
   }
   if (error) return absl::InternalError("hashing " + dir + ": " + error.message());
   std::sort(files.begin(), files.end());
+  // Each field is preceded by its length (8 bytes, big-endian): no content,
+  // NUL bytes and all, can pass for a file boundary.
+  auto length_prefixed = [](Sha256& hash, absl::string_view field) {
+    char length[8];
+    uint64_t n = field.size();
+    for (int i = 7; i >= 0; --i, n >>= 8) length[i] = static_cast<char>(n & 0xff);
+    hash.Update(absl::string_view(length, sizeof length));
+    hash.Update(field);
+  };
   Sha256 hash;
+  hash.Update(kTreeDigestVersion);
   for (const std::string& file : files) {
     std::ifstream in(fs::path(dir) / file, std::ios::binary);
     std::stringstream content;
     content << in.rdbuf();
-    hash.Update(file);
-    hash.Update(absl::string_view("\0", 1));
-    hash.Update(content.str());
-    hash.Update(absl::string_view("\0", 1));
+    if (!in && !in.eof()) return absl::InternalError("hashing " + dir + ": cannot read " + file);
+    length_prefixed(hash, file);
+    length_prefixed(hash, content.str());
   }
-  return hash.HexDigest();
+  return absl::StrCat(kTreeDigestVersion, ":", hash.HexDigest());
 }
 
 }  // namespace gograder::core

@@ -30,8 +30,14 @@ class Sha256 {
 // Hex SHA-256 of `bytes`.
 std::string Sha256Hex(absl::string_view bytes);
 
-// Hex SHA-256 over the regular files below `dir` (sorted relative path, NUL,
-// content, NUL for each), not following symlinks.
+// The version of Sha256OfTree's format, which starts every tree digest.
+// Digests without it (the v1 format: path NUL content NUL, ambiguous for
+// contents holding NUL) are recognisably older.
+inline constexpr char kTreeDigestVersion[] = "sha256-tree-v2";
+
+// "sha256-tree-v2:" and the hex SHA-256 over the version and the regular
+// files below `dir` (for each, in sorted order: the length-prefixed relative
+// path, then the length-prefixed content), not following symlinks.
 absl::StatusOr<std::string> Sha256OfTree(const std::string& dir);
 
 }  // namespace gograder::core

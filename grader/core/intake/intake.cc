@@ -34,6 +34,7 @@
 #include <set>
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -270,7 +271,24 @@ class Extractor {
     if (!is_directory && static_cast<int>(files_.size()) >= limits_.max_files) {
       return TooLarge(raw, absl::StrCat("more than ", limits_.max_files, " files"));
     }
+    RETURN_IF_ERROR(CheckCaseCollisions(entry));
     return entry;
+  }
+
+  // Refuses a path that, or whose ancestor, differs from an admitted one only
+  // in letter case: it would be the same file on a case-insensitive file
+  // system, and Go refuses such modules. Records the path and its ancestors.
+  absl::Status CheckCaseCollisions(const AdmittedEntry& entry) {
+    std::string prefix;
+    for (const std::string& component : entry.components) {
+      absl::StrAppend(&prefix, prefix.empty() ? "" : "/", component);
+      auto [it, inserted] = case_folded_.try_emplace(absl::AsciiStrToLower(prefix), prefix);
+      if (!inserted && it->second != prefix) {
+        return EntryError(entry.raw, absl::StrCat(Quote(prefix), " and ", Quote(it->second),
+                                                  " differ only in letter case"));
+      }
+    }
+    return absl::OkStatus();
   }
 
   // Creates an admitted directory (and its parents), mode 0755.
@@ -426,6 +444,8 @@ class Extractor {
   std::vector<char> buffer_;
   // Every path created, relative to the destination: true for directories.
   std::map<std::string, bool> created_;
+  // Every admitted path and ancestor, by its lowercase form.
+  std::map<std::string, std::string> case_folded_;
   std::vector<std::string> files_;
   int64_t entries_ = 0;
   int64_t bytes_ = 0;

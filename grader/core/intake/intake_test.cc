@@ -476,6 +476,19 @@ TEST_P(IntakeFormatTest, RejectsDuplicateEntries) {
                  "\"a/x.go\"", "\"a\" is a file");
 }
 
+TEST_P(IntakeFormatTest, RejectsNamesThatDifferOnlyInCase) {
+  ExpectRejected(FromBytes(BuildArchive(
+                     GetParam(), {File("a.go", "package a\n"), File("A.go", "package a\n")})),
+                 "\"A.go\"", "\"A.go\" and \"a.go\" differ only in letter case");
+  ExpectRejected(FromBytes(BuildArchive(GetParam(), {File("Pkg/x.go", "package pkg\n"),
+                                                     File("pkg/y.go", "package pkg\n")})),
+                 "\"pkg/y.go\"", "\"pkg\" and \"Pkg\" differ only in letter case");
+  auto accepted = FromBytes(BuildArchive(
+      GetParam(), {File("go.mod", "module m\n"), Dir("pkg/"), File("pkg/a.go", "package pkg\n"),
+                   File("pkg/A_test.go", "package pkg\n")}));
+  EXPECT_TRUE(accepted.ok()) << accepted.status();
+}
+
 TEST_P(IntakeFormatTest, RejectsTooManyFiles) {
   std::vector<Entry> entries;
   for (int i = 0; i < 6; ++i) entries.push_back(File(absl::StrCat("f", i, ".go"), "package f\n"));
