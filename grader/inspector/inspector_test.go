@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"go/token"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -332,5 +333,52 @@ func TestGuessPackageNames(t *testing.T) {
 		if got := guessPackageNames(path); !reflect.DeepEqual(got, want) {
 			t.Errorf("guessPackageNames(%q) = %q, want %q", path, got, want)
 		}
+	}
+}
+
+func TestTokensAreNormalisedAndMapToLines(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"go.mod": "module example.com/tok\n",
+		"a.go": "package tok\n\n// Sum adds.\nfunc Sum(xs []int) (total int) {\n" +
+			"\tfor _, x := range xs { total += x }\n\treturn total + 1.5e0 + 'c' + len(\"s\")\n}\n",
+		// The same code renamed, reformatted and commented differently.
+		"b/b.go": "package other /* x */\nfunc Add(values []int) (sum int) {\n\tfor _, v := range values {\n" +
+			"\t\tsum += v // add\n\t}\n\n\treturn sum + 2.5e0 + 'd' + len(\"t\")\n}\n",
+		"b/b_test.go": "package other\n",
+	})
+	m, err := Tokens(dir)
+	if err != nil {
+		t.Fatalf("Tokens: %v", err)
+	}
+	var names []string
+	for _, f := range m.Files {
+		names = append(names, fmt.Sprintf("%s test=%v", f.File, f.Test))
+	}
+	if want := []string{"a.go test=false", "b/b.go test=false", "b/b_test.go test=true"}; !reflect.DeepEqual(names, want) {
+		t.Fatalf("files = %q, want %q", names, want)
+	}
+	a, b := m.Files[0], m.Files[1]
+	if !reflect.DeepEqual(a.Kinds, b.Kinds) {
+		t.Errorf("renamed and reformatted code differs:\n%v\n%v", a.Kinds, b.Kinds)
+	}
+	if a.Kinds[0] != int(token.PACKAGE) || a.Kinds[1] != int(token.IDENT) {
+		t.Errorf("first kinds = %v, want package IDENT", a.Kinds[:2])
+	}
+	for _, lit := range []token.Token{token.FLOAT, token.CHAR, token.STRING} {
+		if !slices.Contains(a.Kinds, int(lit)) {
+			t.Errorf("no %v literal kind in %v", lit, a.Kinds)
+		}
+	}
+	if slices.Contains(a.Kinds, int(token.COMMENT)) {
+		t.Errorf("a comment survived: %v", a.Kinds)
+	}
+	// "return" is on line 6 of a.go and line 7 of b/b.go.
+	ret := slices.Index(a.Kinds, int(token.RETURN))
+	if a.Lines[ret] != 6 || b.Lines[slices.Index(b.Kinds, int(token.RETURN))] != 7 {
+		t.Errorf("return lines = %d, %d; want 6, 7", a.Lines[ret], b.Lines[slices.Index(b.Kinds, int(token.RETURN))])
+	}
+	if len(a.Kinds) != len(a.Lines) {
+		t.Errorf("%d kinds, %d lines", len(a.Kinds), len(a.Lines))
 	}
 }

@@ -4,6 +4,7 @@
 // Usage:
 //
 //	inspector DIR
+//	inspector -tokens DIR
 //
 // DIR is the root of a module (the directory holding go.mod). Every .go file
 // of the module is parsed, whatever its build constraints; directories named
@@ -16,6 +17,9 @@
 // (explicit names, the names of the module's own packages, and a guess from
 // the import path for other packages).
 //
+// With -tokens it prints instead the normalised token stream of every .go
+// file of the module (see TokenFile), for similarity detection.
+//
 // Exit status: 0 when the facts were printed, 1 when DIR could not be read,
 // 2 on a usage error.
 package main
@@ -27,18 +31,29 @@ import (
 )
 
 func main() {
-	if len(os.Args) != 2 || os.Args[1] == "" || os.Args[1] == "-h" || os.Args[1] == "--help" {
-		fmt.Fprintln(os.Stderr, "usage: inspector DIR")
+	args := os.Args[1:]
+	tokens := len(args) == 2 && args[0] == "-tokens"
+	if tokens {
+		args = args[1:]
+	}
+	if len(args) != 1 || args[0] == "" || args[0] == "-h" || args[0] == "--help" {
+		fmt.Fprintln(os.Stderr, "usage: inspector [-tokens] DIR")
 		os.Exit(2)
 	}
-	facts, err := Inspect(os.Args[1])
+	var document any
+	var err error
+	if tokens {
+		document, err = Tokens(args[0])
+	} else {
+		document, err = Inspect(args[0])
+	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "inspector: %v\n", err)
 		os.Exit(1)
 	}
 	enc := json.NewEncoder(os.Stdout)
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(facts); err != nil {
+	if err := enc.Encode(document); err != nil {
 		fmt.Fprintf(os.Stderr, "inspector: writing facts: %v\n", err)
 		os.Exit(1)
 	}
