@@ -1,0 +1,3 @@
+module gograder.local/bench/similarity/gen
+
+go 1.26
