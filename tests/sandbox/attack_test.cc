@@ -659,6 +659,11 @@ TEST_F(AttackTest, SetuidBinariesGiveNoPrivilege) {
     ExpectField(label, "nnp", "1");
   }
   ExpectErrnos({"tmp_chown_other", "box_chown_other", "setuid_1", "setgroups"}, "EPERM");
+  for (const char* writable : {"mount_box", "mount_tmp", "mount_shm"}) {
+    ExpectField(writable, "rdonly", "0");
+    ExpectField(writable, "nosuid", "1");
+  }
+  ExpectField("mount_root", "nosuid", "1");
   ExpectFailed("setgid_1");
   // What the job left on the host is owned by the slot's uid, not root, and
   // its setuid and setgid bits are gone.

@@ -2,12 +2,13 @@
  * setuid/setgid copies of itself (in /tmp and on the writable bind), tries to
  * hand them to another id, and runs them and a setuid-root binary prepared by
  * the test; each copy runs "report LABEL", which prints its ids and
- * capability sets. */
+ * capability sets. It also reports whether each writable mount is nosuid. */
 #include <fcntl.h>
 #include <grp.h>
 #include <sys/prctl.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 
 #include "probe.h"
@@ -73,8 +74,23 @@ static void make_copy(const char* name, const char* path) {
   probe_rc(probe, chmod(path, 06755));
 }
 
+/* Prints whether the mount holding `path` is nosuid and read-only. */
+static void mount_flags(const char* name, const char* path) {
+  struct statvfs info;
+  if (statvfs(path, &info) != 0) {
+    printf("probe=%s errno=%s\n", name, errno_name(errno));
+    return;
+  }
+  printf("probe=%s result=OK nosuid=%d rdonly=%d\n", name, (info.f_flag & ST_NOSUID) != 0,
+         (info.f_flag & ST_RDONLY) != 0);
+}
+
 int main(int argc, char** argv) {
   if (argc >= 3 && strcmp(argv[1], "report") == 0) return report(argv[2]);
+  mount_flags("mount_box", "/box");
+  mount_flags("mount_tmp", "/tmp");
+  mount_flags("mount_shm", "/dev/shm");
+  mount_flags("mount_root", "/");
   if (argc < 3 || strcmp(argv[1], "attack") != 0) die("usage: setuid attack HOST_SUID");
   report("self");
   make_copy("tmp", "/tmp/suid-copy");
