@@ -16,6 +16,7 @@
 #include "absl/time/clock.h"
 #include "base/status_macros.h"
 #include "grader/cli/client.h"
+#include "grader/cli/local.h"
 #include "grader/cli/paths.h"
 #include "grader/core/grading/grade.h"
 #include "grader/core/intake/accept.h"
@@ -30,60 +31,8 @@ namespace {
 namespace fs = std::filesystem;
 using ::gograder::v1::GradeReport;
 
-constexpr int kOk = 0, kBelowMinimum = 1, kBadInput = 2, kOurFailure = 3;
-
-int Fail(std::ostream& err, const absl::Status& status) {
-  err << "gograder: " << status.message() << "\n";
-  return status.code() == absl::StatusCode::kInvalidArgument ||
-                 status.code() == absl::StatusCode::kNotFound
-             ? kBadInput
-             : kOurFailure;
-}
-
-// The slot named by --slot, or a free one of the CLI's range.
-absl::StatusOr<core::SlotLease> LeaseSlot(const GlobalOptions& global) {
-  if (global.slot >= 0) return core::SlotLease::Acquire(global.slot);
-  return core::SlotLease::AcquireAny(core::kFirstCliSlot, core::kLastCliSlot);
-}
-
-// A grader on a slot this process holds.
-struct LocalGrader {
-  core::SlotLease slot;
-  std::unique_ptr<core::Grader> grader;
-};
-
-// A grader on a slot leased now (LeaseSlot).
-absl::StatusOr<LocalGrader> MakeGrader(const GlobalOptions& global) {
-  auto toolchain = core::OpenToolchain(global.data_dir);
-  if (!toolchain.ok()) return toolchain.status();
-  ASSIGN_OR_RETURN(core::SlotLease lease, LeaseSlot(global));
-  core::GraderOptions options;
-  options.toolchain = *std::move(toolchain);
-  options.sandbox_binary = global.sandbox;
-  options.inspector_binary = global.inspector;
-  options.work_root = (fs::path(global.data_dir) / "work").string();
-  options.reference_cache_dir = (fs::path(global.data_dir) / "reference-benchmarks").string();
-  options.slot = lease.slot();
-  options.keep_work = global.keep_work;
-  ASSIGN_OR_RETURN(std::unique_ptr<core::Grader> grader, core::Grader::Create(std::move(options)));
-  return LocalGrader{std::move(lease), std::move(grader)};
-}
-
 // The most the unchanged starter/ may score in `rubric test`.
 constexpr double kStarterMaxScore = 5;
-
-// A fresh directory under DATA_DIR/<kind> (intake: a submission's files;
-// sample: a composed sample).
-absl::StatusOr<std::string> FreshIntakeDir(const GlobalOptions& global,
-                                           const std::string& kind = "intake") {
-  fs::path dir = fs::path(global.data_dir) / kind / absl::StrCat(getpid(), "-", rand());
-  std::error_code error;
-  fs::remove_all(dir, error);
-  fs::create_directories(dir, error);
-  if (error)
-    return absl::InternalError(absl::StrCat("cannot create ", dir.string(), ": ", error.message()));
-  return dir.string();
-}
 
 // Acceptance + grade of one submission path.
 absl::StatusOr<GradeReport> GradePath(const core::Grader& grader,
@@ -391,6 +340,26 @@ int Main(int argc, char** argv) {
   grade_command->add_flag("--student-view", grade.student_view, "hide hidden criteria");
   grade_command->add_option("--output", grade.output, "write the report to this file");
 
+  SimilarityCommandOptions similarity;
+  CLI::App* similarity_command = app.add_subcommand(
+      "similarity", "find copied submissions in a class (starter code excluded)");
+  similarity_command->add_option("--exercise", similarity.exercise, "exercise id")->required();
+  similarity_command
+      ->add_option("input", similarity.input,
+                   "a directory with one module per student (a folder, or an archive named "
+                   "<student>.zip/.tar/.tar.gz), or an archive of such a directory")
+      ->required();
+  similarity_command->add_option("--out", similarity.out, "output directory")->required();
+  similarity_command
+      ->add_option("--threshold", similarity.threshold,
+                   "similarity (0-1) at which a pair is suspicious")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  similarity_command->add_option("--save-index", similarity.save_index,
+                                 "save this batch's index (to compare next year's against)");
+  similarity_command->add_option("--against", similarity.against,
+                                 "also compare with the batch of this saved index");
+
   app.add_subcommand("exercises", "list the exercises");
   CLI::App* rubric = app.add_subcommand("rubric", "rubric tools");
   rubric->require_subcommand(1);
@@ -481,6 +450,7 @@ int Main(int argc, char** argv) {
     return RunList(client, list, out, err);
   }
   if (grade_command->parsed()) return RunGrade(global, grade, out, err);
+  if (similarity_command->parsed()) return RunSimilarity(global, similarity, out, err);
   if (app.got_subcommand("exercises")) return RunExercises(global, out, err);
   if (rubric->got_subcommand("lint")) return RunRubricLint(global, lint_dir, out, err);
   if (rubric->got_subcommand("test")) return RunRubricTest(global, test_ids, out, err);

@@ -30,6 +30,15 @@ struct GradeOptions {
   std::string output;  // write the report here instead of stdout
 };
 
+struct SimilarityCommandOptions {
+  std::string exercise;
+  std::string input;  // a directory with one module (folder or archive) per student, or its archive
+  std::string out;    // directory for pairs.csv, index.html and the pair pages
+  double threshold = 0.5;
+  std::string save_index;  // write this batch's index here
+  std::string against;     // compare with the batch of this saved index too
+};
+
 // Exit codes: 0 ok; 1 graded below --min-score or a rubric test failed;
 // 2 bad input (the message names the file); 3 grading failed on our side.
 int RunGrade(const GlobalOptions& global, const GradeOptions& options, std::ostream& out,
@@ -49,6 +58,11 @@ int RunRubricSample(const GlobalOptions& global, const std::string& exercise,
 // Prepares the toolchain unless it is already prepared for this Go and allowlist (or `force`).
 int RunToolchainPrepare(const GlobalOptions& global, bool force, std::ostream& out,
                         std::ostream& err);
+
+// Compares a class's submissions with each other (and with a saved earlier
+// batch), starter code excluded; writes pairs.csv and HTML pages.
+int RunSimilarity(const GlobalOptions& global, const SimilarityCommandOptions& options,
+                  std::ostream& out, std::ostream& err);
 
 // Parses argv and runs the chosen subcommand.
 int Main(int argc, char** argv);

@@ -61,6 +61,10 @@ class Grader {
                                                   const ProgressCallback& progress = nullptr,
                                                   std::stop_token stop = {}) const;
 
+  // The inspector's normalised token streams of the module at `module_dir`
+  // (its -tokens JSON), run in the sandbox on a private copy of the module.
+  absl::StatusOr<std::string> InspectorTokens(const std::string& module_dir) const;
+
   const GraderOptions& options() const { return options_; }
 
  private:

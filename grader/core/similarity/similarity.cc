@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
 #include "nlohmann/json.hpp"
 
 namespace gograder::core {
@@ -101,9 +102,9 @@ absl::StatusOr<TokenizedSubmission> ParseInspectorTokens(absl::string_view text,
       file.kinds = item.at("kinds").get<std::vector<int>>();
       file.lines = item.at("lines").get<std::vector<int>>();
       if (file.kinds.size() != file.lines.size()) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("inspector tokens of ", file.path, ": ", file.kinds.size(), " kinds but ",
-                         file.lines.size(), " lines"));
+        return absl::InvalidArgumentError(absl::StrCat("inspector tokens of ", file.path, ": ",
+                                                       file.kinds.size(), " kinds but ",
+                                                       file.lines.size(), " lines"));
       }
       if (std::any_of(file.kinds.begin(), file.kinds.end(), [](int kind) { return kind < 0; })) {
         return absl::InvalidArgumentError(
@@ -213,8 +214,8 @@ std::vector<PairSimilarity> CompareBatch(const std::vector<TokenizedSubmission>&
     Stream stream = MakeStream(submission);
     for (const TokenizedSubmission& starter : boilerplate) {
       Stream code = MakeStream(starter);
-      for (const Tile& tile : GreedyStringTiling(stream.tokens, code.tokens, options.min_match,
-                                                 stream.boilerplate)) {
+      for (const Tile& tile :
+           GreedyStringTiling(stream.tokens, code.tokens, options.min_match, stream.boilerplate)) {
         std::fill_n(stream.boilerplate.begin() + tile.a_start, tile.length, true);
       }
     }
@@ -265,10 +266,10 @@ std::vector<PairSimilarity> CompareBatch(const std::vector<TokenizedSubmission>&
     for (const Tile& tile : tiles) {
       result.longest_match = std::max(result.longest_match, tile.length);
       int a_last = tile.a_start + tile.length - 1, b_last = tile.b_start + tile.length - 1;
-      result.regions.push_back(
-          {submissions[pair.first].files[a.file[tile.a_start]].path, a.line[tile.a_start],
-           a.line[a_last], submissions[pair.second].files[b.file[tile.b_start]].path,
-           b.line[tile.b_start], b.line[b_last], tile.length});
+      result.regions.push_back({submissions[pair.first].files[a.file[tile.a_start]].path,
+                                a.line[tile.a_start], a.line[a_last],
+                                submissions[pair.second].files[b.file[tile.b_start]].path,
+                                b.line[tile.b_start], b.line[b_last], tile.length});
     }
     pairs.push_back(std::move(result));
   }
@@ -277,6 +278,46 @@ std::vector<PairSimilarity> CompareBatch(const std::vector<TokenizedSubmission>&
     return std::tie(x.a, x.b) < std::tie(y.a, y.b);
   });
   return pairs;
+}
+
+constexpr char kIndexFormat[] = "gograder-similarity-index-v1";
+
+std::string SaveSimilarityIndex(const SimilarityIndex& index) {
+  json submissions = json::array();
+  for (size_t i = 0; i < index.submissions.size(); ++i) {
+    json files = json::array();
+    for (const TokenFile& file : index.submissions[i].files) {
+      files.push_back({{"file", file.path}, {"kinds", file.kinds}, {"lines", file.lines}});
+    }
+    json sources = i < index.sources.size() ? json(index.sources[i]) : json::object();
+    submissions.push_back(
+        {{"id", index.submissions[i].id}, {"files", files}, {"sources", sources}});
+  }
+  return json{{"format", kIndexFormat}, {"exercise", index.exercise}, {"submissions", submissions}}
+      .dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+absl::StatusOr<SimilarityIndex> LoadSimilarityIndex(absl::string_view text) {
+  SimilarityIndex index;
+  try {
+    json document = json::parse(text.begin(), text.end());
+    if (document.value("format", "") != kIndexFormat) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("not a similarity index (no \"format\": \"", kIndexFormat, "\")"));
+    }
+    index.exercise = document.at("exercise").get<std::string>();
+    for (const json& item : document.at("submissions")) {
+      ASSIGN_OR_RETURN(TokenizedSubmission submission,
+                       ParseInspectorTokens(json{{"files", item.at("files")}}.dump(),
+                                            item.at("id").get<std::string>(), true));
+      index.submissions.push_back(std::move(submission));
+      index.sources.push_back(
+          item.value("sources", json::object()).get<std::map<std::string, std::string>>());
+    }
+  } catch (const json::exception& e) {
+    return absl::InvalidArgumentError(absl::StrCat("similarity index: ", e.what()));
+  }
+  return index;
 }
 
 std::vector<std::vector<std::string>> Clusters(const std::vector<PairSimilarity>& pairs,

@@ -7,6 +7,7 @@
 #define GOGRADER_GRADER_CORE_SIMILARITY_SIMILARITY_H_
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -64,11 +65,14 @@ std::vector<Tile> GreedyStringTiling(const std::vector<int>& a, const std::vecto
                                      int min_match, const std::vector<bool>& a_excluded = {},
                                      const std::vector<bool>& b_excluded = {});
 
+// The id under which an exercise's reference is compared with a class.
+inline constexpr char kReferenceId[] = "(reference)";
+
 // Knobs of a batch comparison.
 struct SimilarityOptions {
-  int k = 12;          // tokens per fingerprint
-  int window = 8;      // winnowing window
-  int min_match = 8;   // shortest GST tile
+  int k = 12;         // tokens per fingerprint
+  int window = 8;     // winnowing window
+  int min_match = 8;  // shortest GST tile
   // Fingerprints found in more than this fraction of submissions are common
   // idioms and are dropped from the index (only when there are at least 10).
   double common_fraction = 0.5;
@@ -89,17 +93,17 @@ struct MatchedRegion {
 
 // The comparison of submissions a and b.
 struct PairSimilarity {
-  std::string a, b;            // submission ids
-  double a_in_b = 0;           // share of a's (non-boilerplate) tokens matched in b
-  double b_in_a = 0;           // share of b's tokens matched in a
-  int longest_match = 0;       // tokens
+  std::string a, b;                    // submission ids
+  double a_in_b = 0;                   // share of a's (non-boilerplate) tokens matched in b
+  double b_in_a = 0;                   // share of b's tokens matched in a
+  int longest_match = 0;               // tokens
   std::vector<MatchedRegion> regions;  // longest first
   double Max() const { return a_in_b > b_in_a ? a_in_b : b_in_a; }
 };
 
 // Compares every candidate pair of `submissions` (pairs sharing enough
-// fingerprints, after the fingerprints of `excluded` code, e.g. the exercise's
-// starter and reference, and common idioms are removed). Code of
+// fingerprints, after the fingerprints of `excluded` code, e.g. the
+// exercise's starter, and common idioms are removed). Code of
 // `boilerplate` (the starter) is marked in each submission first and counts
 // neither as matched nor in the totals. Returns the compared pairs, most
 // similar first.
@@ -107,6 +111,23 @@ std::vector<PairSimilarity> CompareBatch(const std::vector<TokenizedSubmission>&
                                          const std::vector<TokenizedSubmission>& excluded,
                                          const std::vector<TokenizedSubmission>& boilerplate,
                                          const SimilarityOptions& options = {});
+
+// A submission's source files: relative path -> content.
+using SourceFiles = std::map<std::string, std::string>;
+
+// A saved batch, to compare a later batch against (this year against last
+// year): the exercise, each submission's tokens and its sources.
+struct SimilarityIndex {
+  std::string exercise;
+  std::vector<TokenizedSubmission> submissions;
+  std::vector<SourceFiles> sources;  // per submission
+};
+
+// The index as JSON ({"format": "gograder-similarity-index-v1", ...}).
+std::string SaveSimilarityIndex(const SimilarityIndex& index);
+
+// Reads SaveSimilarityIndex's JSON; InvalidArgument when it is not one.
+absl::StatusOr<SimilarityIndex> LoadSimilarityIndex(absl::string_view json);
 
 // Groups of submissions linked by pairs at or above `threshold` (connected
 // components with at least two members), largest first; each sorted by id.

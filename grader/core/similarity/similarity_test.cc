@@ -132,16 +132,16 @@ TEST(CompareBatchTest, CommonIdiomsDoNotMakeCandidates) {
   std::vector<int> idiom = RandomTokens(40, 51);
   std::vector<TokenizedSubmission> batch;
   for (int i = 0; i < 12; ++i) {
-    batch.push_back({absl::StrCat("s", i), {File("a.go", Concat({idiom, RandomTokens(80, 60 + i)}))}});
+    batch.push_back(
+        {absl::StrCat("s", i), {File("a.go", Concat({idiom, RandomTokens(80, 60 + i)}))}});
   }
   EXPECT_THAT(CompareBatch(batch, {}, {}), IsEmpty());
 }
 
 TEST(ClustersTest, ConnectsPairsAtTheThreshold) {
-  std::vector<PairSimilarity> pairs = {{"a", "b", 0.9, 0.9}, {"b", "c", 0.6, 0.4},
-                                       {"d", "e", 0.7, 0.7}, {"f", "g", 0.2, 0.1}};
-  EXPECT_THAT(Clusters(pairs, 0.5),
-              ElementsAre(ElementsAre("a", "b", "c"), ElementsAre("d", "e")));
+  std::vector<PairSimilarity> pairs = {
+      {"a", "b", 0.9, 0.9}, {"b", "c", 0.6, 0.4}, {"d", "e", 0.7, 0.7}, {"f", "g", 0.2, 0.1}};
+  EXPECT_THAT(Clusters(pairs, 0.5), ElementsAre(ElementsAre("a", "b", "c"), ElementsAre("d", "e")));
 }
 
 TEST(ParseInspectorTokensTest, ReadsFilesAndRefusesMalformedInput) {

@@ -1,0 +1,239 @@
+// `gograder similarity`: which submissions of a class were copied.
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "absl/cleanup/cleanup.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "base/status_macros.h"
+#include "grader/cli/commands.h"
+#include "grader/cli/local.h"
+#include "grader/core/intake/accept.h"
+#include "grader/core/intake/intake.h"
+#include "grader/core/rubric/rubric.h"
+#include "grader/core/similarity/similarity.h"
+#include "grader/core/similarity/similarity_report.h"
+
+namespace gograder::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A class archive may hold this much more than one submission may.
+constexpr int kClassScale = 500;
+
+// One student's entry of the input: a module directory or archive.
+struct StudentEntry {
+  std::string id, path;
+};
+
+// The student id of an input entry: its name without an archive extension;
+// empty when it is neither a directory nor an archive.
+std::string StudentId(const fs::directory_entry& entry) {
+  std::string name = entry.path().filename().string();
+  if (absl::StartsWith(name, ".")) return "";
+  std::error_code error;
+  if (entry.is_directory(error) && !entry.is_symlink(error)) return name;
+  if (!entry.is_regular_file(error)) return "";
+  for (const char* extension : {".tar.gz", ".tgz", ".tar", ".zip"}) {
+    if (absl::EndsWith(name, extension)) return name.substr(0, name.size() - strlen(extension));
+  }
+  return "";
+}
+
+// The students of `input`: a directory with one entry per student, or an
+// archive of such a directory (extracted into `scratch`).
+absl::StatusOr<std::vector<StudentEntry>> ListStudents(const std::string& input,
+                                                       const std::string& scratch,
+                                                       std::ostream& err) {
+  std::error_code error;
+  fs::path root = input;
+  if (!fs::is_directory(input, error)) {
+    if (!fs::is_regular_file(input, error)) {
+      return absl::NotFoundError(absl::StrCat(input, ": no such directory or archive"));
+    }
+    core::IntakeLimits limits;
+    limits.max_files *= kClassScale;
+    limits.max_total_bytes *= kClassScale;
+    absl::StatusOr<core::IntakeSummary> extracted =
+        core::IntakeSubmission(input, scratch, limits);
+    if (!extracted.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(input, ": ", extracted.status().message()));
+    }
+    root = scratch;
+    // A class archive that holds one top-level folder: the students are in it.
+    std::vector<fs::path> top;
+    for (const auto& entry : fs::directory_iterator(root, error)) top.push_back(entry.path());
+    if (top.size() == 1 && fs::is_directory(top[0], error) &&
+        !fs::exists(top[0] / "go.mod", error)) {
+      root = top[0];
+    }
+  }
+  std::vector<StudentEntry> students;
+  for (const auto& entry : fs::directory_iterator(root, error)) {
+    std::string id = StudentId(entry);
+    if (id.empty()) {
+      err << "gograder: skipping " << entry.path().string()
+          << ": neither a module directory nor a .zip/.tar/.tar.gz archive\n";
+      continue;
+    }
+    students.push_back({id, entry.path().string()});
+  }
+  if (error) return absl::InternalError(absl::StrCat("list ", root.string(), ": ", error.message()));
+  std::sort(students.begin(), students.end(),
+            [](const StudentEntry& x, const StudentEntry& y) { return x.id < y.id; });
+  for (size_t i = 1; i < students.size(); ++i) {
+    if (students[i].id == students[i - 1].id) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          input, ": two entries for student \"", students[i].id, "\" (", students[i - 1].path,
+          " and ", students[i].path, ")"));
+    }
+  }
+  return students;
+}
+
+// The module at `dir` as tokens (through the sandboxed inspector) and the
+// sources of the tokenized files.
+absl::Status Tokenize(const core::Grader& grader, const std::string& dir, const std::string& id,
+                      core::SimilarityIndex& index) {
+  ASSIGN_OR_RETURN(std::string tokens, grader.InspectorTokens(dir));
+  ASSIGN_OR_RETURN(core::TokenizedSubmission submission,
+                   core::ParseInspectorTokens(tokens, id, /*include_tests=*/false));
+  std::map<std::string, std::string> sources;
+  for (const core::TokenFile& file : submission.files) {
+    std::ifstream in(fs::path(dir) / file.path, std::ios::binary);
+    std::stringstream content;
+    content << in.rdbuf();
+    sources[file.path] = content.str();
+  }
+  index.submissions.push_back(std::move(submission));
+  index.sources.push_back(std::move(sources));
+  return absl::OkStatus();
+}
+
+absl::Status WriteText(const fs::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  out.close();
+  if (!out) return absl::InternalError(absl::StrCat("cannot write ", path.string()));
+  return absl::OkStatus();
+}
+
+absl::Status Similarity(const GlobalOptions& global, const SimilarityCommandOptions& options,
+                        std::ostream& out, std::ostream& err) {
+  ASSIGN_OR_RETURN(core::ExerciseBundle exercise,
+                   core::LoadExercise(global.rubrics, options.exercise));
+  core::SimilarityIndex earlier;
+  if (!options.against.empty()) {
+    std::ifstream in(options.against, std::ios::binary);
+    if (!in) return absl::NotFoundError(absl::StrCat(options.against, ": cannot read"));
+    std::stringstream text;
+    text << in.rdbuf();
+    absl::StatusOr<core::SimilarityIndex> loaded = core::LoadSimilarityIndex(text.str());
+    if (!loaded.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(options.against, ": ", loaded.status().message()));
+    }
+    if (loaded->exercise != options.exercise) {
+      return absl::InvalidArgumentError(absl::StrCat(options.against, ": an index of ",
+                                                     loaded->exercise, ", not ", options.exercise));
+    }
+    earlier = *std::move(loaded);
+    std::string label = fs::path(options.against).stem().string();
+    for (core::TokenizedSubmission& submission : earlier.submissions) {
+      submission.id = absl::StrCat(label, ":", submission.id);
+    }
+  }
+  ASSIGN_OR_RETURN(LocalGrader local, MakeGrader(global));
+  ASSIGN_OR_RETURN(std::string scratch, FreshIntakeDir(global, "similarity"));
+  absl::Cleanup remove_scratch = [&scratch] {
+    std::error_code error;
+    fs::remove_all(scratch, error);
+  };
+  fs::create_directories(fs::path(scratch) / "input");
+  ASSIGN_OR_RETURN(std::vector<StudentEntry> students,
+                   ListStudents(options.input, (fs::path(scratch) / "input").string(), err));
+
+  core::SimilarityIndex batch{options.exercise, {}, {}};
+  int skipped = 0;
+  for (size_t i = 0; i < students.size(); ++i) {
+    fs::path dir = fs::path(scratch) / absl::StrCat("s", i);
+    fs::create_directories(dir);
+    core::SubmissionSource source;
+    source.path = students[i].path;
+    absl::StatusOr<core::Accepted> accepted =
+        core::AcceptSubmission(source, exercise.exercise, dir.string());
+    if (!accepted.ok()) {
+      err << "gograder: skipping " << students[i].id << ": " << accepted.status().message()
+          << "\n";
+      ++skipped;
+      continue;
+    }
+    RETURN_IF_ERROR(Tokenize(*local.grader, accepted->dir, students[i].id, batch));
+  }
+  // The starter is boilerplate; the reference is compared like a student (a
+  // copy of a leaked reference shows as a pair with it).
+  core::SimilarityIndex exercise_code;
+  RETURN_IF_ERROR(Tokenize(*local.grader, exercise.starter_dir, "starter", exercise_code));
+  RETURN_IF_ERROR(Tokenize(*local.grader, exercise.reference_dir, core::kReferenceId,
+                           exercise_code));
+
+  const int batch_size = static_cast<int>(batch.submissions.size());
+  std::vector<core::TokenizedSubmission> all = batch.submissions;
+  std::vector<core::SourceFiles> sources = batch.sources;
+  all.push_back(exercise_code.submissions[1]);
+  sources.push_back(exercise_code.sources[1]);
+  all.insert(all.end(), earlier.submissions.begin(), earlier.submissions.end());
+  sources.insert(sources.end(), earlier.sources.begin(), earlier.sources.end());
+  core::SimilarityOptions knobs;
+  knobs.threshold = options.threshold;
+  const core::TokenizedSubmission& starter = exercise_code.submissions[0];
+  std::vector<core::PairSimilarity> pairs = core::CompareBatch(all, {starter}, {starter}, knobs);
+  // The reference and earlier submissions are only compared with this batch.
+  std::map<std::string, int> position;
+  for (size_t i = 0; i < all.size(); ++i) position[all[i].id] = static_cast<int>(i);
+  std::erase_if(pairs, [&](const core::PairSimilarity& pair) {
+    return position[pair.a] >= batch_size && position[pair.b] >= batch_size;
+  });
+  std::vector<std::vector<std::string>> clusters = core::Clusters(pairs, options.threshold);
+
+  fs::create_directories(options.out);
+  RETURN_IF_ERROR(
+      WriteText(fs::path(options.out) / "pairs.csv", core::PairsCsv(pairs, options.threshold)));
+  RETURN_IF_ERROR(WriteText(fs::path(options.out) / "index.html",
+                            core::SimilarityIndexHtml(options.exercise, batch_size, pairs,
+                                                      clusters, options.threshold)));
+  int pages = 0;
+  for (size_t i = 0; i < pairs.size(); ++i) {
+    if (pairs[i].Max() < options.threshold) continue;
+    RETURN_IF_ERROR(WriteText(
+        fs::path(options.out) / core::PairPageName(static_cast<int>(i)),
+        core::PairHtml(options.exercise, pairs[i], sources[position[pairs[i].a]],
+                       sources[position[pairs[i].b]])));
+    ++pages;
+  }
+  if (!options.save_index.empty()) {
+    RETURN_IF_ERROR(WriteText(options.save_index, core::SaveSimilarityIndex(batch)));
+  }
+  out << absl::StrFormat(
+      "%d submissions (%d skipped), %d pairs compared, %d at or above %.0f%%, %d clusters; "
+      "wrote %s\n",
+      batch_size, skipped, static_cast<int>(pairs.size()), pages, 100 * options.threshold,
+      static_cast<int>(clusters.size()), (fs::path(options.out) / "index.html").string());
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+int RunSimilarity(const GlobalOptions& global, const SimilarityCommandOptions& options,
+                  std::ostream& out, std::ostream& err) {
+  absl::Status status = Similarity(global, options, out, err);
+  return status.ok() ? kOk : Fail(err, status);
+}
+
+}  // namespace gograder::cli
