@@ -58,6 +58,20 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Create(DaemonOptions options) {
     pool.graders.push_back(GradeWith(std::move(made)));
   }
 
+  // FindSimilar's inspector runs on a slot of its own, one run at a time.
+  {
+    core::GraderOptions tools;
+    tools.toolchain = *toolchain;
+    tools.sandbox_binary = config.sandbox_binary();
+    tools.inspector_binary = config.inspector_binary();
+    tools.work_root = (fs::path(config.data_dir()) / "work").string();
+    ASSIGN_OR_RETURN(core::SlotLease slot,
+                     core::SlotLease::Acquire(config.first_slot() + config.workers()));
+    tools.slot = slot.slot();
+    daemon->slots_.push_back(std::move(slot));
+    ASSIGN_OR_RETURN(daemon->tools_, core::Grader::Create(std::move(tools)));
+  }
+
   ServiceOptions service;
   service.store = daemon->store_.get();
   service.auth = daemon->auth_.get();
@@ -73,6 +87,10 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Create(DaemonOptions options) {
   };
   service.stop_grading = [self](const std::string& submission_id) {
     if (self->workers_) self->workers_->StopGrading(submission_id);
+  };
+  service.inspector_tokens = [self](const std::string& dir) -> absl::StatusOr<std::string> {
+    std::lock_guard<std::mutex> one_run(self->tools_mutex_);
+    return self->tools_->InspectorTokens(dir);
   };
   ASSIGN_OR_RETURN(daemon->service_, GraderService::Create(std::move(service)));
 

@@ -9,6 +9,7 @@
 #include <grpcpp/server.h>
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -63,7 +64,9 @@ class Daemon {
   std::unique_ptr<ExerciseCatalog> catalog_;
   std::unique_ptr<EventHub> events_;
   MetricsHandle metrics_;
-  std::vector<core::SlotLease> slots_;  // one per worker, held while the daemon runs
+  std::vector<core::SlotLease> slots_;  // one per worker and the tools', held while the daemon runs
+  std::unique_ptr<core::Grader> tools_;  // runs FindSimilar's inspector on the last slot
+  std::mutex tools_mutex_;
   std::unique_ptr<WorkerPool> workers_;
   std::unique_ptr<GraderService> service_;
   std::unique_ptr<grpc::Server> server_;

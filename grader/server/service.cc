@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <random>
@@ -14,6 +15,7 @@
 #include "base/status_macros.h"
 #include "grader/core/intake/accept.h"
 #include "grader/core/rubric/rubric.h"
+#include "grader/core/similarity/similarity.h"
 #include "grader/server/status.h"
 
 namespace gograder::server {
@@ -377,6 +379,89 @@ grpc::Status GraderService::Regrade(grpc::ServerContext* context,
     response->set_state(outcome.submission.state());
     response->set_queue_position(outcome.queue_position);
     return AnnounceQueued(response->submission_id(), outcome.queue_position);
+  });
+}
+
+grpc::Status GraderService::FindSimilar(grpc::ServerContext* context,
+                                        const gograder::v1::FindSimilarRequest* request,
+                                        gograder::v1::FindSimilarResponse* response) {
+  return Serve("FindSimilar", *context, [&](const Call& call) -> absl::Status {
+    RETURN_IF_ERROR(call.caller.CheckTeacher("FindSimilar"));
+    if (request->course_id().empty() || request->exercise_id().empty()) {
+      return absl::InvalidArgumentError("course_id and exercise_id are required");
+    }
+    if (request->threshold() < 0 || request->threshold() > 1) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("threshold ", request->threshold(), " is not between 0 and 1"));
+    }
+    if (!options_.inspector_tokens) {
+      return absl::FailedPreconditionError("this server cannot run the inspector");
+    }
+    ASSIGN_OR_RETURN(ExerciseCatalog::Bundle exercise,
+                     options_.catalog->Find(request->exercise_id()));
+    // The latest submission of each student (the list is newest first).
+    std::map<std::string, Submission> latest;
+    store::ListFilter filter{request->course_id(), request->exercise_id(), "", 500, ""};
+    do {
+      ASSIGN_OR_RETURN(store::ListPage page, options_.store->List(filter));
+      for (Submission& submission : page.submissions) {
+        std::string student = submission.student_id().empty()
+                                  ? absl::StrCat("submission ", submission.submission_id())
+                                  : submission.student_id();
+        latest.try_emplace(student, std::move(submission));
+      }
+      filter.page_token = page.next_page_token;
+    } while (!filter.page_token.empty());
+    auto tokenize = [&](const std::string& dir,
+                        const std::string& id) -> absl::StatusOr<core::TokenizedSubmission> {
+      ASSIGN_OR_RETURN(std::string tokens, options_.inspector_tokens(dir));
+      return core::ParseInspectorTokens(tokens, id, /*include_tests=*/false);
+    };
+    std::vector<core::TokenizedSubmission> batch, exercise_code;
+    std::map<std::string, std::string> submission_of;
+    for (const auto& [student, submission] : latest) {
+      ASSIGN_OR_RETURN(std::string dir, options_.store->FilesDir(submission.submission_id()));
+      ASSIGN_OR_RETURN(core::TokenizedSubmission tokens, tokenize(dir, student));
+      batch.push_back(std::move(tokens));
+      submission_of[student] = submission.submission_id();
+    }
+    // The starter is boilerplate; the reference is compared like a student.
+    ASSIGN_OR_RETURN(core::TokenizedSubmission starter, tokenize(exercise->starter_dir, "starter"));
+    ASSIGN_OR_RETURN(core::TokenizedSubmission reference,
+                     tokenize(exercise->reference_dir, core::kReferenceId));
+    response->set_submissions(static_cast<int>(batch.size()));
+    batch.push_back(std::move(reference));
+    core::SimilarityOptions knobs;
+    if (request->threshold() > 0) knobs.threshold = request->threshold();
+    std::vector<core::PairSimilarity> pairs =
+        core::CompareBatch(batch, {starter}, {starter}, knobs);
+    for (const core::PairSimilarity& pair : pairs) {
+      gograder::v1::SimilarPair* out = response->add_pairs();
+      out->set_student_a(pair.a);
+      out->set_submission_a(submission_of[pair.a]);
+      out->set_student_b(pair.b);
+      out->set_submission_b(submission_of[pair.b]);
+      out->set_a_in_b(pair.a_in_b);
+      out->set_b_in_a(pair.b_in_a);
+      out->set_similarity(pair.Max());
+      out->set_longest_match(pair.longest_match);
+      out->set_suspicious(pair.Max() >= knobs.threshold);
+      for (const core::MatchedRegion& region : pair.regions) {
+        gograder::v1::SimilarRegion* matched = out->add_regions();
+        matched->set_a_file(region.a_file);
+        matched->set_a_first_line(region.a_first_line);
+        matched->set_a_last_line(region.a_last_line);
+        matched->set_b_file(region.b_file);
+        matched->set_b_first_line(region.b_first_line);
+        matched->set_b_last_line(region.b_last_line);
+        matched->set_tokens(region.tokens);
+      }
+    }
+    for (const std::vector<std::string>& cluster : core::Clusters(pairs, knobs.threshold)) {
+      gograder::v1::SimilarCluster* out = response->add_clusters();
+      for (const std::string& student : cluster) out->add_student_ids(student);
+    }
+    return absl::OkStatus();
   });
 }
 

@@ -33,6 +33,9 @@ struct ServiceOptions {
   std::function<void()> wake_workers;  // called when work was queued
   std::function<void(const std::string&)>
       stop_grading;  // called when a running submission was cancelled
+  // The inspector's -tokens JSON of a module directory (run in the sandbox);
+  // without it FindSimilar is unavailable.
+  std::function<absl::StatusOr<std::string>(const std::string&)> inspector_tokens;
   MetricsHandle metrics;
   // Watch and Grade wake on EventHub news; without news they still re-read
   // the store this often (an event written by another process).
@@ -67,6 +70,11 @@ class GraderService final : public gograder::v1::Grader::Service {
   // Queues a stored submission again (teachers and admins).
   grpc::Status Regrade(grpc::ServerContext* context, const gograder::v1::RegradeRequest* request,
                        gograder::v1::SubmitResponse* response) override;
+  // Which students of a course copied, among the latest submissions for an
+  // exercise (teachers and admins).
+  grpc::Status FindSimilar(grpc::ServerContext* context,
+                           const gograder::v1::FindSimilarRequest* request,
+                           gograder::v1::FindSimilarResponse* response) override;
   // The exercises of the catalog.
   grpc::Status ListExercises(grpc::ServerContext* context,
                              const gograder::v1::ListExercisesRequest* request,

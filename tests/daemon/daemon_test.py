@@ -62,7 +62,7 @@ class Daemon:
         self.db = db or os.path.join(tmp, "gograder.db")
         self.log = os.path.join(tmp, "gograderd-%d.log" % time.monotonic_ns())
         slot = ARGS.first_slot + _next_slot[0]
-        _next_slot[0] = (_next_slot[0] + workers) % 40
+        _next_slot[0] = (_next_slot[0] + workers + 1) % 40  # + FindSimilar's slot
         listen = [] if "--listen" in extra else ["--listen", "127.0.0.1:0"]
         argv = [ARGS.gograderd] + listen + ["--metrics", "off", "--data-dir", ARGS.data_dir,
                 "--db", self.db, "--rubrics", rubrics or ARGS.rubrics, "--sandbox", ARGS.sandbox,
@@ -459,6 +459,44 @@ def sha(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+class FindSimilarTest(DaemonTestCase):
+    def test_the_copy_in_a_course_is_found(self):
+        daemon = self.start()
+        reference = sample_dir("reference")
+        renamed = os.path.join(self.tmp, "renamed")
+        shutil.copytree(reference, renamed)
+        for name in os.listdir(renamed):
+            path = os.path.join(renamed, name)
+            with open(path) as f:
+                text = f.read()
+            for old, new in (("Crawl", "Walk"), ("ExtractLinks", "FindLinks"), ("visited", "seen")):
+                text = re.sub(r"\b%s\b" % old, new, text)
+            with open(path, "w") as f:
+                f.write(text)
+        for student, module, course in (("alice", reference, "cs1"), ("bob", renamed, "cs1"),
+                                        ("carol", sample_dir("starter"), "cs1"),
+                                        ("dave", reference, "cs2")):
+            request = {"exercise_id": EXERCISE, "course_id": course, "student_id": student,
+                       "file_map": file_map(module)}
+            code, submitted = daemon.call("gograder.v1.Grader/Submit", request)
+            self.assertEqual(code, "OK", submitted)
+        code, found = daemon.call("gograder.v1.Grader/FindSimilar",
+                                  {"course_id": "cs1", "exercise_id": EXERCISE})
+        self.assertEqual(code, "OK", found)
+        self.assertEqual(found["submissions"], 3)  # dave is in another course
+        pairs = {(p["student_a"], p["student_b"]): p for p in found["pairs"]}
+        pair = pairs[("alice", "bob")]
+        self.assertTrue(pair["suspicious"])
+        self.assertGreaterEqual(pair["similarity"], 0.9)
+        self.assertTrue(pair["submission_a"] and pair["regions"], pair)
+        self.assertTrue(pairs[("alice", "(reference)")]["suspicious"])  # she handed in the reference
+        self.assertEqual([c["student_ids"] for c in found["clusters"]], [["(reference)", "alice", "bob"]])
+        self.assertFalse(any("carol" in pair for pair in pairs if pairs[pair].get("suspicious")))
+        code, message = daemon.call("gograder.v1.Grader/FindSimilar", {"course_id": "cs1"})
+        self.assertEqual(code, "InvalidArgument")
+        self.assertIn("exercise_id", message)
+
+
 class AuthTest(DaemonTestCase):
     def test_roles_and_courses(self):
         tokens = os.path.join(self.tmp, "tokens.textproto")
@@ -496,6 +534,10 @@ class AuthTest(DaemonTestCase):
         self.assertEqual(daemon.call("gograder.v1.Grader/Regrade", {"submission_id": mine["submission_id"]},
                                      token="teach")[0], "OK")
         self.assertEqual(daemon.call("gograder.v1.Grader/ListExercises", {}, token="sub")[0], "OK")
+        similar = {"course_id": "cs101", "exercise_id": EXERCISE}
+        self.assertEqual(daemon.call("gograder.v1.Grader/FindSimilar", similar, token="sub")[0],
+                         "PermissionDenied")
+        self.assertEqual(daemon.call("gograder.v1.Grader/FindSimilar", similar, token="teach")[0], "OK")
         for token in ("sub", "teach"):
             code, message = daemon.call("gograder.v1.Grader/ReloadExercises", {}, token=token)
             self.assertEqual(code, "PermissionDenied", token)
