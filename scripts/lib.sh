@@ -34,3 +34,17 @@ ensure_searchable() {
     dir=$(dirname "$dir")
   done
 }
+
+# Makes DEST (created, mode 0755) a data dir that shares the toolchain prepared
+# in SRC (`gograder toolchain prepare`): its caches, allowlist and tools are
+# hard-linked (copied across filesystems), nothing else. The sandbox's slot
+# uids traverse the data dir, hence 0755.
+link_prepared_toolchain() {
+  local src=$1 dest=$2 entry
+  mkdir -p "$dest"
+  chmod 0755 "$dest"
+  for entry in gomodcache gocache allowlist tools toolchain.stamp; do
+    [[ -e "$src/$entry" ]] || continue
+    cp -al "$src/$entry" "$dest/" 2>/dev/null || cp -a "$src/$entry" "$dest/"
+  done
+}

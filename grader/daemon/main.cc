@@ -33,6 +33,8 @@ int main(int argc, char** argv) {
   std::string config_path;
   std::optional<std::string> listen, metrics, data_dir, rubrics, sandbox, inspector, database;
   std::optional<int> workers, queue_limit, first_slot;
+  std::optional<int> student_queue_limit, course_queue_limit, student_hourly_limit,
+      course_hourly_limit;
   double grace_seconds = 30;
   app.add_option("--config", config_path, "DaemonConfig text proto");
   app.add_option("--listen", listen, "gRPC address (default 127.0.0.1:50051; port 0 picks one)");
@@ -42,6 +44,14 @@ int main(int argc, char** argv) {
   app.add_option("--rubrics", rubrics, "rubrics directory");
   app.add_option("--workers", workers, "gradings at once (default: twice the cores)");
   app.add_option("--queue-limit", queue_limit, "queued submissions before RESOURCE_EXHAUSTED");
+  app.add_option("--student-queue-limit", student_queue_limit,
+                 "one student's submissions queued at once (0 = unlimited)");
+  app.add_option("--course-queue-limit", course_queue_limit,
+                 "one course's submissions queued at once (0 = unlimited)");
+  app.add_option("--student-hourly-limit", student_hourly_limit,
+                 "one student's submissions per hour (0 = unlimited)");
+  app.add_option("--course-hourly-limit", course_hourly_limit,
+                 "one course's submissions per hour (0 = unlimited)");
   app.add_option("--first-slot", first_slot, "first sandbox slot of the workers");
   app.add_option("--sandbox", sandbox, "gograder-sandbox binary");
   app.add_option("--inspector", inspector, "gograder-inspector binary");
@@ -72,6 +82,11 @@ int main(int argc, char** argv) {
   if (workers) config.set_workers(*workers);
   if (queue_limit) config.set_queue_limit(*queue_limit);
   if (first_slot) config.set_first_slot(*first_slot);
+  gograder::v1::QueueLimits& limits = *config.mutable_limits();
+  if (student_queue_limit) limits.set_queued_per_student(*student_queue_limit);
+  if (course_queue_limit) limits.set_queued_per_course(*course_queue_limit);
+  if (student_hourly_limit) limits.set_hourly_per_student(*student_hourly_limit);
+  if (course_hourly_limit) limits.set_hourly_per_course(*course_hourly_limit);
   gograder::server::ApplyDefaults(config, BinaryDir());
 
   // Signals are taken by one thread with sigwait; every other thread blocks them.

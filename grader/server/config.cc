@@ -1,6 +1,7 @@
 #include "grader/server/config.h"
 
 #include <filesystem>
+#include <set>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -25,6 +26,43 @@ bool SplitHostPort(absl::string_view address, std::string& host, int& port) {
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
     host = host.substr(1, host.size() - 2);
   return absl::SimpleAtoi(address.substr(colon + 1), &port) && port >= 0 && port <= 65535;
+}
+
+// The fields of a QueueLimits proto, by name.
+struct LimitField {
+  const char* name;
+  bool (v1::QueueLimits::*has)() const;
+  int32_t (v1::QueueLimits::*get)() const;
+  int store::QueueLimits::*target;
+};
+constexpr LimitField kLimitFields[] = {
+    {"queued_per_student", &v1::QueueLimits::has_queued_per_student,
+     &v1::QueueLimits::queued_per_student, &store::QueueLimits::queued_per_student},
+    {"queued_per_course", &v1::QueueLimits::has_queued_per_course,
+     &v1::QueueLimits::queued_per_course, &store::QueueLimits::queued_per_course},
+    {"hourly_per_student", &v1::QueueLimits::has_hourly_per_student,
+     &v1::QueueLimits::hourly_per_student, &store::QueueLimits::hourly_per_student},
+    {"hourly_per_course", &v1::QueueLimits::has_hourly_per_course,
+     &v1::QueueLimits::hourly_per_course, &store::QueueLimits::hourly_per_course},
+};
+
+// `limits` with the fields set in `overrides` replaced.
+store::QueueLimits Override(store::QueueLimits limits, const v1::QueueLimits& overrides) {
+  for (const LimitField& field : kLimitFields) {
+    if ((overrides.*field.has)()) limits.*field.target = (overrides.*field.get)();
+  }
+  return limits;
+}
+
+// Negative limits, in `where`, one problem each.
+void CheckLimits(const v1::QueueLimits& limits, absl::string_view where,
+                 std::vector<std::string>& problems) {
+  for (const LimitField& field : kLimitFields) {
+    if ((limits.*field.get)() < 0) {
+      problems.push_back(absl::StrCat(where, field.name, " ", (limits.*field.get)(),
+                                      " must be >= 0 (0 = unlimited)"));
+    }
+  }
 }
 
 }  // namespace
@@ -68,6 +106,20 @@ void ApplyDefaults(DaemonConfig& config, const std::string& binary_dir) {
   if (config.first_slot() == 0) config.set_first_slot(100);
   if (config.database().empty())
     config.set_database((fs::path(config.data_dir()) / "gograder.db").string());
+}
+
+const store::QueueLimits& AdmissionLimits::For(const std::string& course_id) const {
+  auto found = courses.find(course_id);
+  return found == courses.end() ? defaults : found->second;
+}
+
+AdmissionLimits AdmissionLimitsOf(const DaemonConfig& config) {
+  AdmissionLimits limits;
+  limits.defaults.queued = config.queue_limit();
+  limits.defaults = Override(limits.defaults, config.limits());
+  for (const v1::CourseQueueLimits& course : config.course_limits())
+    limits.courses[course.course_id()] = Override(limits.defaults, course.limits());
+  return limits;
 }
 
 bool IsLoopbackAddress(absl::string_view address) {
@@ -118,6 +170,19 @@ absl::Status ValidateConfig(const DaemonConfig& config) {
   }
   if (config.queue_limit() < 1)
     problems.push_back(absl::StrCat("queue_limit ", config.queue_limit(), " must be >= 1"));
+  CheckLimits(config.limits(), "limits.", problems);
+  std::set<std::string> courses;
+  for (int i = 0; i < config.course_limits_size(); ++i) {
+    const v1::CourseQueueLimits& course = config.course_limits(i);
+    std::string where = absl::StrCat("course_limits[", i, "]");
+    if (course.course_id().empty()) {
+      problems.push_back(absl::StrCat(where, " has no course_id"));
+    } else if (!courses.insert(course.course_id()).second) {
+      problems.push_back(
+          absl::StrCat(where, ": course \"", course.course_id(), "\" has limits already"));
+    }
+    CheckLimits(course.limits(), absl::StrCat(where, ".limits."), problems);
+  }
   if (config.max_submission_bytes() < 1 || config.max_submission_bytes() > (int64_t{1} << 30)) {
     problems.push_back(absl::StrCat("max_submission_bytes ", config.max_submission_bytes(),
                                     " must be in 1..1 GiB"));

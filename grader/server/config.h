@@ -3,11 +3,13 @@
 #ifndef GOGRADER_GRADER_SERVER_CONFIG_H_
 #define GOGRADER_GRADER_SERVER_CONFIG_H_
 
+#include <map>
 #include <string>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "grader/store/fair_queue.h"
 #include "proto/gograder/v1/config.pb.h"
 
 namespace gograder::server {
@@ -28,6 +30,19 @@ void ApplyDefaults(gograder::v1::DaemonConfig& config, const std::string& binary
 // once, one per line, as InvalidArgument. Refuses a non-loopback listen
 // address without auth tokens.
 absl::Status ValidateConfig(const gograder::v1::DaemonConfig& config);
+
+// What Submit admits, resolved from the config: the limits of every course
+// (queue_limit and `limits`) and of the courses that override some of them.
+struct AdmissionLimits {
+  store::QueueLimits defaults;
+  std::map<std::string, store::QueueLimits> courses;
+
+  // The limits of `course_id`.
+  const store::QueueLimits& For(const std::string& course_id) const;
+};
+
+// The admission limits of a config with defaults applied.
+AdmissionLimits AdmissionLimitsOf(const gograder::v1::DaemonConfig& config);
 
 // True for 127.0.0.0/8, ::1 and localhost listen addresses ("host:port").
 bool IsLoopbackAddress(absl::string_view address);

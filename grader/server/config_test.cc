@@ -100,6 +100,53 @@ TEST_F(ConfigTest, ReportsEveryProblemAtOnce) {
   EXPECT_THAT(message, HasSubstr("is not host:port"));
 }
 
+TEST_F(ConfigTest, QueueLimitsHaveDefaultsAndPerCourseOverrides) {
+  std::string path = Write("limits.textproto",
+                           "queue_limit: 500\n"
+                           "limits { queued_per_student: 5 hourly_per_student: 30 }\n"
+                           "course_limits { course_id: \"cs101\"\n"
+                           "  limits { queued_per_student: 0 queued_per_course: 50 } }\n");
+  ASSERT_OK_AND_ASSIGN(v1::DaemonConfig config, LoadConfig(path));
+  config.set_rubrics_dir((dir_ / "rubrics").string());
+  ApplyDefaults(config, dir_.string());
+  ASSERT_OK(ValidateConfig(config));
+  AdmissionLimits limits = AdmissionLimitsOf(config);
+  const store::QueueLimits& other = limits.For("cs102");
+  EXPECT_EQ(other.queued, 500);
+  EXPECT_EQ(other.queued_per_student, 5);
+  EXPECT_EQ(other.queued_per_course, 0);
+  EXPECT_EQ(other.hourly_per_student, 30);
+  EXPECT_EQ(other.hourly_per_course, 0);
+  // cs101: an explicit 0 lifts the default; what it does not set stays.
+  const store::QueueLimits& cs101 = limits.For("cs101");
+  EXPECT_EQ(cs101.queued, 500);
+  EXPECT_EQ(cs101.queued_per_student, 0);
+  EXPECT_EQ(cs101.queued_per_course, 50);
+  EXPECT_EQ(cs101.hourly_per_student, 30);
+
+  // No limits in the config: only the whole queue's.
+  const store::QueueLimits& none = AdmissionLimitsOf(Valid()).For("cs101");
+  EXPECT_EQ(none.queued, 1000);
+  EXPECT_EQ(none.queued_per_student + none.queued_per_course + none.hourly_per_student +
+                none.hourly_per_course,
+            0);
+}
+
+TEST_F(ConfigTest, BadQueueLimitsAreNamed) {
+  v1::DaemonConfig config = Valid();
+  config.mutable_limits()->set_hourly_per_course(-1);
+  config.add_course_limits()->mutable_limits()->set_queued_per_student(3);
+  v1::CourseQueueLimits* twice = config.add_course_limits();
+  twice->set_course_id("cs101");
+  twice->mutable_limits()->set_queued_per_student(-2);
+  *config.add_course_limits() = *twice;
+  std::string message(ValidateConfig(config).message());
+  EXPECT_THAT(message, HasSubstr("limits.hourly_per_course -1 must be >= 0 (0 = unlimited)"));
+  EXPECT_THAT(message, HasSubstr("course_limits[0] has no course_id"));
+  EXPECT_THAT(message, HasSubstr("course_limits[1].limits.queued_per_student -2 must be >= 0"));
+  EXPECT_THAT(message, HasSubstr("course_limits[2]: course \"cs101\" has limits already"));
+}
+
 TEST(LoopbackTest, Addresses) {
   EXPECT_TRUE(IsLoopbackAddress("127.0.0.1:0"));
   EXPECT_TRUE(IsLoopbackAddress("[::1]:50051"));

@@ -78,7 +78,7 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Create(DaemonOptions options) {
   service.catalog = daemon->catalog_.get();
   service.events = daemon->events_.get();
   service.data_dir = config.data_dir();
-  service.queue_limit = config.queue_limit();
+  service.limits = AdmissionLimitsOf(config);
   service.max_submission_bytes = config.max_submission_bytes();
   service.metrics = daemon->metrics_;
   Daemon* self = daemon.get();

@@ -42,8 +42,9 @@ using ::prometheus::Gauge;
 using ::prometheus::Histogram;
 
 constexpr std::array<absl::string_view, 3> kOutcomes = {"graded", "grading_failed", "cancelled"};
-constexpr std::array<absl::string_view, 4> kRejectReasons = {
-    "invalid_argument", "queue_full", "unauthenticated", "permission_denied"};
+constexpr std::array<absl::string_view, 8> kRejectReasons = {
+    "invalid_argument",    "queue_full",         "unauthenticated",      "permission_denied",
+    "student_queue_limit", "course_queue_limit", "student_hourly_limit", "course_hourly_limit"};
 
 // grpc::StatusCode by number, named as gRPC names them.
 constexpr std::array<absl::string_view, 17> kGrpcCodes = {

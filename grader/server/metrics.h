@@ -41,7 +41,9 @@ class Metrics {
 
   // Counts a submission refused at the door:
   // gograder_submissions_rejected_total{reason}, reason one of
-  // invalid_argument, queue_full, unauthenticated, permission_denied.
+  // invalid_argument, queue_full, unauthenticated, permission_denied, or the
+  // fair-queue limit that refused it: student_queue_limit,
+  // course_queue_limit, student_hourly_limit, course_hourly_limit.
   void SubmissionRejected(absl::string_view reason);
 
   // Records one finished grading step: its duration in

@@ -28,7 +28,8 @@ void RecordRpc(const MetricsHandle& handle, absl::string_view method, int grpc_c
                double seconds);
 // A submission accepted into the queue.
 void RecordAccepted(const MetricsHandle& handle, const std::string& exercise);
-// A submission refused at the door (invalid_argument, queue_full, ...).
+// A submission refused at the door (invalid_argument, queue_full,
+// student_queue_limit, ...).
 void RecordRejected(const MetricsHandle& handle, absl::string_view reason);
 // A submission that left the queue (graded, grading_failed, cancelled).
 void RecordFinished(const MetricsHandle& handle, const std::string& exercise,

@@ -79,7 +79,10 @@ gograder::v1::ExerciseSummary Summary(const core::ExerciseBundle& bundle) {
   return summary;
 }
 
-absl::string_view RejectReason(grpc::StatusCode code) {
+// The reason label of a refused Submit: the limit that refused it, or what
+// kind of error it was.
+std::string RejectReason(grpc::StatusCode code, const absl::Status& refused) {
+  if (std::optional<std::string> limit = store::RefusedLimitLabel(refused)) return *limit;
   switch (code) {
     case grpc::StatusCode::RESOURCE_EXHAUSTED:
       return "queue_full";
@@ -178,7 +181,7 @@ absl::StatusOr<SubmitResponse> GraderService::DoSubmit(const Caller& caller,
       request.exercise_id(),     request.course_id(), request.student_id(), request.attempt_id(),
       request.idempotency_key(), dir.string(),        accepted.digest,      accepted.notes};
   ASSIGN_OR_RETURN(store::InsertOutcome outcome,
-                   options_.store->Insert(submission, options_.queue_limit));
+                   options_.store->Insert(submission, options_.limits.For(request.course_id())));
   SubmitResponse response;
   response.set_submission_id(outcome.submission.submission_id());
   response.set_state(outcome.submission.state());
@@ -203,11 +206,14 @@ absl::Status GraderService::AnnounceQueued(const std::string& id, int queue_posi
 
 grpc::Status GraderService::Submit(grpc::ServerContext* context, const SubmitRequest* request,
                                    SubmitResponse* response) {
+  absl::Status refused;
   grpc::Status status = Serve("Submit", *context, [&](const Call& call) -> absl::Status {
-    ASSIGN_OR_RETURN(*response, DoSubmit(call.caller, *request));
+    absl::StatusOr<SubmitResponse> submitted = DoSubmit(call.caller, *request);
+    if (!submitted.ok()) return refused = submitted.status();
+    *response = *std::move(submitted);
     return absl::OkStatus();
   });
-  if (!status.ok()) RecordRejected(options_.metrics, RejectReason(status.error_code()));
+  if (!status.ok()) RecordRejected(options_.metrics, RejectReason(status.error_code(), refused));
   return status;
 }
 

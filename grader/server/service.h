@@ -15,6 +15,7 @@
 #include "absl/time/time.h"
 #include "grader/server/auth.h"
 #include "grader/server/catalog.h"
+#include "grader/server/config.h"
 #include "grader/server/event_hub.h"
 #include "grader/server/record.h"
 #include "grader/store/store.h"
@@ -28,7 +29,7 @@ struct ServiceOptions {
   ExerciseCatalog* catalog = nullptr;   // not owned; shared with the workers
   EventHub* events = nullptr;           // not owned; shared with the workers
   std::string data_dir;                 // submissions/<dir>/ hold the intaken files
-  int queue_limit = 1000;
+  AdmissionLimits limits{.defaults = {.queued = 1000}};  // checked by the store's Insert
   int64_t max_submission_bytes = 16 << 20;
   std::function<void()> wake_workers;  // called when work was queued
   std::function<void(const std::string&)>

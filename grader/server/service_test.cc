@@ -8,8 +8,11 @@
 #include <grpcpp/client_context.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <future>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -76,6 +79,7 @@ class ServiceTest : public ::testing::Test {
     options.rubrics_dir = rubrics_.string();
     options.tokens_file = tokens_.string();
     options.metrics = metrics_;
+    options.limits = limits_;
     // Far beyond any deadline below: a Watch or Grade that was not woken by
     // the event hub fails its test.
     options.watch_fallback = absl::Hours(1);
@@ -85,6 +89,7 @@ class ServiceTest : public ::testing::Test {
     stub_ = service_->NewStub();
   }
 
+  AdmissionLimits limits_{.defaults = {.queued = 1000}};  // set before SetUp to change them
   TempDir dir_{"gograder_service_test_"};
   fs::path rubrics_ = fs::path(dir_.path()) / "rubrics";
   fs::path tokens_ = fs::path(dir_.path()) / "tokens.textproto";
@@ -246,6 +251,139 @@ TEST_F(ServiceTest, WatchStreamsEventsAsTheyAreAppended) {
   EXPECT_FALSE(reader->Read(&event));
   grpc::Status status = reader->Finish();
   EXPECT_TRUE(status.ok()) << status.error_message();
+}
+
+class LimitedServiceTest : public ServiceTest {
+ protected:
+  LimitedServiceTest() {
+    limits_.defaults.queued_per_student = 2;
+    limits_.defaults.hourly_per_course = 3;
+    limits_.courses["cs102"] = limits_.defaults;
+    limits_.courses["cs102"].queued_per_student = 0;
+  }
+};
+
+TEST_F(LimitedServiceTest, SubmitOverALimitIsResourceExhaustedNamingIt) {
+  v1::SubmitRequest request = SubmitFiles(rubrics_ / kExercise / "reference");
+  request.set_student_id("ann");
+  std::vector<std::string> ids;
+  for (int i = 0; i < 2; ++i) {
+    request.set_idempotency_key(absl::StrCat("ann-", i));
+    v1::SubmitResponse submitted;
+    ASSERT_TRUE(stub_->Submit(CallAs("sub").get(), request, &submitted).ok());
+    ids.push_back(submitted.submission_id());
+  }
+  request.set_idempotency_key("ann-2");
+  v1::SubmitResponse refused;
+  grpc::Status status = stub_->Submit(CallAs("sub").get(), request, &refused);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(status.error_message(),
+            "student 'ann' of course 'cs101' has 2 submissions queued (limit 2 per student); "
+            "retry when one of them is graded");
+  // The retry of an accepted one is answered, not refused.
+  request.set_idempotency_key("ann-1");
+  v1::SubmitResponse retry;
+  ASSERT_TRUE(stub_->Submit(CallAs("sub").get(), request, &retry).ok());
+  EXPECT_TRUE(retry.duplicate());
+  EXPECT_EQ(retry.submission_id(), ids[1]);
+  // A classmate gets in; then the course's hourly limit says when to retry.
+  request.set_student_id("bob");
+  request.clear_idempotency_key();
+  v1::SubmitResponse bob;
+  ASSERT_TRUE(stub_->Submit(CallAs("sub").get(), request, &bob).ok());
+  status = stub_->Submit(CallAs("sub").get(), request, &bob);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(status.error_message(),
+              HasSubstr("course 'cs101' made 3 submissions in the last hour (limit 3 per hour per "
+                        "course); retry after "));
+  // cs102 overrides the per-student limit away.
+  request.set_course_id("cs102");
+  for (int i = 0; i < 3; ++i) {
+    v1::SubmitResponse other;
+    EXPECT_TRUE(stub_->Submit(CallAs("admin").get(), request, &other).ok()) << i;
+  }
+  std::string text = metrics_.metrics->Scrape();
+  EXPECT_THAT(text,
+              HasSubstr("gograder_submissions_rejected_total{reason=\"student_queue_limit\"} 1"));
+  EXPECT_THAT(text,
+              HasSubstr("gograder_submissions_rejected_total{reason=\"course_hourly_limit\"} 1"));
+  EXPECT_THAT(text, HasSubstr("gograder_submissions_rejected_total{reason=\"queue_full\"} 0"));
+}
+
+// The test, through Submit and real workers (a fake grading step):
+// one student submits 200 times, then another course submits 5. The 5 are
+// graded before the 200 are done: right after the grading already running,
+// taking turns with the flood. One worker, so that the finishing order is the
+// claiming order.
+TEST_F(ServiceTest, AnotherCoursesFiveAreGradedBeforeOneStudentsTwoHundred) {
+  constexpr int kWorkers = 1, kFlood = 200, kOthers = 5;
+  // The worker first takes the flood's first submission and holds it until
+  // every submission is queued: the order that follows is the queue's.
+  std::promise<void> all_queued;
+  std::shared_future<void> go = all_queued.get_future().share();
+  WorkerPoolOptions pool;
+  pool.store = &service_->store();
+  pool.catalog = &service_->catalog();
+  pool.events = &service_->events();
+  pool.poll = absl::Milliseconds(5);
+  for (int i = 0; i < kWorkers; ++i) {
+    pool.graders.push_back([go](const core::ExerciseBundle& exercise, const core::Accepted&,
+                                const core::ProgressCallback&,
+                                std::stop_token) -> absl::StatusOr<v1::GradeReport> {
+      go.wait();
+      absl::SleepFor(absl::Milliseconds(2));
+      v1::GradeReport report;
+      report.set_status(v1::GradeReport::GRADED);
+      report.set_exercise_id(exercise.exercise.id());
+      return report;
+    });
+  }
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<WorkerPool> workers, WorkerPool::Start(std::move(pool)));
+
+  v1::SubmitRequest request = SubmitFiles(rubrics_ / kExercise / "reference");
+  request.set_student_id("flooder");
+  std::set<std::string> flood, others;
+  for (int i = 0; i < kFlood; ++i) {
+    v1::SubmitResponse submitted;
+    grpc::Status status = stub_->Submit(CallAs("sub").get(), request, &submitted);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    flood.insert(submitted.submission_id());
+  }
+  while (workers->Busy() < kWorkers) absl::SleepFor(absl::Milliseconds(5));
+  request.set_course_id("cs102");
+  for (int i = 0; i < kOthers; ++i) {
+    request.set_student_id(absl::StrCat("student", i));
+    v1::SubmitResponse submitted;
+    ASSERT_TRUE(stub_->Submit(CallAs("admin").get(), request, &submitted).ok());
+    // Positions in the round robin: cs102 (never served) first, then turns.
+    EXPECT_EQ(submitted.queue_position(), 2 * i + 1) << i;
+    others.insert(submitted.submission_id());
+  }
+  all_queued.set_value();
+
+  // The order in which the reports were stored.
+  std::vector<std::pair<std::string, std::string>> finished;  // (finished_at, id)
+  absl::Time give_up = absl::Now() + absl::Seconds(120);
+  while (finished.size() < flood.size() + others.size() && absl::Now() < give_up) {
+    absl::SleepFor(absl::Milliseconds(50));
+    finished.clear();
+    for (const std::string& course : {"cs101", "cs102"}) {
+      store::ListFilter filter{course, "", "", 500, ""};
+      ASSERT_OK_AND_ASSIGN(store::ListPage page, service_->store().List(filter));
+      for (const Submission& s : page.submissions)
+        if (s.state() == Submission::DONE)
+          finished.emplace_back(s.finished_at(), s.submission_id());
+    }
+  }
+  ASSERT_OK(workers->Stop(absl::Seconds(30)));
+  ASSERT_EQ(finished.size(), flood.size() + others.size());
+  std::sort(finished.begin(), finished.end());
+  std::vector<int> places;  // 1-based places of the 5 in the finishing order
+  for (size_t i = 0; i < finished.size(); ++i)
+    if (others.count(finished[i].second)) places.push_back(static_cast<int>(i) + 1);
+  // After the held grading, every other report is one of the 5; first in
+  // first out would have put them at 201..205.
+  EXPECT_THAT(places, ElementsAre(2, 4, 6, 8, 10));
 }
 
 // Grade waits for the report; Cancel (through the service) ends the wait.

@@ -55,6 +55,7 @@ absl::StatusOr<std::unique_ptr<TestService>> TestService::Start(TestServiceOptio
   service.data_dir = options.dir;
   service.metrics = options.metrics;
   service.watch_fallback = options.watch_fallback;
+  service.limits = options.limits;
   ASSIGN_OR_RETURN(test->service_, GraderService::Create(std::move(service)));
   ListenerOptions listener;
   listener.listen_address = "127.0.0.1:0";
@@ -78,7 +79,7 @@ std::unique_ptr<gograder::v1::Grader::Stub> TestService::NewStub(
 absl::StatusOr<std::string> InsertSubmission(store::Store& store, const std::string& exercise_id,
                                              const std::string& files_dir) {
   store::NewSubmission submission{exercise_id, "cs101", "ann", "1", "", files_dir, "digest"};
-  ASSIGN_OR_RETURN(store::InsertOutcome outcome, store.Insert(submission, 1000));
+  ASSIGN_OR_RETURN(store::InsertOutcome outcome, store.Insert(submission, {}));
   return outcome.submission.submission_id();
 }
 

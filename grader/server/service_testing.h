@@ -53,6 +53,7 @@ struct TestServiceOptions {
   gograder::v1::TlsConfig tls;
   absl::Duration watch_fallback = absl::Seconds(5);
   MetricsHandle metrics;
+  AdmissionLimits limits{.defaults = {.queued = 1000}};
 };
 
 class TestService {

@@ -1,7 +1,8 @@
 // The worker pool of gograderd. Theory of operation: each worker thread owns
 // one grading function (a core::Grader with its own sandbox slot) and loops:
-// Store::ClaimNext takes the oldest queued submission (marking it RUNNING
-// with a new claim number), the exercise comes from the shared catalog (the
+// Store::ClaimNext takes the next queued submission in its fair order
+// (round-robin across courses, then across a course's students), marking it
+// RUNNING with a new claim number, the exercise comes from the shared catalog (the
 // rubric loaded at startup or at the last reload), the grading's progress is
 // appended as WatchEvents through the EventHub (which wakes Watch and Grade),
 // and Store::Finish stores the report for that claim only (a cancelled or

@@ -8,12 +8,23 @@
 // for a consistent snapshot. A call returns only after its commit reached
 // the disk, which is what makes Insert's "durable once it returns" true.
 //
-// The queue is the set of QUEUED rows ordered by queue_seq, a number taken
-// when a submission is queued (insert, regrade). Recovery after a crash keeps
-// a submission's number, so interrupted gradings go back to the front in
-// their original order. Each claim increments the row's claim number; Finish
-// checks it (with the state) inside its transaction, which is what lets only
-// the current claim store a report.
+// The queue is the set of QUEUED rows; queue_seq, a number taken when a
+// submission is queued (insert, regrade), orders each student's own line.
+// ClaimNext serves the lines round-robin, in two levels: the course served
+// least recently (course_turns holds the turn of each course's latest claim;
+// a course never served comes first, ties go to the oldest submission), then
+// in that course the student served least recently (student_turns), then
+// that student's oldest submission. Turns are 1, 2, ... across all claims, so
+// every course and student with queued work is served once per round.
+// Recovery after a crash keeps a submission's number, so an interrupted
+// grading goes back to the front of its student's line. Each claim
+// increments the row's claim number; Finish checks it (with the state)
+// inside its transaction, which is what lets only the current claim store a
+// report.
+//
+// Insert checks the QueueLimits inside its write transaction: the counts it
+// compares are those of the committed queue, and no other insert can come
+// between the check and the new row.
 #include <algorithm>
 #include <cstdint>
 #include <memory>
@@ -34,6 +45,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "base/status_macros.h"
+#include "grader/store/fair_queue.h"
 #include "grader/store/sqlite_db.h"
 #include "grader/store/store.h"
 #include "proto/gograder/v1/api.pb.h"
@@ -96,6 +108,24 @@ CREATE TABLE events (
     R"sql(
 ALTER TABLE submissions ADD COLUMN intake_notes TEXT NOT NULL DEFAULT '';
 )sql",
+    // 3: fair queueing: the turn (1, 2, ... across all claims) of the latest
+    // claim of each course and of each student of a course, and the indexes
+    // of the round robin and of the per-course and per-student limits.
+    R"sql(
+CREATE TABLE course_turns (
+  course_id TEXT PRIMARY KEY NOT NULL,
+  turn      INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE student_turns (
+  course_id  TEXT NOT NULL,
+  student_id TEXT NOT NULL,
+  turn       INTEGER NOT NULL,
+  PRIMARY KEY (course_id, student_id)
+) WITHOUT ROWID;
+CREATE INDEX submissions_queued_by_student
+  ON submissions (course_id, student_id, queue_seq) WHERE state = 1;
+CREATE INDEX submissions_by_course_student ON submissions (course_id, student_id, submitted_at);
+)sql",
 };
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
@@ -141,9 +171,52 @@ Row ReadRow(const Statement& statement) {
   return row;
 }
 
-// Now as RFC 3339 UTC with microseconds; fixed width, so text order is time order.
-std::string NowRfc3339() {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", absl::Now(), absl::UTCTimeZone());
+// The stored time format: RFC 3339 UTC with microseconds; fixed width, so
+// text order is time order.
+constexpr char kTimeFormat[] = "%Y-%m-%dT%H:%M:%E6SZ";
+constexpr char kTimeParseFormat[] = "%Y-%m-%dT%H:%M:%E*SZ";
+
+std::string Rfc3339(absl::Time time) {
+  return absl::FormatTime(kTimeFormat, time, absl::UTCTimeZone());
+}
+
+std::string NowRfc3339() { return Rfc3339(absl::Now()); }
+
+// Whom a limit counts: a course, or one student of a course. Its condition
+// takes parameters ?1 (and ?2).
+struct Scope {
+  const std::string& course_id;
+  const std::string* student_id = nullptr;  // null: the whole course
+
+  std::string Condition() const {
+    return student_id == nullptr ? "course_id = ?1" : "course_id = ?1 AND student_id = ?2";
+  }
+  Statement& Bind(Statement& statement) const {
+    statement.BindText(1, course_id);
+    if (student_id != nullptr) statement.BindText(2, *student_id);
+    return statement;
+  }
+};
+
+// One line of the round robin: a course or a student, and how many
+// submissions it has queued.
+struct Line {
+  std::string key;
+  int64_t queued = 0;
+};
+
+// The position of `key` in `lines`, or nullopt.
+std::optional<size_t> Find(const std::vector<Line>& lines, const std::string& key) {
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (lines[i].key == key) return i;
+  }
+  return std::nullopt;
+}
+
+std::vector<int64_t> Lengths(const std::vector<Line>& lines) {
+  std::vector<int64_t> lengths;
+  for (const Line& line : lines) lengths.push_back(line.queued);
+  return lengths;
 }
 
 std::string EncodePageToken(const Submission& last) {
@@ -204,7 +277,8 @@ class SqliteStore : public Store {
     return transaction->Commit();
   }
 
-  absl::StatusOr<InsertOutcome> Insert(const NewSubmission& submission, int queue_limit) override {
+  absl::StatusOr<InsertOutcome> Insert(const NewSubmission& submission,
+                                       const QueueLimits& limits) override {
     if (submission.exercise_id.empty()) return absl::InvalidArgumentError("exercise_id is empty");
     if (submission.files_dir.empty()) return absl::InvalidArgumentError("files_dir is empty");
     absl::MutexLock lock(&mu_);
@@ -232,13 +306,7 @@ class SqliteStore : public Store {
       }
     }
 
-    if (queue_limit > 0) {
-      ASSIGN_OR_RETURN(int depth, CountQueued());
-      if (depth >= queue_limit) {
-        return absl::ResourceExhaustedError(absl::StrCat(
-            "the grading queue is full (", depth, " submissions queued, limit ", queue_limit, ")"));
-      }
-    }
+    RETURN_IF_ERROR(CheckLimits(submission, limits));
 
     Row row;
     Submission& s = row.submission;
@@ -341,18 +409,33 @@ class SqliteStore : public Store {
   absl::StatusOr<std::optional<Claim>> ClaimNext() override {
     absl::MutexLock lock(&mu_);
     ASSIGN_OR_RETURN(auto transaction, Transaction::Begin(*db_, Mode::kImmediate));
+    ASSIGN_OR_RETURN(std::vector<Line> courses, CourseLines());
+    if (courses.empty()) {
+      RETURN_IF_ERROR(transaction->Commit());
+      return std::nullopt;
+    }
+    const std::string& course_id = courses.front().key;
+    ASSIGN_OR_RETURN(std::vector<Line> students, StudentLines(course_id));
+    if (students.empty()) {
+      return absl::InternalError(
+          absl::StrCat("course '", course_id, "' has queued submissions but no students"));
+    }
+    const std::string& student_id = students.front().key;
     std::optional<Row> next;
     {
-      ASSIGN_OR_RETURN(auto select, db_->Prepare(absl::StrCat("SELECT ", kColumns,
-                                                              " FROM submissions WHERE state = 1 "
-                                                              "ORDER BY queue_seq LIMIT 1")));
+      ASSIGN_OR_RETURN(auto select, db_->Prepare(absl::StrCat(
+                                        "SELECT ", kColumns,
+                                        " FROM submissions WHERE state = 1 AND course_id = ? AND "
+                                        "student_id = ? ORDER BY queue_seq LIMIT 1")));
+      select->BindText(1, course_id).BindText(2, student_id);
       ASSIGN_OR_RETURN(bool found, select->Step());
       if (found) next = ReadRow(*select);
     }
     if (!next.has_value()) {
-      RETURN_IF_ERROR(transaction->Commit());
-      return std::nullopt;
+      return absl::InternalError(absl::StrCat("student '", student_id, "' of course '", course_id,
+                                              "' has no queued submission"));
     }
+    RETURN_IF_ERROR(RecordTurn(course_id, student_id));
     {
       ASSIGN_OR_RETURN(auto update, db_->Prepare("UPDATE submissions SET state = ?, claim = ? "
                                                  "WHERE id = ?"));
@@ -598,20 +681,180 @@ class SqliteStore : public Store {
     return found ? select->ColumnInt(0) : 1;
   }
 
-  // 1-based position of `row` in the queue; 0 when it is not queued.
+  // 1-based position of `row` in the order ClaimNext would take the queue;
+  // 0 when it is not queued.
   absl::StatusOr<int> PositionOf(const Row& row) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    if (row.submission.state() != Submission::QUEUED) return 0;
-    ASSIGN_OR_RETURN(auto select, db_->Prepare("SELECT COUNT(*) FROM submissions WHERE state = 1 "
-                                               "AND queue_seq <= ?"));
-    select->BindInt(1, row.queue_seq);
-    ASSIGN_OR_RETURN(bool found, select->Step());
-    return found ? static_cast<int>(select->ColumnInt(0)) : 0;
+    const Submission& s = row.submission;
+    if (s.state() != Submission::QUEUED) return 0;
+    int64_t rank = 0;  // in its student's line
+    {
+      ASSIGN_OR_RETURN(auto select,
+                       db_->Prepare("SELECT COUNT(*) FROM submissions WHERE state = 1 AND "
+                                    "course_id = ? AND student_id = ? AND queue_seq <= ?"));
+      select->BindText(1, s.course_id()).BindText(2, s.student_id()).BindInt(3, row.queue_seq);
+      ASSIGN_OR_RETURN(bool found, select->Step());
+      if (found) rank = select->ColumnInt(0);
+    }
+    ASSIGN_OR_RETURN(std::vector<Line> students, StudentLines(s.course_id()));
+    ASSIGN_OR_RETURN(std::vector<Line> courses, CourseLines());
+    std::optional<size_t> student = Find(students, s.student_id());
+    std::optional<size_t> course = Find(courses, s.course_id());
+    if (rank < 1 || !student.has_value() || !course.has_value()) {
+      return absl::InternalError(
+          absl::StrCat("submission '", s.submission_id(), "' is queued but not in the queue"));
+    }
+    int64_t in_course = RoundRobinPlace(Lengths(students), *student, rank);
+    return static_cast<int>(RoundRobinPlace(Lengths(courses), *course, in_course));
+  }
+
+  // The courses with queued work, in the order the round robin serves them.
+  absl::StatusOr<std::vector<Line>> CourseLines() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    ASSIGN_OR_RETURN(auto select,
+                     db_->Prepare("SELECT q.course_id, q.queued FROM (SELECT course_id, COUNT(*) "
+                                  "AS queued, MIN(queue_seq) AS first FROM submissions WHERE "
+                                  "state = 1 GROUP BY course_id) AS q LEFT JOIN course_turns AS t "
+                                  "ON t.course_id = q.course_id ORDER BY COALESCE(t.turn, 0), "
+                                  "q.first"));
+    return ReadLines(*select);
+  }
+
+  // The students of `course_id` with queued work, in the order the round
+  // robin serves them.
+  absl::StatusOr<std::vector<Line>> StudentLines(const std::string& course_id)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    ASSIGN_OR_RETURN(
+        auto select,
+        db_->Prepare("SELECT q.student_id, q.queued FROM (SELECT student_id, COUNT(*) AS queued, "
+                     "MIN(queue_seq) AS first FROM submissions WHERE state = 1 AND course_id = ?1 "
+                     "GROUP BY student_id) AS q LEFT JOIN student_turns AS t ON t.course_id = ?1 "
+                     "AND t.student_id = q.student_id ORDER BY COALESCE(t.turn, 0), q.first"));
+    select->BindText(1, course_id);
+    return ReadLines(*select);
+  }
+
+  absl::StatusOr<std::vector<Line>> ReadLines(Statement& select) {
+    std::vector<Line> lines;
+    while (true) {
+      ASSIGN_OR_RETURN(bool found, select.Step());
+      if (!found) return lines;
+      lines.push_back(Line{select.ColumnText(0), select.ColumnInt(1)});
+    }
+  }
+
+  // Marks the course and the student as served by the newest claim.
+  absl::Status RecordTurn(const std::string& course_id, const std::string& student_id)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    int64_t turn = 1;
+    {
+      ASSIGN_OR_RETURN(auto select,
+                       db_->Prepare("SELECT COALESCE(MAX(turn), 0) + 1 FROM course_turns"));
+      ASSIGN_OR_RETURN(bool found, select->Step());
+      if (found) turn = select->ColumnInt(0);
+    }
+    {
+      ASSIGN_OR_RETURN(auto upsert,
+                       db_->Prepare("INSERT INTO course_turns (course_id, turn) VALUES (?, ?) "
+                                    "ON CONFLICT (course_id) DO UPDATE SET turn = excluded.turn"));
+      RETURN_IF_ERROR(upsert->BindText(1, course_id).BindInt(2, turn).Run());
+    }
+    ASSIGN_OR_RETURN(auto upsert,
+                     db_->Prepare("INSERT INTO student_turns (course_id, student_id, turn) VALUES "
+                                  "(?, ?, ?) ON CONFLICT (course_id, student_id) DO UPDATE SET "
+                                  "turn = excluded.turn"));
+    return upsert->BindText(1, course_id).BindText(2, student_id).BindInt(3, turn).Run();
+  }
+
+  // OK when one more submission fits `limits`; else the RefusalStatus of
+  // the first limit it would exceed: the student's, the course's, the
+  // whole queue's.
+  absl::Status CheckLimits(const NewSubmission& submission, const QueueLimits& limits)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    absl::Time now = absl::Now();
+    Refusal refusal;
+    refusal.course_id = submission.course_id;
+    refusal.student_id = submission.student_id;
+    refusal.now = now;
+    for (bool per_student : {true, false}) {
+      Scope scope{submission.course_id, per_student ? &submission.student_id : nullptr};
+      int queued_limit = per_student ? limits.queued_per_student : limits.queued_per_course;
+      if (queued_limit > 0) {
+        ASSIGN_OR_RETURN(refusal.count, CountQueued(scope));
+        if (refusal.count >= queued_limit) {
+          refusal.limit =
+              per_student ? QueueLimit::kQueuedPerStudent : QueueLimit::kQueuedPerCourse;
+          refusal.value = queued_limit;
+          return RefusalStatus(refusal);
+        }
+      }
+      int hourly_limit = per_student ? limits.hourly_per_student : limits.hourly_per_course;
+      if (hourly_limit > 0) {
+        std::string since = Rfc3339(now - absl::Hours(1));
+        ASSIGN_OR_RETURN(refusal.count, CountSubmittedSince(scope, since));
+        if (refusal.count >= hourly_limit) {
+          refusal.limit =
+              per_student ? QueueLimit::kHourlyPerStudent : QueueLimit::kHourlyPerCourse;
+          refusal.value = hourly_limit;
+          // Room again once all but hourly_limit - 1 have left the window.
+          ASSIGN_OR_RETURN(absl::Time leaves,
+                           NthSubmittedSince(scope, since, refusal.count - hourly_limit));
+          refusal.retry_at = leaves + absl::Hours(1);
+          return RefusalStatus(refusal);
+        }
+      }
+    }
+    if (limits.queued > 0) {
+      ASSIGN_OR_RETURN(refusal.count, CountQueued());
+      if (refusal.count >= limits.queued) {
+        refusal.limit = QueueLimit::kQueued;
+        refusal.value = limits.queued;
+        return RefusalStatus(refusal);
+      }
+    }
+    return absl::OkStatus();
   }
 
   absl::StatusOr<int> CountQueued() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     ASSIGN_OR_RETURN(auto select, db_->Prepare("SELECT COUNT(*) FROM submissions WHERE state = 1"));
     ASSIGN_OR_RETURN(bool found, select->Step());
     return found ? static_cast<int>(select->ColumnInt(0)) : 0;
+  }
+
+  absl::StatusOr<int> CountQueued(const Scope& scope) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    ASSIGN_OR_RETURN(auto select,
+                     db_->Prepare(absl::StrCat("SELECT COUNT(*) FROM submissions WHERE state = 1 "
+                                               "AND ",
+                                               scope.Condition())));
+    ASSIGN_OR_RETURN(bool found, scope.Bind(*select).Step());
+    return found ? static_cast<int>(select->ColumnInt(0)) : 0;
+  }
+
+  // Submissions of `scope` accepted after `since` (stored time format).
+  absl::StatusOr<int> CountSubmittedSince(const Scope& scope, const std::string& since)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    ASSIGN_OR_RETURN(auto select,
+                     db_->Prepare(absl::StrCat("SELECT COUNT(*) FROM submissions WHERE ",
+                                               scope.Condition(), " AND submitted_at > ?3")));
+    ASSIGN_OR_RETURN(bool found, scope.Bind(*select).BindText(3, since).Step());
+    return found ? static_cast<int>(select->ColumnInt(0)) : 0;
+  }
+
+  // When the `n`-th (0-based, oldest first) of those was accepted.
+  absl::StatusOr<absl::Time> NthSubmittedSince(const Scope& scope, const std::string& since, int n)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    ASSIGN_OR_RETURN(
+        auto select,
+        db_->Prepare(absl::StrCat("SELECT submitted_at FROM submissions WHERE ", scope.Condition(),
+                                  " AND submitted_at > ?3 ORDER BY submitted_at "
+                                  "LIMIT 1 OFFSET ?4")));
+    ASSIGN_OR_RETURN(bool found, scope.Bind(*select).BindText(3, since).BindInt(4, n).Step());
+    absl::Time time;
+    std::string error;
+    if (!found || !absl::ParseTime(kTimeParseFormat, select->ColumnText(0), &time, &error)) {
+      return absl::DataLossError(absl::StrCat("cannot read the time of submission ", n + 1,
+                                              " since ", since, " of course '", scope.course_id,
+                                              "': ", error));
+    }
+    return time;
   }
 
   absl::Mutex mu_;

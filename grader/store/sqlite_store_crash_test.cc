@@ -39,7 +39,7 @@ int RunCrashChild(const std::string& path, const std::string& round) {
   for (int i = 0;; ++i) {
     // Every 7th insert retries the previous key: a duplicate.
     int key = i % 7 == 6 ? i - 1 : i;
-    auto inserted = store->Insert(MakeSubmission("c1", absl::StrCat(round, "-", key)), 0);
+    auto inserted = store->Insert(MakeSubmission("c1", absl::StrCat(round, "-", key)), {});
     if (!inserted.ok()) fail(inserted.status());
     if (!inserted->duplicate) say(absl::StrCat("I ", inserted->submission.submission_id()));
     if (i % 3 == 2) continue;  // the queue grows

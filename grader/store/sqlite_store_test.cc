@@ -10,7 +10,7 @@ using ::testing::HasSubstr;
 using ::testing::MatchesRegex;
 
 TEST_F(SqliteStoreTest, InsertThenGet) {
-  ASSERT_OK_AND_ASSIGN(InsertOutcome first, store_->Insert(MakeSubmission("c1", "k1"), 0));
+  ASSERT_OK_AND_ASSIGN(InsertOutcome first, store_->Insert(MakeSubmission("c1", "k1"), {}));
   EXPECT_FALSE(first.duplicate);
   EXPECT_EQ(first.queue_position, 1);
   const Submission& s = first.submission;
@@ -19,7 +19,7 @@ TEST_F(SqliteStoreTest, InsertThenGet) {
               MatchesRegex("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{6}Z"));
   EXPECT_EQ(s.state(), Submission::QUEUED);
 
-  ASSERT_OK_AND_ASSIGN(InsertOutcome second, store_->Insert(MakeSubmission("c1", "k2"), 0));
+  ASSERT_OK_AND_ASSIGN(InsertOutcome second, store_->Insert(MakeSubmission("c1", "k2"), {}));
   EXPECT_EQ(second.queue_position, 2);
   EXPECT_NE(second.submission.submission_id(), s.submission_id());
 
@@ -53,28 +53,28 @@ TEST_F(SqliteStoreTest, UnknownSubmissionIsNotFound) {
 TEST_F(SqliteStoreTest, InsertRejectsMissingFields) {
   NewSubmission s = MakeSubmission("c1");
   s.exercise_id.clear();
-  EXPECT_THAT(store_->Insert(s, 0), StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(store_->Insert(s, {}), StatusIs(absl::StatusCode::kInvalidArgument));
   s = MakeSubmission("c1");
   s.files_dir.clear();
-  EXPECT_THAT(store_->Insert(s, 0), StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(store_->Insert(s, {}), StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 TEST_F(SqliteStoreTest, IdempotencyKeyIsPerCourse) {
-  ASSERT_OK_AND_ASSIGN(InsertOutcome first, store_->Insert(MakeSubmission("c1", "key"), 0));
-  ASSERT_OK_AND_ASSIGN(InsertOutcome again, store_->Insert(MakeSubmission("c1", "key"), 0));
+  ASSERT_OK_AND_ASSIGN(InsertOutcome first, store_->Insert(MakeSubmission("c1", "key"), {}));
+  ASSERT_OK_AND_ASSIGN(InsertOutcome again, store_->Insert(MakeSubmission("c1", "key"), {}));
   EXPECT_TRUE(again.duplicate);
   EXPECT_EQ(again.submission.submission_id(), first.submission.submission_id());
   EXPECT_EQ(again.submission.submitted_at(), first.submission.submitted_at());
   EXPECT_EQ(again.queue_position, 1);
 
-  ASSERT_OK_AND_ASSIGN(InsertOutcome other_course, store_->Insert(MakeSubmission("c2", "key"), 0));
+  ASSERT_OK_AND_ASSIGN(InsertOutcome other_course, store_->Insert(MakeSubmission("c2", "key"), {}));
   EXPECT_FALSE(other_course.duplicate);
   EXPECT_NE(other_course.submission.submission_id(), first.submission.submission_id());
   EXPECT_EQ(other_course.queue_position, 2);
 
   // No key: every insert is new.
-  ASSERT_OK_AND_ASSIGN(InsertOutcome a, store_->Insert(MakeSubmission("c1"), 0));
-  ASSERT_OK_AND_ASSIGN(InsertOutcome b, store_->Insert(MakeSubmission("c1"), 0));
+  ASSERT_OK_AND_ASSIGN(InsertOutcome a, store_->Insert(MakeSubmission("c1"), {}));
+  ASSERT_OK_AND_ASSIGN(InsertOutcome b, store_->Insert(MakeSubmission("c1"), {}));
   EXPECT_FALSE(b.duplicate);
   EXPECT_NE(a.submission.submission_id(), b.submission.submission_id());
   ASSERT_OK_AND_ASSIGN(int depth, store_->QueueDepth());
@@ -83,7 +83,7 @@ TEST_F(SqliteStoreTest, IdempotencyKeyIsPerCourse) {
   // A duplicate of a claimed submission reports it as not queued.
   ASSERT_OK_AND_ASSIGN(std::optional<Claim> claim, store_->ClaimNext());
   ASSERT_TRUE(claim.has_value());
-  ASSERT_OK_AND_ASSIGN(InsertOutcome running, store_->Insert(MakeSubmission("c1", "key"), 0));
+  ASSERT_OK_AND_ASSIGN(InsertOutcome running, store_->Insert(MakeSubmission("c1", "key"), {}));
   EXPECT_TRUE(running.duplicate);
   EXPECT_EQ(running.submission.state(), Submission::RUNNING);
   EXPECT_EQ(running.queue_position, 0);
@@ -93,8 +93,8 @@ TEST_F(SqliteStoreTest, IntakeNotesReachTheClaim) {
   NewSubmission with_notes = MakeSubmission("c1");
   with_notes.intake_notes = {"removed vendor/: dependencies come from the module cache",
                              "removed go.work"};
-  ASSERT_OK(store_->Insert(with_notes, 0).status());
-  ASSERT_OK(store_->Insert(MakeSubmission("c1"), 0).status());
+  ASSERT_OK(store_->Insert(with_notes, {}).status());
+  ASSERT_OK(store_->Insert(MakeSubmission("c1"), {}).status());
   ASSERT_OK_AND_ASSIGN(std::optional<Claim> first, store_->ClaimNext());
   ASSERT_TRUE(first.has_value());
   EXPECT_EQ(first->intake_notes, with_notes.intake_notes);
@@ -105,23 +105,25 @@ TEST_F(SqliteStoreTest, IntakeNotesReachTheClaim) {
 
 TEST_F(SqliteStoreTest, QueueLimitIsResourceExhausted) {
   for (int i = 0; i < 3; ++i) {
-    ASSERT_OK(store_->Insert(MakeSubmission("c1", absl::StrCat("k", i)), 3).status());
+    ASSERT_OK(store_->Insert(MakeSubmission("c1", absl::StrCat("k", i)), QueueLimits{.queued = 3})
+                  .status());
   }
-  absl::Status full = store_->Insert(MakeSubmission("c1", "k3"), 3).status();
+  absl::Status full = store_->Insert(MakeSubmission("c1", "k3"), QueueLimits{.queued = 3}).status();
   EXPECT_THAT(full, StatusIs(absl::StatusCode::kResourceExhausted));
   EXPECT_THAT(std::string(full.message()), HasSubstr("queue is full"));
   ASSERT_OK_AND_ASSIGN(int depth, store_->QueueDepth());
   EXPECT_EQ(depth, 3);
 
   // A retry of an accepted submission still gets its answer.
-  ASSERT_OK_AND_ASSIGN(InsertOutcome retry, store_->Insert(MakeSubmission("c1", "k0"), 3));
+  ASSERT_OK_AND_ASSIGN(InsertOutcome retry,
+                       store_->Insert(MakeSubmission("c1", "k0"), QueueLimits{.queued = 3}));
   EXPECT_TRUE(retry.duplicate);
 
   // Running submissions are not queued: claiming makes room.
   ASSERT_OK(store_->ClaimNext().status());
-  ASSERT_OK(store_->Insert(MakeSubmission("c1", "k3"), 3).status());
+  ASSERT_OK(store_->Insert(MakeSubmission("c1", "k3"), QueueLimits{.queued = 3}).status());
   // No limit.
-  ASSERT_OK(store_->Insert(MakeSubmission("c1", "k4"), 0).status());
+  ASSERT_OK(store_->Insert(MakeSubmission("c1", "k4"), {}).status());
 }
 
 TEST_F(SqliteStoreTest, QueueOrderAndPositions) {
@@ -356,7 +358,7 @@ TEST_F(SqliteStoreTest, ListFiltersAndPages) {
   for (int i = 0; i < 9; ++i) {
     NewSubmission s = MakeSubmission(i % 2 == 0 ? "c1" : "c2", "", i % 3 == 0 ? "s1" : "s2",
                                      i < 5 ? "phase1/a" : "phase2/b");
-    ASSERT_OK_AND_ASSIGN(InsertOutcome outcome, store_->Insert(s, 0));
+    ASSERT_OK_AND_ASSIGN(InsertOutcome outcome, store_->Insert(s, {}));
     if (oldest.empty()) oldest = outcome.submission.submission_id();
   }
   // One of them done: listings come without reports.
@@ -449,21 +451,25 @@ TEST_F(SqliteStoreTest, DurableAcrossReopen) {
   EXPECT_EQ(store_->Get(queued).value().state(), Submission::QUEUED);
   EXPECT_EQ(store_->QueuePosition(queued).value(), 1);
   EXPECT_EQ(store_->EventsAfter(queued, 0).value().size(), 1u);
-  EXPECT_TRUE(store_->Insert(MakeSubmission("c1", "k1"), 0).value().duplicate);
+  EXPECT_TRUE(store_->Insert(MakeSubmission("c1", "k1"), {}).value().duplicate);
   EXPECT_EQ(store_->AppendEvent(queued, event).value().sequence(), 2);
 
   RawDb raw(path_);
   EXPECT_EQ(raw.QueryText("PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(raw.QueryInt("SELECT version FROM schema_version"), 2);
+  EXPECT_EQ(raw.QueryInt("SELECT version FROM schema_version"), 3);
   EXPECT_EQ(raw.QueryInt("SELECT COUNT(*) FROM schema_version"), 1);
   EXPECT_EQ(raw.QueryText("PRAGMA integrity_check"), "ok");
 }
 
 TEST_F(SqliteStoreTest, MigratesAVersion1Database) {
-  ASSERT_OK_AND_ASSIGN(InsertOutcome old, store_->Insert(MakeSubmission("c1"), 0));
+  ASSERT_OK_AND_ASSIGN(InsertOutcome old, store_->Insert(MakeSubmission("c1"), {}));
   store_.reset();
   {
     RawDb raw(path_);  // back to the schema of version 1
+    raw.Query("DROP TABLE course_turns");
+    raw.Query("DROP TABLE student_turns");
+    raw.Query("DROP INDEX submissions_queued_by_student");
+    raw.Query("DROP INDEX submissions_by_course_student");
     raw.Query("ALTER TABLE submissions DROP COLUMN intake_notes");
     raw.Query("UPDATE schema_version SET version = 1");
   }
@@ -473,7 +479,7 @@ TEST_F(SqliteStoreTest, MigratesAVersion1Database) {
   ASSERT_TRUE(claim.has_value());
   EXPECT_TRUE(claim->intake_notes.empty());
   RawDb raw(path_);
-  EXPECT_EQ(raw.QueryInt("SELECT version FROM schema_version"), 2);
+  EXPECT_EQ(raw.QueryInt("SELECT version FROM schema_version"), 3);
 }
 
 TEST_F(SqliteStoreTest, RefusesANewerSchema) {
@@ -521,7 +527,7 @@ TEST_F(SqliteStoreTest, ConcurrentInsertsAndClaimsClaimEachSubmissionOnce) {
     threads.emplace_back([&, t] {
       Store& store = t % 2 == 0 ? *store_ : *second;
       for (int i = 0; i < kPerInserter; ++i) {
-        auto outcome = store.Insert(MakeSubmission("c1", absl::StrCat("t", t, "-", i)), 0);
+        auto outcome = store.Insert(MakeSubmission("c1", absl::StrCat("t", t, "-", i)), {});
         std::lock_guard<std::mutex> lock(mu);
         if (!outcome.ok()) {
           errors.push_back(outcome.status().ToString());

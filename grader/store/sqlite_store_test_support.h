@@ -142,7 +142,7 @@ class SqliteStoreTest : public ::testing::Test {
                      std::string exercise = "phase1/concurrent-web-scraper") {
     auto outcome = store_->Insert(
         MakeSubmission(std::move(course), std::move(key), std::move(student), std::move(exercise)),
-        0);
+        {});
     EXPECT_TRUE(outcome.ok()) << outcome.status();
     return outcome.ok() ? outcome->submission.submission_id() : "";
   }

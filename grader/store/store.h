@@ -11,6 +11,10 @@
 //   from before a crash) cannot add a second report.
 // - After a crash, RecoverAfterCrash puts RUNNING submissions back in the
 //   queue, so each accepted submission ends with exactly one final report.
+// - The queue is fair (fair_queue.h): Insert enforces the QueueLimits inside
+//   its transaction, so concurrent inserts cannot both pass a limit, and
+//   ClaimNext takes work round-robin across courses, then across the students
+//   of the course, so one flood cannot starve anyone else.
 #ifndef GOGRADER_GRADER_STORE_STORE_H_
 #define GOGRADER_GRADER_STORE_STORE_H_
 
@@ -21,6 +25,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "grader/store/fair_queue.h"
 #include "proto/gograder/v1/api.pb.h"
 
 namespace gograder::store {
@@ -67,10 +72,11 @@ class Store {
   virtual ~Store() = default;
 
   // Stores a new QUEUED submission, or returns the earlier one with the same
-  // (course_id, idempotency_key). ResourceExhausted when `queue_limit`
-  // submissions are already queued.
+  // (course_id, idempotency_key) even when a limit is reached.
+  // ResourceExhausted (RefusalStatus) when the submission would exceed one
+  // of `limits`.
   virtual absl::StatusOr<InsertOutcome> Insert(const NewSubmission& submission,
-                                               int queue_limit) = 0;
+                                               const QueueLimits& limits) = 0;
 
   // The submission with its latest report; NotFound if unknown.
   virtual absl::StatusOr<Submission> Get(const std::string& submission_id) = 0;
@@ -78,8 +84,10 @@ class Store {
   // Filtered, paged listing.
   virtual absl::StatusOr<ListPage> List(const ListFilter& filter) = 0;
 
-  // Takes the oldest QUEUED submission and marks it RUNNING; nullopt when
-  // the queue is empty.
+  // Takes the next QUEUED submission and marks it RUNNING; nullopt when the
+  // queue is empty. Next: of the course served least recently among those
+  // with queued work (never served first, then by their oldest submission),
+  // of the student of that course served least recently, the oldest.
   virtual absl::StatusOr<std::optional<Claim>> ClaimNext() = 0;
 
   // Stores the report of `claim` and marks the submission DONE. Fails with
@@ -98,7 +106,9 @@ class Store {
   // QUEUED. Returns how many.
   virtual absl::StatusOr<int> RecoverAfterCrash() = 0;
 
-  // 1-based position in the queue; 0 when not queued.
+  // 1-based position in the order ClaimNext would take the queue as it is
+  // now (later submissions of other courses or students can move it back);
+  // 0 when not queued.
   virtual absl::StatusOr<int> QueuePosition(const std::string& submission_id) = 0;
   virtual absl::StatusOr<int> QueueDepth() = 0;
 

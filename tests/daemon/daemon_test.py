@@ -347,6 +347,31 @@ class ServiceTest(DaemonTestCase):
         self.assertEqual(again.call("gograder.v1.Grader/GetReport",
                                     {"submission_id": queued[0]["submission_id"]})[1]["state"], "CANCELLED")
 
+    def test_fair_queue_limits_and_round_robin(self):
+        config = os.path.join(self.tmp, "limits.textproto")
+        with open(config, "w") as f:
+            f.write('# c2 has no per-student limit\ncourse_limits { course_id: "c2" limits { queued_per_student: 0 } }\n')
+        daemon = self.start(extra=["--config", config, "--student-queue-limit", "2"])  # one worker
+        code, running = daemon.submit("reference", course_id="c1", student_id="ann")
+        self.assertEqual(code, "OK", running)
+        daemon.wait_state(running["submission_id"], states=("RUNNING",))
+        ann = [daemon.submit(course_id="c1", student_id="ann", idempotency_key="ann-%d" % i)[1] for i in range(2)]
+        self.assertEqual([a["queue_position"] for a in ann], [1, 2], ann)
+        code, message = daemon.submit(course_id="c1", student_id="ann", idempotency_key="ann-2")
+        self.assertEqual(code, "ResourceExhausted")
+        self.assertEqual(message, "student 'ann' of course 'c1' has 2 submissions queued (limit 2 per student); "
+                                  "retry when one of them is graded")
+        code, retry = daemon.submit(course_id="c1", student_id="ann", idempotency_key="ann-1")
+        self.assertEqual((code, retry.get("duplicate"), retry["submission_id"]), ("OK", True, ann[1]["submission_id"]))
+        # c2 was never served: its submissions take turns with ann's, ahead of them.
+        bob = [daemon.submit(course_id="c2", student_id="bob")[1] for _ in range(3)]
+        self.assertEqual([b["queue_position"] for b in bob], [1, 3, 5], bob)
+        done = [daemon.wait_state(s["submission_id"]) for s in [running] + ann + bob]
+        order = [s["submission_id"] for s in sorted(done, key=lambda s: s["finished_at"])]
+        expected = [running, bob[0], ann[0], bob[1], ann[1], bob[2]]
+        self.assertEqual(order, [s["submission_id"] for s in expected])
+        self.assertEqual(daemon.stop(), 0)
+
     def test_cancel_of_a_running_grading_kills_it_and_frees_the_worker(self):
         daemon = self.start()  # one worker
         code, running = daemon.submit("reference")
