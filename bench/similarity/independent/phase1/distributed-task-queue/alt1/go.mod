@@ -1,0 +1,3 @@
+module example.com/distributed-task-queue
+
+go 1.26

@@ -1,0 +1,3 @@
+module example.com/realtime-chat-server
+
+go 1.26

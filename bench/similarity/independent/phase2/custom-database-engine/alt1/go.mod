@@ -1,0 +1,3 @@
+module example.com/custom-database-engine
+
+go 1.26

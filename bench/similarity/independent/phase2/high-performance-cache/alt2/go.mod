@@ -1,0 +1,3 @@
+module example.com/high-performance-cache
+
+go 1.26

@@ -1,0 +1,3 @@
+module example.com/realtime-analytics-engine
+
+go 1.26

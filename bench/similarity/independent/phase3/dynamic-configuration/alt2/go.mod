@@ -1,0 +1,3 @@
+module example.com/dynamic-configuration
+
+go 1.26

@@ -1,0 +1,3 @@
+module example.com/generic-collections
+
+go 1.26

@@ -1,0 +1,3 @@
+module example.com/distributed-tracing
+
+go 1.26

@@ -1,0 +1,3 @@
+module example.com/health-check-service
+
+go 1.26

@@ -1,0 +1,3 @@
+module example.com/observability-framework
+
+go 1.26
