@@ -350,6 +350,10 @@ int Main(int argc, char** argv) {
                    "<student>.zip/.tar/.tar.gz), or an archive of such a directory")
       ->required();
   similarity_command->add_option("--out", similarity.out, "output directory")->required();
+  similarity_command->add_option(
+      "--roster", similarity.roster,
+      "GitHub Classroom roster CSV (identifier, github_username): INPUT holds the cloned "
+      "repositories");
   similarity_command
       ->add_option("--threshold", similarity.threshold,
                    "similarity (0-1) at which a pair is suspicious")

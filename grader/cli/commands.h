@@ -33,7 +33,8 @@ struct GradeOptions {
 struct SimilarityCommandOptions {
   std::string exercise;
   std::string input;  // a directory with one module (folder or archive) per student, or its archive
-  std::string out;    // directory for pairs.csv, index.html and the pair pages
+  std::string roster;  // GitHub Classroom roster CSV: input holds the cloned repositories
+  std::string out;     // directory for pairs.csv, index.html and the pair pages
   double threshold = 0.5;
   std::string save_index;  // write this batch's index here
   std::string against;     // compare with the batch of this saved index too

@@ -11,10 +11,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "base/status_macros.h"
+#include "grader/cli/class_input.h"
 #include "grader/cli/commands.h"
 #include "grader/cli/local.h"
 #include "grader/core/intake/accept.h"
-#include "grader/core/intake/intake.h"
 #include "grader/core/rubric/rubric.h"
 #include "grader/core/similarity/similarity.h"
 #include "grader/core/similarity/similarity_report.h"
@@ -23,79 +23,6 @@ namespace gograder::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-// A class archive may hold this much more than one submission may.
-constexpr int kClassScale = 500;
-
-// One student's entry of the input: a module directory or archive.
-struct StudentEntry {
-  std::string id, path;
-};
-
-// The student id of an input entry: its name without an archive extension;
-// empty when it is neither a directory nor an archive.
-std::string StudentId(const fs::directory_entry& entry) {
-  std::string name = entry.path().filename().string();
-  if (absl::StartsWith(name, ".")) return "";
-  std::error_code error;
-  if (entry.is_directory(error) && !entry.is_symlink(error)) return name;
-  if (!entry.is_regular_file(error)) return "";
-  for (const char* extension : {".tar.gz", ".tgz", ".tar", ".zip"}) {
-    if (absl::EndsWith(name, extension)) return name.substr(0, name.size() - strlen(extension));
-  }
-  return "";
-}
-
-// The students of `input`: a directory with one entry per student, or an
-// archive of such a directory (extracted into `scratch`).
-absl::StatusOr<std::vector<StudentEntry>> ListStudents(const std::string& input,
-                                                       const std::string& scratch,
-                                                       std::ostream& err) {
-  std::error_code error;
-  fs::path root = input;
-  if (!fs::is_directory(input, error)) {
-    if (!fs::is_regular_file(input, error)) {
-      return absl::NotFoundError(absl::StrCat(input, ": no such directory or archive"));
-    }
-    core::IntakeLimits limits;
-    limits.max_files *= kClassScale;
-    limits.max_total_bytes *= kClassScale;
-    absl::StatusOr<core::IntakeSummary> extracted =
-        core::IntakeSubmission(input, scratch, limits);
-    if (!extracted.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat(input, ": ", extracted.status().message()));
-    }
-    root = scratch;
-    // A class archive that holds one top-level folder: the students are in it.
-    std::vector<fs::path> top;
-    for (const auto& entry : fs::directory_iterator(root, error)) top.push_back(entry.path());
-    if (top.size() == 1 && fs::is_directory(top[0], error) &&
-        !fs::exists(top[0] / "go.mod", error)) {
-      root = top[0];
-    }
-  }
-  std::vector<StudentEntry> students;
-  for (const auto& entry : fs::directory_iterator(root, error)) {
-    std::string id = StudentId(entry);
-    if (id.empty()) {
-      err << "gograder: skipping " << entry.path().string()
-          << ": neither a module directory nor a .zip/.tar/.tar.gz archive\n";
-      continue;
-    }
-    students.push_back({id, entry.path().string()});
-  }
-  if (error) return absl::InternalError(absl::StrCat("list ", root.string(), ": ", error.message()));
-  std::sort(students.begin(), students.end(),
-            [](const StudentEntry& x, const StudentEntry& y) { return x.id < y.id; });
-  for (size_t i = 1; i < students.size(); ++i) {
-    if (students[i].id == students[i - 1].id) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          input, ": two entries for student \"", students[i].id, "\" (", students[i - 1].path,
-          " and ", students[i].path, ")"));
-    }
-  }
-  return students;
-}
 
 // The module at `dir` as tokens (through the sandboxed inspector) and the
 // sources of the tokenized files.
@@ -156,12 +83,18 @@ absl::Status Similarity(const GlobalOptions& global, const SimilarityCommandOpti
     fs::remove_all(scratch, error);
   };
   fs::create_directories(fs::path(scratch) / "input");
-  ASSIGN_OR_RETURN(std::vector<StudentEntry> students,
-                   ListStudents(options.input, (fs::path(scratch) / "input").string(), err));
+  ASSIGN_OR_RETURN(
+      std::vector<ClassEntry> students,
+      ListClass(options.input, options.roster, (fs::path(scratch) / "input").string(), err));
 
   core::SimilarityIndex batch{options.exercise, {}, {}};
   int skipped = 0;
   for (size_t i = 0; i < students.size(); ++i) {
+    if (students[i].path.empty()) {
+      err << "gograder: " << students[i].id << " handed in nothing\n";
+      ++skipped;
+      continue;
+    }
     fs::path dir = fs::path(scratch) / absl::StrCat("s", i);
     fs::create_directories(dir);
     core::SubmissionSource source;
@@ -169,8 +102,7 @@ absl::Status Similarity(const GlobalOptions& global, const SimilarityCommandOpti
     absl::StatusOr<core::Accepted> accepted =
         core::AcceptSubmission(source, exercise.exercise, dir.string());
     if (!accepted.ok()) {
-      err << "gograder: skipping " << students[i].id << ": " << accepted.status().message()
-          << "\n";
+      err << "gograder: skipping " << students[i].id << ": " << accepted.status().message() << "\n";
       ++skipped;
       continue;
     }
@@ -180,8 +112,8 @@ absl::Status Similarity(const GlobalOptions& global, const SimilarityCommandOpti
   // copy of a leaked reference shows as a pair with it).
   core::SimilarityIndex exercise_code;
   RETURN_IF_ERROR(Tokenize(*local.grader, exercise.starter_dir, "starter", exercise_code));
-  RETURN_IF_ERROR(Tokenize(*local.grader, exercise.reference_dir, core::kReferenceId,
-                           exercise_code));
+  RETURN_IF_ERROR(
+      Tokenize(*local.grader, exercise.reference_dir, core::kReferenceId, exercise_code));
 
   const int batch_size = static_cast<int>(batch.submissions.size());
   std::vector<core::TokenizedSubmission> all = batch.submissions;
@@ -205,16 +137,16 @@ absl::Status Similarity(const GlobalOptions& global, const SimilarityCommandOpti
   fs::create_directories(options.out);
   RETURN_IF_ERROR(
       WriteText(fs::path(options.out) / "pairs.csv", core::PairsCsv(pairs, options.threshold)));
-  RETURN_IF_ERROR(WriteText(fs::path(options.out) / "index.html",
-                            core::SimilarityIndexHtml(options.exercise, batch_size, pairs,
-                                                      clusters, options.threshold)));
+  RETURN_IF_ERROR(WriteText(
+      fs::path(options.out) / "index.html",
+      core::SimilarityIndexHtml(options.exercise, batch_size, pairs, clusters, options.threshold)));
   int pages = 0;
   for (size_t i = 0; i < pairs.size(); ++i) {
     if (pairs[i].Max() < options.threshold) continue;
-    RETURN_IF_ERROR(WriteText(
-        fs::path(options.out) / core::PairPageName(static_cast<int>(i)),
-        core::PairHtml(options.exercise, pairs[i], sources[position[pairs[i].a]],
-                       sources[position[pairs[i].b]])));
+    RETURN_IF_ERROR(
+        WriteText(fs::path(options.out) / core::PairPageName(static_cast<int>(i)),
+                  core::PairHtml(options.exercise, pairs[i], sources[position[pairs[i].a]],
+                                 sources[position[pairs[i].b]])));
     ++pages;
   }
   if (!options.save_index.empty()) {

@@ -137,6 +137,33 @@ class SimilarityCliTest(unittest.TestCase):
         self.assertFalse(any(a.startswith("2025:") and b.startswith("2025:") for a, b in pairs),
                          "last year's pairs were compared again")
 
+    def test_a_github_classroom_assignment_uses_the_roster(self):
+        clones = os.path.join(self.tmp, "crawler-submissions")
+        for username, module in (("alice-gh", "alice"), ("bob-gh", "bob"), ("stray", "eve")):
+            repository = os.path.join(clones, "crawler-" + username)
+            shutil.copytree(os.path.join(self.input, module), repository)
+            git = ["git", "-C", repository, "-c", "user.name=t", "-c", "user.email=t@example.com"]
+            subprocess.run(git[:3] + ["init", "-q", "-b", "main"], check=True)
+            subprocess.run(git[:3] + ["add", "-A"], check=True)
+            subprocess.run(git + ["commit", "-qm", "hand in"], check=True)
+        roster = os.path.join(self.tmp, "roster.csv")
+        with open(roster, "w") as f:
+            f.write('"identifier","github_username","github_id","name"\n')
+            f.write('"s-001","alice-gh","1","Alice, A."\n"s-002","bob-gh","2","Bob"\n"s-003","","","Carl"\n')
+        out = os.path.join(self.tmp, "classroom-out")
+        run = similarity(clones, "--roster", roster, "--out", out)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertIn("2 submissions (1 skipped)", run.stdout)
+        self.assertIn("s-003 handed in nothing", run.stderr)
+        self.assertIn("crawler-stray matches no one of the roster", run.stderr)
+        self.assertEqual(read_pairs(out)[("s-001", "s-002")]["suspicious"], "1")
+        bad = os.path.join(self.tmp, "bad-roster.csv")
+        with open(bad, "w") as f:
+            f.write("login,name\n")
+        run = similarity(clones, "--roster", bad, "--out", out)
+        self.assertEqual(run.returncode, 2)
+        self.assertIn("bad-roster.csv:1: a GitHub Classroom roster needs identifier and github_username", run.stderr)
+
     def test_bad_input_is_named(self):
         run = similarity(os.path.join(self.tmp, "missing"), "--out", os.path.join(self.tmp, "x"))
         self.assertEqual(run.returncode, 2)

@@ -1,0 +1,204 @@
+#include "grader/cli/class_input.h"
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "grader/core/intake/intake.h"
+
+namespace gograder::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A class archive may hold this much more than one submission may.
+constexpr int kClassScale = 500;
+
+std::string ReadText(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+bool IsCommit(absl::string_view text) {
+  return text.size() == 40 && std::all_of(text.begin(), text.end(), [](char c) {
+           return absl::ascii_isdigit(c) || (c >= 'a' && c <= 'f');
+         });
+}
+
+// The student id of a plain input entry: its name without an archive
+// extension; empty when it is neither a directory nor an archive.
+std::string EntryId(const fs::directory_entry& entry) {
+  std::string name = entry.path().filename().string();
+  if (absl::StartsWith(name, ".")) return "";
+  std::error_code error;
+  if (entry.is_directory(error) && !entry.is_symlink(error)) return name;
+  if (!entry.is_regular_file(error) || entry.is_symlink(error)) return "";
+  for (const char* extension : {".tar.gz", ".tgz", ".tar", ".zip"}) {
+    if (absl::EndsWith(name, extension)) return name.substr(0, name.size() - strlen(extension));
+  }
+  return "";
+}
+
+// The fields of one CSV line (RFC 4180 quotes; no newlines inside fields).
+std::vector<std::string> CsvFields(absl::string_view line) {
+  std::vector<std::string> fields(1);
+  bool quoted = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    if (quoted && c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+      fields.back() += '"';
+      ++i;
+    } else if (c == '"') {
+      quoted = !quoted;
+    } else if (c == ',' && !quoted) {
+      fields.emplace_back();
+    } else {
+      fields.back() += c;
+    }
+  }
+  return fields;
+}
+
+// Roster rows as (identifier, github_username).
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ReadRoster(
+    const std::string& roster) {
+  std::ifstream in(roster);
+  if (!in) return absl::NotFoundError(absl::StrCat(roster, ": cannot read"));
+  std::string line;
+  int number = 0, identifier = -1, username = -1;
+  std::vector<std::pair<std::string, std::string>> rows;
+  while (std::getline(in, line)) {
+    ++number;
+    std::vector<std::string> fields = CsvFields(absl::StripTrailingAsciiWhitespace(line));
+    if (number == 1) {
+      for (size_t i = 0; i < fields.size(); ++i) {
+        if (fields[i] == "identifier") identifier = static_cast<int>(i);
+        if (fields[i] == "github_username") username = static_cast<int>(i);
+      }
+      if (identifier < 0 || username < 0) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            roster, ":1: a GitHub Classroom roster needs identifier and github_username columns"));
+      }
+      continue;
+    }
+    if (fields.size() == 1 && fields[0].empty()) continue;
+    if (static_cast<int>(fields.size()) <= std::max(identifier, username)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(roster, ":", number, ": ", fields.size(), " fields, too few"));
+    }
+    if (fields[identifier].empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(roster, ":", number, ": no identifier"));
+    }
+    rows.emplace_back(fields[identifier], fields[username]);
+  }
+  return rows;
+}
+
+// The directory that holds the students: `input`, or where its archive was
+// extracted (descending into a lone top-level folder).
+absl::StatusOr<fs::path> ClassDirectory(const std::string& input, const std::string& scratch) {
+  std::error_code error;
+  if (fs::is_directory(input, error)) return fs::path(input);
+  if (!fs::is_regular_file(input, error)) {
+    return absl::NotFoundError(absl::StrCat(input, ": no such directory or archive"));
+  }
+  core::IntakeLimits limits;
+  limits.max_files *= kClassScale;
+  limits.max_total_bytes *= kClassScale;
+  absl::StatusOr<core::IntakeSummary> extracted = core::IntakeSubmission(input, scratch, limits);
+  if (!extracted.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(input, ": ", extracted.status().message()));
+  }
+  std::vector<fs::path> top;
+  for (const auto& entry : fs::directory_iterator(scratch, error)) top.push_back(entry.path());
+  if (top.size() == 1 && fs::is_directory(top[0], error) && !fs::exists(top[0] / "go.mod", error)) {
+    return top[0];
+  }
+  return fs::path(scratch);
+}
+
+}  // namespace
+
+std::string HeadCommit(const std::string& dir) {
+  fs::path git = fs::path(dir) / ".git";
+  std::string text = ReadText(git / "HEAD");
+  absl::string_view head = absl::StripAsciiWhitespace(text);
+  if (IsCommit(head)) return std::string(head);
+  if (!absl::ConsumePrefix(&head, "ref: ") || absl::StrContains(head, "..")) return "";
+  std::string loose(absl::StripAsciiWhitespace(ReadText(git / std::string(head))));
+  if (IsCommit(loose)) return loose;
+  for (absl::string_view line : absl::StrSplit(ReadText(git / "packed-refs"), '\n')) {
+    std::pair<absl::string_view, absl::string_view> parts = absl::StrSplit(line, ' ');
+    if (parts.second == head && IsCommit(parts.first)) return std::string(parts.first);
+  }
+  return "";
+}
+
+absl::StatusOr<std::vector<ClassEntry>> ListClass(const std::string& input,
+                                                  const std::string& roster,
+                                                  const std::string& scratch, std::ostream& err) {
+  absl::StatusOr<fs::path> root = ClassDirectory(input, scratch);
+  if (!root.ok()) return root.status();
+  std::error_code error;
+  std::map<std::string, std::string> entries;  // id (or repository name) -> path
+  for (const auto& entry : fs::directory_iterator(*root, error)) {
+    std::string id = EntryId(entry);
+    if (id.empty()) {
+      err << "gograder: skipping " << entry.path().string()
+          << ": neither a module directory nor a .zip/.tar/.tar.gz archive\n";
+      continue;
+    }
+    auto [it, inserted] = entries.try_emplace(id, entry.path().string());
+    if (!inserted) {
+      return absl::InvalidArgumentError(absl::StrCat(input, ": two entries for student \"", id,
+                                                     "\" (", it->second, " and ",
+                                                     entry.path().string(), ")"));
+    }
+  }
+  if (error) return absl::InternalError(absl::StrCat("list ", input, ": ", error.message()));
+  std::vector<ClassEntry> students;
+  if (roster.empty()) {
+    for (const auto& [id, path] : entries) students.push_back({id, path, HeadCommit(path)});
+    return students;
+  }
+  auto rows = ReadRoster(roster);
+  if (!rows.ok()) return rows.status();
+  std::map<std::string, bool> claimed;
+  for (const auto& [identifier, username] : *rows) {
+    ClassEntry student{identifier, "", ""};
+    for (const auto& [name, path] : entries) {
+      if (!username.empty() && (absl::EqualsIgnoreCase(name, username) ||
+                                absl::EndsWithIgnoreCase(name, absl::StrCat("-", username)))) {
+        student.path = path;
+        student.commit = HeadCommit(path);
+        claimed[name] = true;
+        break;
+      }
+    }
+    students.push_back(std::move(student));
+  }
+  for (const auto& [name, path] : entries) {
+    if (!claimed[name]) err << "gograder: " << path << " matches no one of the roster; left out\n";
+  }
+  std::sort(students.begin(), students.end(),
+            [](const ClassEntry& x, const ClassEntry& y) { return x.id < y.id; });
+  for (size_t i = 1; i < students.size(); ++i) {
+    if (students[i].id == students[i - 1].id) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(roster, ": student \"", students[i].id, "\" is listed twice"));
+    }
+  }
+  return students;
+}
+
+}  // namespace gograder::cli
