@@ -102,7 +102,8 @@ std::string Side(const PairSimilarity& pair, bool a_side, const SourceFiles& fil
   const char* self = a_side ? "a" : "b";
   const char* other = a_side ? "b" : "a";
   std::set<std::string> matched;
-  for (const MatchedRegion& region : pair.regions) matched.insert(a_side ? region.a_file : region.b_file);
+  for (const MatchedRegion& region : pair.regions)
+    matched.insert(a_side ? region.a_file : region.b_file);
   std::string out = absl::StrCat("<div class=\"side\"><h2>", HtmlEscape(id), "</h2>\n");
   for (const auto& [path, content] : files) {
     if (!matched.contains(path)) continue;
@@ -135,8 +136,8 @@ std::string PairsCsv(const std::vector<PairSimilarity>& pairs, double threshold)
   std::string out = "a,b,a_in_b,b_in_a,similarity,longest_match,suspicious\n";
   for (const PairSimilarity& pair : pairs) {
     absl::StrAppend(&out, CsvField(pair.a), ",", CsvField(pair.b),
-                    absl::StrFormat(",%.4f,%.4f,%.4f,%d,%d\n", pair.a_in_b, pair.b_in_a,
-                                    pair.Max(), pair.longest_match, pair.Max() >= threshold));
+                    absl::StrFormat(",%.4f,%.4f,%.4f,%d,%d\n", pair.a_in_b, pair.b_in_a, pair.Max(),
+                                    pair.longest_match, pair.Max() >= threshold));
   }
   return out;
 }
@@ -172,8 +173,8 @@ std::string SimilarityIndexHtml(const std::string& exercise, int submissions,
     if (flagged) {
       a = absl::StrCat("<a href=\"", PairPageName(static_cast<int>(i)), "\">", a, "</a>");
     }
-    absl::StrAppend(&body, "<tr", flagged ? " class=\"suspicious\"" : "", "><td>", a,
-                    "</td><td>", b, "</td><td class=\"n\"><span class=\"bar\" style=\"width:",
+    absl::StrAppend(&body, "<tr", flagged ? " class=\"suspicious\"" : "", "><td>", a, "</td><td>",
+                    b, "</td><td class=\"n\"><span class=\"bar\" style=\"width:",
                     static_cast<int>(40 * pair.Max()), "px\"></span>", Percent(pair.Max()),
                     "</td><td class=\"n\">", Percent(pair.a_in_b), "</td><td class=\"n\">",
                     Percent(pair.b_in_a), "</td><td class=\"n\">", pair.longest_match,
@@ -191,8 +192,8 @@ std::string PairHtml(const std::string& exercise, const PairSimilarity& pair,
       "<p id=\"figures\">", Percent(pair.a_in_b), " of ", a, " matches ", b, "; ",
       Percent(pair.b_in_a), " of ", b, " matches ", a, "; longest match ", pair.longest_match,
       " tokens (", HtmlEscape(exercise), ", starter code excluded).</p>\n",
-      "<h2>Matched regions</h2>\n<table id=\"regions\"><thead><tr><th>#</th><th>", a,
-      "</th><th>", b, "</th><th>Tokens</th></tr></thead><tbody>\n");
+      "<h2>Matched regions</h2>\n<table id=\"regions\"><thead><tr><th>#</th><th>", a, "</th><th>",
+      b, "</th><th>Tokens</th></tr></thead><tbody>\n");
   for (size_t i = 0; i < pair.regions.size(); ++i) {
     const MatchedRegion& region = pair.regions[i];
     absl::StrAppend(&body, "<tr><td class=\"m", i % 8, "\">", i + 1, "</td><td><a href=\"#a", i,
