@@ -1,4 +1,6 @@
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -108,6 +110,33 @@ TEST_F(BaseTest, RunProcessKillsAtTheTimeoutAndOnStop) {
   stopper.join();
   EXPECT_TRUE(exit.stopped);
   EXPECT_FALSE(exit.timed_out);
+}
+
+TEST_F(BaseTest, RunProcessChildDiesWithItsParent) {
+  std::string pid_file = (dir_ / "pid").string();
+  pid_t parent = fork();
+  if (parent == 0) {
+    ProcessSpec spec;
+    spec.argv = {"sh", "-c", "echo $$ > " + pid_file + "; exec sleep 30"};
+    (void)RunProcess(spec);
+    _exit(0);
+  }
+  pid_t child = 0;
+  for (int i = 0; i < 500 && child == 0; ++i) {
+    absl::SleepFor(absl::Milliseconds(10));
+    std::string text = ReadFileOrEmpty(pid_file);
+    if (!text.empty() && text.back() == '\n') child = std::stoi(text);
+  }
+  ASSERT_GT(child, 0) << "the child never started";
+  kill(parent, SIGKILL);  // a crash of the process that ran it
+  waitpid(parent, nullptr, 0);
+  bool gone = false;
+  for (int i = 0; i < 500 && !gone; ++i) {
+    gone = kill(child, 0) != 0 && errno == ESRCH;
+    if (!gone) absl::SleepFor(absl::Milliseconds(10));
+  }
+  EXPECT_TRUE(gone) << "pid " << child << " outlived its parent";
+  if (!gone) kill(child, SIGKILL);
 }
 
 TEST_F(BaseTest, RunProcessOfAMissingProgramIsNotFound) {

@@ -1,7 +1,12 @@
 #include "base/process.h"
 
+#include <signal.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <boost/process.hpp>
+#include <boost/process/extend.hpp>
 #include <chrono>
 #include <thread>
 
@@ -10,6 +15,16 @@
 namespace gograder {
 
 namespace bp = boost::process;
+
+// Kills the child when the thread that started it dies (a SIGKILLed daemon
+// must not leave a sandbox supervisor running for the length of its limits).
+struct DieWithParent : bp::extend::handler {
+  template <class Executor>
+  void on_exec_setup(Executor&) const {
+    pid_t parent = getppid();
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent) _exit(127);
+  }
+};
 
 absl::StatusOr<ProcessExit> RunProcess(const ProcessSpec& spec) {
   if (spec.argv.empty()) return absl::InvalidArgumentError("no program to run");
@@ -36,9 +51,10 @@ absl::StatusOr<ProcessExit> RunProcess(const ProcessSpec& spec) {
   bp::child child =
       out == err && !spec.stdout_file.empty()
           ? bp::child(program, bp::args = args, bp::start_dir = cwd, environment,
-                      bp::std_in<bp::null, (bp::std_out & bp::std_err)> out, error)
+                      bp::std_in<bp::null, (bp::std_out & bp::std_err)> out, DieWithParent(), error)
           : bp::child(program, bp::args = args, bp::start_dir = cwd, environment,
-                      bp::std_in<bp::null, bp::std_out> out, bp::std_err > err, error);
+                      bp::std_in<bp::null, bp::std_out> out, bp::std_err > err, DieWithParent(),
+                      error);
   if (error) return absl::InternalError(absl::StrCat("cannot start ", name, ": ", error.message()));
   ProcessExit exit;
   auto deadline = spec.timeout ? std::optional(std::chrono::steady_clock::now() +

@@ -35,7 +35,8 @@ struct ProcessExit {
   bool stopped = false;    // killed because stop was requested
 };
 
-// Runs `spec` to its end. An error Status means it could not be started.
+// Runs `spec` to its end; the child is SIGKILLed should this thread die
+// first. An error Status means it could not be started.
 // The kill for a timeout or a stop happens within 10 ms.
 absl::StatusOr<ProcessExit> RunProcess(const ProcessSpec& spec);
 
