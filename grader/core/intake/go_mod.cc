@@ -92,7 +92,8 @@ absl::StatusOr<std::string> ReadQuoted(absl::string_view text, size_t& i, int li
       ++i;
       continue;
     }
-    if (i + 1 >= text.size()) break;
+    // A Go string ends at the line: a backslash cannot escape the newline.
+    if (i + 1 >= text.size() || text[i + 1] == '\n') break;
     char e = text[i + 1];
     i += 2;
     switch (e) {
@@ -144,6 +145,12 @@ absl::StatusOr<std::string> ReadQuoted(absl::string_view text, size_t& i, int li
         break;
       }
       default:
+        if (!absl::ascii_isgraph(static_cast<unsigned char>(e))) {  // never printed raw
+          return LineError(line,
+                           absl::StrCat("unknown escape: \\ before byte 0x",
+                                        absl::Hex(static_cast<unsigned char>(e), absl::kZeroPad2),
+                                        " in quoted string"));
+        }
         return LineError(line,
                          absl::StrCat("unknown escape \\", std::string(1, e), " in quoted string"));
     }

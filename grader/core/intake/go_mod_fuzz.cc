@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "base/fuzzing.h"
 #include "base/text_proto.h"
@@ -52,7 +53,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   absl::StatusOr<GoMod> mod = ParseGoMod(text);
   gograder::FuzzExpectOkOr(mod.status(), absl::StatusCode::kInvalidArgument, "ParseGoMod");
   if (!mod.ok()) {
-    FuzzExpect(NamesLinesWithin(mod.status(), lines), "ParseGoMod errors are go.mod:LINE: ...");
+    FuzzExpect(
+        NamesLinesWithin(mod.status(), lines),
+        absl::StrCat("ParseGoMod errors are go.mod:LINE: ...; got ", mod.status().message()));
     return 0;
   }
   FuzzExpect(mod->module_line <= lines && mod->go_line <= lines && mod->toolchain_line <= lines,
