@@ -191,17 +191,27 @@ absl::StatusOr<std::vector<Line>> Tokenize(absl::string_view text) {
     } else if (absl::StartsWith(text.substr(i), "=>")) {
       current.tokens.push_back({"=>", false});
       i += 2;
-    } else if (c == '"') {
-      ASSIGN_OR_RETURN(std::string value, ReadQuoted(text, i, current.number));
-      current.tokens.push_back({std::move(value), true});
-    } else if (c == '`') {
-      size_t end = text.find('`', i + 1);
-      size_t newline = text.find('\n', i + 1);
-      if (end == absl::string_view::npos || (newline != absl::string_view::npos && newline < end)) {
-        return LineError(current.number, "unterminated `raw string`");
+    } else if (c == '"' || c == '`') {
+      std::string value;
+      if (c == '"') {
+        ASSIGN_OR_RETURN(value, ReadQuoted(text, i, current.number));
+      } else {
+        size_t end = text.find('`', i + 1);
+        size_t newline = text.find('\n', i + 1);
+        if (end == absl::string_view::npos ||
+            (newline != absl::string_view::npos && newline < end)) {
+          return LineError(current.number, "unterminated `raw string`");
+        }
+        value = std::string(text.substr(i + 1, end - i - 1));
+        i = end + 1;
       }
-      current.tokens.push_back({std::string(text.substr(i + 1, end - i - 1)), true});
-      i = end + 1;
+      // No path, version or key Go accepts holds one, and messages quote
+      // tokens: a newline there would forge a line of the error.
+      if (std::any_of(value.begin(), value.end(),
+                      [](char v) { return static_cast<unsigned char>(v) < 0x20 || v == 0x7f; })) {
+        return LineError(current.number, "control character in a quoted string");
+      }
+      current.tokens.push_back({std::move(value), true});
     } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
       return LineError(current.number, "unexpected control character");
     } else {

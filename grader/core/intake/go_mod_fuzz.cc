@@ -63,8 +63,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   absl::Status checked = CheckGoModForExercise(*mod, exercise);
   gograder::FuzzExpectOkOr(checked, absl::StatusCode::kInvalidArgument, "CheckGoModForExercise");
   if (!checked.ok()) {
-    FuzzExpect(NamesLinesWithin(checked, lines),
-               "CheckGoModForExercise errors are go.mod:LINE: ...");
+    FuzzExpect(
+        NamesLinesWithin(checked, lines),
+        absl::StrCat("CheckGoModForExercise errors are go.mod:LINE: ...; got ", checked.message()));
   }
   return 0;
 }
