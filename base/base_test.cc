@@ -10,8 +10,10 @@
 #include "absl/time/clock.h"
 #include "base/fd.h"
 #include "base/files.h"
+#include "base/fuzzing.h"
 #include "base/process.h"
 #include "base/status_matchers.h"
+#include "base/temp_dir.h"
 #include "base/text_proto.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/duration.pb.h"
@@ -145,6 +147,37 @@ TEST_F(BaseTest, RunProcessOfAMissingProgramIsNotFound) {
   EXPECT_THAT(RunProcess(spec), StatusIs(absl::StatusCode::kNotFound));
   spec.argv = {"/no/such/program"};
   EXPECT_THAT(RunProcess(spec), StatusIs(absl::StatusCode::kInternal, HasSubstr("cannot start")));
+}
+
+TEST(TempDirTest, MakesAFreshDirectoryAndRemovesItWithItsContent) {
+  std::string path;
+  {
+    TempDir dir("base_test_temp_");
+    path = dir.path();
+    ASSERT_FALSE(path.empty());
+    EXPECT_TRUE(fs::is_directory(path));
+    EXPECT_THAT(fs::path(path).filename().string(), ::testing::StartsWith("base_test_temp_"));
+    TempDir other("base_test_temp_");
+    EXPECT_NE(other.path(), path);
+    fs::create_directories(fs::path(path) / "a" / "b");
+    ASSERT_OK(WriteWholeFile(fs::path(path) / "a" / "b" / "f", "x"));
+  }
+  EXPECT_FALSE(fs::exists(path));
+}
+
+TEST(FuzzingTest, FuzzInputIsTheBytesAsText) {
+  const uint8_t bytes[] = {'a', 0, 'b'};
+  EXPECT_EQ(FuzzInput(bytes, 3), absl::string_view("a\0b", 3));
+}
+
+TEST(FuzzingDeathTest, AViolatedPropertyAbortsNamingIt) {
+  FuzzExpect(true, "never printed");
+  FuzzExpectOkOr(absl::OkStatus(), absl::StatusCode::kInvalidArgument, "parse");
+  FuzzExpectOkOr(absl::InvalidArgumentError("bad"), absl::StatusCode::kInvalidArgument, "parse");
+  EXPECT_DEATH(FuzzExpect(false, "files stay inside"), "fuzz property violated: files stay inside");
+  EXPECT_DEATH(
+      FuzzExpectOkOr(absl::InternalError("boom"), absl::StatusCode::kInvalidArgument, "parse"),
+      "parse must succeed or fail with INVALID_ARGUMENT; got INTERNAL: boom");
 }
 
 }  // namespace

@@ -31,12 +31,13 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "base/temp_dir.h"
 #include "grader/server/service_testing.h"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
-using gograder::server::TempDir;
+using gograder::TempDir;
 using gograder::server::TestService;
 using gograder::server::TestServiceOptions;
 using gograder::v1::WatchEvent;

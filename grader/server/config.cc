@@ -147,9 +147,12 @@ absl::Status ValidateConfig(const DaemonConfig& config) {
     problems.push_back(absl::StrCat("metrics_address \"", config.metrics_address(),
                                     "\" is not host:port (or \"off\")"));
   }
+  // Paths are looked up with error codes: a name the file system refuses
+  // (too long, a loop) makes the path invalid, it does not throw.
+  std::error_code error;
   if (config.rubrics_dir().empty()) {
     problems.push_back("rubrics_dir is required");
-  } else if (!fs::is_directory(config.rubrics_dir())) {
+  } else if (!fs::is_directory(config.rubrics_dir(), error)) {
     problems.push_back(
         absl::StrCat("rubrics_dir \"", config.rubrics_dir(), "\" is not a directory"));
   }
@@ -160,7 +163,7 @@ absl::Status ValidateConfig(const DaemonConfig& config) {
   for (const auto& [name, path] :
        {std::pair<std::string, std::string>{"sandbox_binary", config.sandbox_binary()},
         {"inspector_binary", config.inspector_binary()}}) {
-    if (!fs::path(path).is_absolute() || !fs::is_regular_file(path)) {
+    if (!fs::path(path).is_absolute() || !fs::is_regular_file(path, error)) {
       problems.push_back(
           absl::StrCat(name, " \"", path, "\" is not an existing file (absolute path)"));
     }
@@ -187,9 +190,11 @@ absl::Status ValidateConfig(const DaemonConfig& config) {
     problems.push_back(absl::StrCat("max_submission_bytes ", config.max_submission_bytes(),
                                     " must be in 1..1 GiB"));
   }
-  if (config.first_slot() < 0 || config.first_slot() + config.workers() > 1024) {
-    problems.push_back(absl::StrCat("sandbox slots ", config.first_slot(), "..",
-                                    config.first_slot() + config.workers() - 1,
+  // The workers' slots and FindSimilar's after them. In 64 bits: both are
+  // int32 fields, and their sum may not fit one.
+  const int64_t last_slot = int64_t{config.first_slot()} + config.workers();
+  if (config.first_slot() < 0 || last_slot > 1023) {
+    problems.push_back(absl::StrCat("sandbox slots ", config.first_slot(), "..", last_slot,
                                     " must lie in 0..1023"));
   }
   if (config.tls().cert_file().empty() != config.tls().key_file().empty()) {
@@ -197,7 +202,7 @@ absl::Status ValidateConfig(const DaemonConfig& config) {
   }
   for (const std::string& file :
        {config.tls().cert_file(), config.tls().key_file(), config.auth().tokens_file()}) {
-    if (!file.empty() && !fs::is_regular_file(file))
+    if (!file.empty() && !fs::is_regular_file(file, error))
       problems.push_back(absl::StrCat("\"", file, "\" does not exist"));
   }
   if (problems.empty()) return absl::OkStatus();

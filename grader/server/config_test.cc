@@ -147,6 +147,42 @@ TEST_F(ConfigTest, BadQueueLimitsAreNamed) {
   EXPECT_THAT(message, HasSubstr("course_limits[2]: course \"cs101\" has limits already"));
 }
 
+// Found by config_fuzz: a path the file system refuses to look up (a name of
+// more than 255 bytes: ENAMETOOLONG) made ValidateConfig throw
+// std::filesystem::filesystem_error, so gograderd died instead of saying why.
+TEST_F(ConfigTest, APathTheFileSystemRefusesIsInvalidNotAnException) {
+  const std::string too_long = "/" + std::string(300, 'a');
+  v1::DaemonConfig config = Valid();
+  config.set_rubrics_dir(too_long);
+  config.set_sandbox_binary(too_long);
+  config.set_inspector_binary(too_long + "/x");
+  config.mutable_tls()->set_cert_file(too_long);
+  config.mutable_tls()->set_key_file(too_long);
+  config.mutable_auth()->set_tokens_file(too_long);
+  absl::Status status = ValidateConfig(config);
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(status.message(), HasSubstr("rubrics_dir \"" + too_long + "\" is not a directory"));
+  EXPECT_THAT(status.message(),
+              HasSubstr("sandbox_binary \"" + too_long + "\" is not an existing"));
+  EXPECT_THAT(status.message(), HasSubstr("inspector_binary"));
+  EXPECT_THAT(status.message(), HasSubstr("\"" + too_long + "\" does not exist"));
+}
+
+// Found by config_fuzz: first_slot + workers overflowed int32 (undefined
+// behaviour) for a first_slot near 2^31.
+TEST_F(ConfigTest, SlotsNearTheInt32LimitAreOutOfRangeWithoutOverflow) {
+  v1::DaemonConfig config = Valid();
+  config.set_first_slot(2147483647);
+  config.set_workers(5);
+  EXPECT_THAT(ValidateConfig(config),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("sandbox slots 2147483647..2147483652 must lie in 0..1023")));
+  config.set_first_slot(1019);  // 5 workers and FindSimilar's slot: 1019..1024
+  EXPECT_THAT(ValidateConfig(config), StatusIs(absl::StatusCode::kInvalidArgument));
+  config.set_first_slot(1018);
+  EXPECT_OK(ValidateConfig(config));  // slots 1018..1023
+}
+
 TEST(LoopbackTest, Addresses) {
   EXPECT_TRUE(IsLoopbackAddress("127.0.0.1:0"));
   EXPECT_TRUE(IsLoopbackAddress("[::1]:50051"));

@@ -13,11 +13,6 @@ namespace gograder::server {
 
 namespace fs = std::filesystem;
 
-TempDir::TempDir(absl::string_view prefix) {
-  std::string pattern = (fs::temp_directory_path() / absl::StrCat(prefix, "XXXXXX")).string();
-  if (mkdtemp(pattern.data()) != nullptr) path_ = pattern;
-}
-
 std::vector<std::string> ExerciseIdsIn(const std::string& rubrics_dir) {
   std::vector<std::string> ids;
   std::error_code error;
@@ -31,11 +26,6 @@ std::vector<std::string> ExerciseIdsIn(const std::string& rubrics_dir) {
   }
   std::sort(ids.begin(), ids.end());
   return ids;
-}
-
-TempDir::~TempDir() {
-  std::error_code error;
-  if (!path_.empty()) fs::remove_all(path_, error);
 }
 
 absl::StatusOr<std::unique_ptr<TestService>> TestService::Start(TestServiceOptions options) {

@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "base/temp_dir.h"
 #include "grader/server/auth.h"
 #include "grader/server/catalog.h"
 #include "grader/server/event_hub.h"
@@ -30,21 +31,6 @@ namespace gograder::server {
 // directory holding an exercise.textproto), sorted: what a catalog of that
 // directory lists, found without the catalog.
 std::vector<std::string> ExerciseIdsIn(const std::string& rubrics_dir);
-
-// A fresh directory under the system's temporary directory, removed with
-// everything in it on destruction.
-class TempDir {
- public:
-  explicit TempDir(absl::string_view prefix);
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir();
-  // The directory (empty if it could not be made).
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 struct TestServiceOptions {
   std::string dir;          // the database and the submissions go here (must exist)

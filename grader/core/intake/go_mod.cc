@@ -92,7 +92,8 @@ absl::StatusOr<std::string> ReadQuoted(absl::string_view text, size_t& i, int li
       ++i;
       continue;
     }
-    if (i + 1 >= text.size()) break;
+    // A Go string ends at the line: a backslash cannot escape the newline.
+    if (i + 1 >= text.size() || text[i + 1] == '\n') break;
     char e = text[i + 1];
     i += 2;
     switch (e) {
@@ -144,6 +145,12 @@ absl::StatusOr<std::string> ReadQuoted(absl::string_view text, size_t& i, int li
         break;
       }
       default:
+        if (!absl::ascii_isgraph(static_cast<unsigned char>(e))) {  // never printed raw
+          return LineError(line,
+                           absl::StrCat("unknown escape: \\ before byte 0x",
+                                        absl::Hex(static_cast<unsigned char>(e), absl::kZeroPad2),
+                                        " in quoted string"));
+        }
         return LineError(line,
                          absl::StrCat("unknown escape \\", std::string(1, e), " in quoted string"));
     }
@@ -184,17 +191,27 @@ absl::StatusOr<std::vector<Line>> Tokenize(absl::string_view text) {
     } else if (absl::StartsWith(text.substr(i), "=>")) {
       current.tokens.push_back({"=>", false});
       i += 2;
-    } else if (c == '"') {
-      ASSIGN_OR_RETURN(std::string value, ReadQuoted(text, i, current.number));
-      current.tokens.push_back({std::move(value), true});
-    } else if (c == '`') {
-      size_t end = text.find('`', i + 1);
-      size_t newline = text.find('\n', i + 1);
-      if (end == absl::string_view::npos || (newline != absl::string_view::npos && newline < end)) {
-        return LineError(current.number, "unterminated `raw string`");
+    } else if (c == '"' || c == '`') {
+      std::string value;
+      if (c == '"') {
+        ASSIGN_OR_RETURN(value, ReadQuoted(text, i, current.number));
+      } else {
+        size_t end = text.find('`', i + 1);
+        size_t newline = text.find('\n', i + 1);
+        if (end == absl::string_view::npos ||
+            (newline != absl::string_view::npos && newline < end)) {
+          return LineError(current.number, "unterminated `raw string`");
+        }
+        value = std::string(text.substr(i + 1, end - i - 1));
+        i = end + 1;
       }
-      current.tokens.push_back({std::string(text.substr(i + 1, end - i - 1)), true});
-      i = end + 1;
+      // No path, version or key Go accepts holds one, and messages quote
+      // tokens: a newline there would forge a line of the error.
+      if (std::any_of(value.begin(), value.end(),
+                      [](char v) { return static_cast<unsigned char>(v) < 0x20 || v == 0x7f; })) {
+        return LineError(current.number, "control character in a quoted string");
+      }
+      current.tokens.push_back({std::move(value), true});
     } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
       return LineError(current.number, "unexpected control character");
     } else {

@@ -140,6 +140,20 @@ INSTANTIATE_TEST_SUITE_P(
         ParseErrorCase{"UnterminatedQuote", "module \"a\ngo 1.21\n",
                        "go.mod:1: unterminated quoted string"},
         ParseErrorCase{"BadEscape", "module \"a\\q\"\n", "go.mod:1: unknown escape \\q"},
+        // Found by go_mod_fuzz: a backslash before the newline took the
+        // newline into the string, and the message printed it raw.
+        ParseErrorCase{"BackslashNewline", "module \"a\\\ngo 1.21\n",
+                       "go.mod:1: unterminated quoted string"},
+        ParseErrorCase{"UnprintableEscapeIsShownEscaped", "module \"a\\\xff\"\n",
+                       "go.mod:1: unknown escape: \\ before byte 0xff in quoted string"},
+        ParseErrorCase{"CarriageReturnEscape", "module \"a\\\r\"\n",
+                       "go.mod:1: unknown escape: \\ before byte 0x0d in quoted string"},
+        // Found by go_mod_fuzz: an escaped newline in the module path reached
+        // the module-mismatch message and split it into forged lines.
+        ParseErrorCase{"EscapedNewlineInPath", "module \"example.com/a\\nb\"\n",
+                       "go.mod:1: control character in a quoted string"},
+        ParseErrorCase{"TabInRawString", "module a\nrequire `x.com/\ty` v1.0.0\n",
+                       "go.mod:2: control character in a quoted string"},
         ParseErrorCase{"StrayParen", "module a\n)\n", "go.mod:2: expected a directive"},
         ParseErrorCase{"ModuleBlock", "module (\n  a\n)\n",
                        "go.mod:1: \"module\" cannot start a ( ) block"},

@@ -23,6 +23,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <sys/stat.h>
 
@@ -172,6 +173,10 @@ absl::StatusOr<std::vector<std::string>> CleanEntryPath(absl::string_view raw, b
   for (absl::string_view part : absl::StrSplit(raw, '/')) {
     if (part.empty() || part == ".") continue;
     if (part == "..") return absl::InvalidArgumentError("\"..\" is not accepted in paths");
+    if (part.size() > NAME_MAX) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("a file or directory name is longer than ", NAME_MAX, " bytes"));
+    }
     components.emplace_back(part);
   }
   if (components.empty() && !is_directory) return absl::InvalidArgumentError("not a file name");

@@ -37,7 +37,8 @@ struct IntakeSummary {
 //
 // Rejected with InvalidArgument naming the entry: absolute paths, ".."
 // components, backslashes, NUL/control characters or invalid UTF-8 in names,
-// paths longer than max_path_bytes or deeper than max_path_depth, symbolic and
+// paths longer than max_path_bytes or deeper than max_path_depth, a name of
+// more than 255 bytes between slashes (NAME_MAX), symbolic and
 // hard links, devices, FIFOs and sockets, duplicate entries, and (with a
 // message starting "too large: ") more files or bytes than `limits` allow.
 // Files are written 0644 and directories 0755 whatever the source says.

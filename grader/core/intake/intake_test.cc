@@ -521,6 +521,19 @@ TEST_P(IntakeFormatTest, RejectsLongAndDeepPaths) {
                  "\"a/b/c/d/e.go\"", "deeper than 4");
 }
 
+// Found by intake_fuzz: a name between slashes longer than the file system
+// takes (NAME_MAX) failed in mkdirat/openat as an INTERNAL error, not as bad input.
+TEST_P(IntakeFormatTest, RejectsANameLongerThanTheFileSystemTakes) {
+  std::string name(256, 'x');
+  ExpectRejected(FromBytes(BuildArchive(GetParam(), {File("go.mod", "module m\n"),
+                                                     File(name + ".go", "package m\n")})),
+                 "xxxxxxxx", "a file or directory name is longer than 255 bytes");
+  ExpectRejected(FromBytes(BuildArchive(GetParam(), {File("go.mod", "module m\n"),
+                                                     File(name + "/a.go", "package m\n")})),
+                 "xxxxxxxx", "a file or directory name is longer than 255 bytes");
+  ASSERT_OK(FromBytes(BuildArchive(GetParam(), {File(std::string(255, 'y'), "x")})).status());
+}
+
 TEST_P(IntakeFormatTest, RejectsAnEmptiedButPartialExtraction) {
   // The first entries are written, then a bad one arrives: nothing stays.
   ExpectRejected(FromBytes(BuildArchive(

@@ -1,0 +1,1 @@
+module "example.cot-web-/node_moduleseb-scrapeнннннннннннннннннннннннннннннн\\\\\\\\\\\xa eelumpncђ\\\\\\\\\\\tool\\\\\\\\\\\\\\\\\\\\\xa eelump]n\\\\\xa eelumpnc6\tool\\\\\\\\\\\\\\c6\tool\\\\\tool\\нr" // quot`g1web-o/t

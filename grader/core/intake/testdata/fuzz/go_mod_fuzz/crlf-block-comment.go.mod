@@ -1,0 +1,4 @@
+module example.com/concurrent-web-scraper
+
+go 1.26
+/* block */

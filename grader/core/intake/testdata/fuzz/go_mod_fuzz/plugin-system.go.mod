@@ -1,0 +1,3 @@
+module example.com/plugin-system
+
+go 1.26

@@ -1,0 +1,3 @@
+module example.com/concurrent-web-scraper
+
+go 1.26
