@@ -359,6 +359,12 @@ int Main(int argc, char** argv) {
                    "similarity (0-1) at which a pair is suspicious")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));
+  similarity_command
+      ->add_option("--max-pages", similarity.max_pages,
+                   "write pages for at most this many suspicious pairs (the most similar; "
+                   "pairs.csv has them all)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1000000));
   similarity_command->add_option("--save-index", similarity.save_index,
                                  "save this batch's index (to compare next year's against)");
   similarity_command->add_option("--against", similarity.against,

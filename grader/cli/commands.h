@@ -36,6 +36,7 @@ struct SimilarityCommandOptions {
   std::string roster;  // GitHub Classroom roster CSV: input holds the cloned repositories
   std::string out;     // directory for pairs.csv, index.html and the pair pages
   double threshold = 0.5;
+  int max_pages = 300;     // pages for at most this many suspicious pairs, the most similar
   std::string save_index;  // write this batch's index here
   std::string against;     // compare with the batch of this saved index too
 };

@@ -137,17 +137,18 @@ absl::Status Similarity(const GlobalOptions& global, const SimilarityCommandOpti
   fs::create_directories(options.out);
   RETURN_IF_ERROR(
       WriteText(fs::path(options.out) / "pairs.csv", core::PairsCsv(pairs, options.threshold)));
-  RETURN_IF_ERROR(WriteText(
-      fs::path(options.out) / "index.html",
-      core::SimilarityIndexHtml(options.exercise, batch_size, pairs, clusters, options.threshold)));
-  int pages = 0;
-  for (size_t i = 0; i < pairs.size(); ++i) {
-    if (pairs[i].Max() < options.threshold) continue;
+  // Pairs come most similar first: the pages are for the first suspicious ones.
+  int suspicious = 0;
+  for (const core::PairSimilarity& pair : pairs) suspicious += pair.Max() >= options.threshold;
+  const int pages = std::min(suspicious, options.max_pages);
+  RETURN_IF_ERROR(WriteText(fs::path(options.out) / "index.html",
+                            core::SimilarityIndexHtml(options.exercise, batch_size, pairs, clusters,
+                                                      options.threshold, pages)));
+  for (int i = 0; i < pages; ++i) {
     RETURN_IF_ERROR(
-        WriteText(fs::path(options.out) / core::PairPageName(static_cast<int>(i)),
+        WriteText(fs::path(options.out) / core::PairPageName(i),
                   core::PairHtml(options.exercise, pairs[i], sources[position[pairs[i].a]],
                                  sources[position[pairs[i].b]])));
-    ++pages;
   }
   if (!options.save_index.empty()) {
     RETURN_IF_ERROR(WriteText(options.save_index, core::SaveSimilarityIndex(batch)));
@@ -155,7 +156,7 @@ absl::Status Similarity(const GlobalOptions& global, const SimilarityCommandOpti
   out << absl::StrFormat(
       "%d submissions (%d skipped), %d pairs compared, %d at or above %.0f%%, %d clusters; "
       "wrote %s\n",
-      batch_size, skipped, static_cast<int>(pairs.size()), pages, 100 * options.threshold,
+      batch_size, skipped, static_cast<int>(pairs.size()), suspicious, 100 * options.threshold,
       static_cast<int>(clusters.size()), (fs::path(options.out) / "index.html").string());
   return absl::OkStatus();
 }

@@ -70,14 +70,14 @@ inline constexpr char kReferenceId[] = "(reference)";
 
 // Knobs of a batch comparison.
 struct SimilarityOptions {
-  int k = 12;         // tokens per fingerprint
-  int window = 8;     // winnowing window
-  int min_match = 8;  // shortest GST tile
+  int k = 16;          // tokens per fingerprint
+  int window = 10;     // winnowing window
+  int min_match = 14;  // shortest GST tile
   // Fingerprints found in more than this fraction of submissions are common
   // idioms and are dropped from the index (only when there are at least 10).
-  double common_fraction = 0.5;
+  double common_fraction = 0.9;
   // A pair is compared with GST when it shares at least this many fingerprints.
-  int min_shared_fingerprints = 3;
+  int min_shared_fingerprints = 2;
   // A pair is suspicious when either direction reaches this similarity.
   double threshold = 0.5;
 };

@@ -147,13 +147,14 @@ std::string PairPageName(int index) { return absl::StrFormat("pair-%04d.html", i
 std::string SimilarityIndexHtml(const std::string& exercise, int submissions,
                                 const std::vector<PairSimilarity>& pairs,
                                 const std::vector<std::vector<std::string>>& clusters,
-                                double threshold) {
+                                double threshold, int pages) {
   int suspicious = 0;
   for (const PairSimilarity& pair : pairs) suspicious += pair.Max() >= threshold;
   std::string body = absl::StrCat(
       "<h1>Similarity: ", HtmlEscape(exercise), "</h1>\n<p id=\"summary\">", submissions,
       " submissions, ", pairs.size(), " pairs compared, <strong>", suspicious,
-      "</strong> at or above ", Percent(threshold), " (starter code excluded).</p>\n");
+      "</strong> at or above ", Percent(threshold), " (starter code excluded).",
+      pages < suspicious ? absl::StrCat(" Pages for the ", pages, " most similar.") : "", "</p>\n");
   absl::StrAppend(&body, "<h2>Clusters</h2>\n");
   if (clusters.empty()) absl::StrAppend(&body, "<p>None.</p>\n");
   for (size_t i = 0; i < clusters.size(); ++i) {
@@ -170,7 +171,7 @@ std::string SimilarityIndexHtml(const std::string& exercise, int submissions,
     const PairSimilarity& pair = pairs[i];
     bool flagged = pair.Max() >= threshold;
     std::string a = HtmlEscape(pair.a), b = HtmlEscape(pair.b);
-    if (flagged) {
+    if (flagged && static_cast<int>(i) < pages) {
       a = absl::StrCat("<a href=\"", PairPageName(static_cast<int>(i)), "\">", a, "</a>");
     }
     absl::StrAppend(&body, "<tr", flagged ? " class=\"suspicious\"" : "", "><td>", a, "</td><td>",

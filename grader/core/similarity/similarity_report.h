@@ -22,11 +22,12 @@ std::string PairsCsv(const std::vector<PairSimilarity>& pairs, double threshold)
 std::string PairPageName(int index);
 
 // index.html: how many submissions and pairs were compared, the clusters at
-// `threshold`, and every compared pair (suspicious ones linked to their page).
+// `threshold`, and every compared pair; the first `pages` pairs (the most
+// similar suspicious ones) are linked to their page.
 std::string SimilarityIndexHtml(const std::string& exercise, int submissions,
                                 const std::vector<PairSimilarity>& pairs,
                                 const std::vector<std::vector<std::string>>& clusters,
-                                double threshold);
+                                double threshold, int pages);
 
 // The page of one pair: its figures, the list of matched regions, and the
 // files of both submissions that hold a match, side by side, each region's
