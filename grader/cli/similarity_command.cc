@@ -24,22 +24,42 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The module at `dir` as tokens (through the sandboxed inspector) and the
-// sources of the tokenized files.
-absl::Status Tokenize(const core::Grader& grader, const std::string& dir, const std::string& id,
-                      core::SimilarityIndex& index) {
-  ASSIGN_OR_RETURN(std::string tokens, grader.InspectorTokens(dir));
-  ASSIGN_OR_RETURN(core::TokenizedSubmission submission,
-                   core::ParseInspectorTokens(tokens, id, /*include_tests=*/false));
-  std::map<std::string, std::string> sources;
+// Adds `submission` (tokenized from `dir`) and the sources of its files.
+void AddWithSources(core::TokenizedSubmission submission, const fs::path& dir,
+                    core::SimilarityIndex& index) {
+  core::SourceFiles sources;
   for (const core::TokenFile& file : submission.files) {
-    std::ifstream in(fs::path(dir) / file.path, std::ios::binary);
+    std::ifstream in(dir / file.path, std::ios::binary);
     std::stringstream content;
     content << in.rdbuf();
     sources[file.path] = content.str();
   }
   index.submissions.push_back(std::move(submission));
   index.sources.push_back(std::move(sources));
+}
+
+// The module at `dir` as tokens (through the sandboxed inspector), with sources.
+absl::Status Tokenize(const core::Grader& grader, const std::string& dir, const std::string& id,
+                      core::SimilarityIndex& index) {
+  ASSIGN_OR_RETURN(std::string tokens, grader.InspectorTokens(dir));
+  ASSIGN_OR_RETURN(core::TokenizedSubmission submission,
+                   core::ParseInspectorTokens(tokens, id, /*include_tests=*/false));
+  AddWithSources(std::move(submission), dir, index);
+  return absl::OkStatus();
+}
+
+// The modules directly inside `parent` (name, student id) as tokens, in one
+// inspector run, with sources.
+absl::Status TokenizeEach(const core::Grader& grader, const fs::path& parent,
+                          const std::vector<std::pair<std::string, std::string>>& modules,
+                          core::SimilarityIndex& index) {
+  if (modules.empty()) return absl::OkStatus();
+  ASSIGN_OR_RETURN(std::string tokens, grader.InspectorTokens(parent.string(), /*each=*/true));
+  ASSIGN_OR_RETURN(std::vector<core::TokenizedSubmission> submissions,
+                   core::ParseInspectorTokensOfEach(tokens, modules, /*include_tests=*/false));
+  for (size_t i = 0; i < modules.size(); ++i) {
+    AddWithSources(std::move(submissions[i]), parent / modules[i].first, index);
+  }
   return absl::OkStatus();
 }
 
@@ -89,13 +109,14 @@ absl::Status Similarity(const GlobalOptions& global, const SimilarityCommandOpti
 
   core::SimilarityIndex batch{options.exercise, {}, {}};
   int skipped = 0;
+  std::vector<std::pair<std::string, std::string>> modules;  // accepted: (directory, student id)
   for (size_t i = 0; i < students.size(); ++i) {
     if (students[i].path.empty()) {
       err << "gograder: " << students[i].id << " handed in nothing\n";
       ++skipped;
       continue;
     }
-    fs::path dir = fs::path(scratch) / absl::StrCat("s", i);
+    fs::path dir = fs::path(scratch) / "modules" / absl::StrCat("s", i);
     fs::create_directories(dir);
     core::SubmissionSource source;
     source.path = students[i].path;
@@ -104,10 +125,12 @@ absl::Status Similarity(const GlobalOptions& global, const SimilarityCommandOpti
     if (!accepted.ok()) {
       err << "gograder: skipping " << students[i].id << ": " << accepted.status().message() << "\n";
       ++skipped;
+      fs::remove_all(dir);
       continue;
     }
-    RETURN_IF_ERROR(Tokenize(*local.grader, accepted->dir, students[i].id, batch));
+    modules.emplace_back(dir.filename().string(), students[i].id);
   }
+  RETURN_IF_ERROR(TokenizeEach(*local.grader, fs::path(scratch) / "modules", modules, batch));
   // The starter is boilerplate; the reference is compared like a student (a
   // copy of a leaked reference shows as a pair with it).
   core::SimilarityIndex exercise_code;

@@ -382,3 +382,23 @@ func TestTokensAreNormalisedAndMapToLines(t *testing.T) {
 		t.Errorf("%d kinds, %d lines", len(a.Kinds), len(a.Lines))
 	}
 }
+
+func TestTokensOfEachModule(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"s0/go.mod": "module m\n", "s0/a.go": "package m\n\nvar x = 1\n",
+		"s1/go.mod": "module m\n", "s1/b.go": "package m\n",
+		"stray.txt": "not a module",
+	})
+	modules, err := TokensOfEach(dir)
+	if err != nil {
+		t.Fatalf("TokensOfEach: %v", err)
+	}
+	if len(modules) != 2 || len(modules["s0"].Files) != 1 || modules["s1"].Files[0].File != "b.go" {
+		t.Fatalf("modules = %+v", modules)
+	}
+	if want := []int{int(token.PACKAGE), int(token.IDENT), int(token.VAR), int(token.IDENT),
+		int(token.ASSIGN), int(token.INT)}; !reflect.DeepEqual(modules["s0"].Files[0].Kinds, want) {
+		t.Errorf("s0 kinds = %v, want %v", modules["s0"].Files[0].Kinds, want)
+	}
+}

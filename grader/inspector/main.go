@@ -5,6 +5,7 @@
 //
 //	inspector DIR
 //	inspector -tokens DIR
+//	inspector -tokens-each DIR
 //
 // DIR is the root of a module (the directory holding go.mod). Every .go file
 // of the module is parsed, whatever its build constraints; directories named
@@ -18,7 +19,8 @@
 // the import path for other packages).
 //
 // With -tokens it prints instead the normalised token stream of every .go
-// file of the module (see TokenFile), for similarity detection.
+// file of the module (see TokenFile), for similarity detection; with
+// -tokens-each, {"name": {"files": ...}} for every module directly inside DIR.
 //
 // Exit status: 0 when the facts were printed, 1 when DIR could not be read,
 // 2 on a usage error.
@@ -32,19 +34,22 @@ import (
 
 func main() {
 	args := os.Args[1:]
-	tokens := len(args) == 2 && args[0] == "-tokens"
-	if tokens {
-		args = args[1:]
+	mode := ""
+	if len(args) == 2 && (args[0] == "-tokens" || args[0] == "-tokens-each") {
+		mode, args = args[0], args[1:]
 	}
 	if len(args) != 1 || args[0] == "" || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprintln(os.Stderr, "usage: inspector [-tokens] DIR")
+		fmt.Fprintln(os.Stderr, "usage: inspector [-tokens | -tokens-each] DIR")
 		os.Exit(2)
 	}
 	var document any
 	var err error
-	if tokens {
+	switch mode {
+	case "-tokens":
 		document, err = Tokens(args[0])
-	} else {
+	case "-tokens-each":
+		document, err = TokensOfEach(args[0])
+	default:
 		document, err = Inspect(args[0])
 	}
 	if err != nil {

@@ -29,6 +29,27 @@ type TokenModule struct {
 	Files []TokenFile `json:"files"`
 }
 
+// TokensOfEach returns Tokens of every directory directly inside parent,
+// by name: one inspector run for a whole class of modules.
+func TokensOfEach(parent string) (map[string]*TokenModule, error) {
+	entries, err := os.ReadDir(parent)
+	if err != nil {
+		return nil, err
+	}
+	modules := map[string]*TokenModule{}
+	for _, entry := range entries {
+		if !entry.IsDir() {
+			continue
+		}
+		m, err := Tokens(filepath.Join(parent, entry.Name()))
+		if err != nil {
+			return nil, err
+		}
+		modules[entry.Name()] = m
+	}
+	return modules, nil
+}
+
 // Tokens returns the normalised token streams of the module's .go files
 // (the files Inspect would inspect), sorted by path.
 func Tokens(root string) (*TokenModule, error) {

@@ -937,15 +937,17 @@ absl::StatusOr<std::unique_ptr<Grader>> Grader::Create(GraderOptions options,
   return std::unique_ptr<Grader>(new Grader(std::move(options), std::move(runner)));
 }
 
-absl::StatusOr<std::string> Grader::InspectorTokens(const std::string& module_dir) const {
+absl::StatusOr<std::string> Grader::InspectorTokens(const std::string& module_dir,
+                                                    bool each) const {
   GoCommand command;
-  command.argv = {kInspectorInSandbox, "-tokens", kBox};
+  command.argv = {kInspectorInSandbox, each ? "-tokens-each" : "-tokens", kBox};
   command.module_dir = module_dir;
   command.private_module_dir = true;  // never handed to the slot's uid
   command.slot = options_.slot;
-  command.limits.set_wall_time_ms(60'000);
-  command.limits.set_cpu_time_ms(60'000);
-  command.limits.set_output_bytes(64 << 20);
+  command.limits.set_wall_time_ms(each ? 600'000 : 60'000);
+  command.limits.set_cpu_time_ms(each ? 600'000 : 60'000);
+  command.limits.set_output_bytes(each ? 1 << 30 : 64 << 20);
+  command.limits.set_memory_bytes(2LL << 30);
   command.read_only_binds.push_back({options_.inspector_binary, kInspectorInSandbox});
   ASSIGN_OR_RETURN(SandboxResult result,
                    runner_->Run(GoCommandSpec(options_.toolchain.environment, command), {}));

@@ -63,7 +63,10 @@ class Grader {
 
   // The inspector's normalised token streams of the module at `module_dir`
   // (its -tokens JSON), run in the sandbox on a private copy of the module.
-  absl::StatusOr<std::string> InspectorTokens(const std::string& module_dir) const;
+  // With `each`, of every module directly inside `module_dir` in one run
+  // (-tokens-each: {"name": {"files": ...}}).
+  absl::StatusOr<std::string> InspectorTokens(const std::string& module_dir,
+                                              bool each = false) const;
 
   const GraderOptions& options() const { return options_; }
 

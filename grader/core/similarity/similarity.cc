@@ -120,6 +120,27 @@ absl::StatusOr<TokenizedSubmission> ParseInspectorTokens(absl::string_view text,
   return submission;
 }
 
+absl::StatusOr<std::vector<TokenizedSubmission>> ParseInspectorTokensOfEach(
+    absl::string_view text, const std::vector<std::pair<std::string, std::string>>& ids,
+    bool include_tests) {
+  json document;
+  try {
+    document = json::parse(text.begin(), text.end());
+  } catch (const json::exception& e) {
+    return absl::InvalidArgumentError(absl::StrCat("inspector tokens: ", e.what()));
+  }
+  std::vector<TokenizedSubmission> submissions;
+  for (const auto& [name, id] : ids) {
+    if (!document.is_object() || !document.contains(name)) {
+      return absl::InvalidArgumentError(absl::StrCat("inspector tokens: no module ", name));
+    }
+    ASSIGN_OR_RETURN(TokenizedSubmission submission,
+                     ParseInspectorTokens(document[name].dump(), id, include_tests));
+    submissions.push_back(std::move(submission));
+  }
+  return submissions;
+}
+
 std::vector<Fingerprint> Winnow(const std::vector<int>& tokens, const std::vector<bool>& excluded,
                                 int k, int w) {
   std::vector<int> run = UsableRunLengths(tokens, excluded);
@@ -159,23 +180,38 @@ std::vector<Tile> GreedyStringTiling(const std::vector<int>& a, const std::vecto
   std::vector<bool> b_marked = b_excluded.empty() ? std::vector<bool>(b.size()) : b_excluded;
   std::vector<Tile> tiles;
   if (min_match < 1) min_match = 1;
-  for (;;) {
-    // Candidate starts in b, by the hash of their first min_match tokens
-    // (the Karp-Rabin step of RKR-GST): only equal hashes are extended.
-    std::vector<int> b_run = UsableRunLengths(b, b_marked);
-    std::unordered_map<uint64_t, std::vector<int>> b_starts;
-    for (int p = 0; p < static_cast<int>(b.size()); ++p) {
-      if (b_run[p] >= min_match) b_starts[HashRun(b, p, min_match)].push_back(p);
+  // Candidate starts in b, by the hash of their first min_match tokens (the
+  // Karp-Rabin step of RKR-GST): only equal hashes are extended. Tokens never
+  // change, so the index is built once; marks are checked through the runs.
+  std::vector<int> b_run = UsableRunLengths(b, b_marked);
+  std::unordered_map<uint64_t, std::vector<int>> b_starts;
+  for (int p = 0; p < static_cast<int>(b.size()); ++p) {
+    if (b_run[p] >= min_match) b_starts[HashRun(b, p, min_match)].push_back(p);
+  }
+  std::vector<int> a_run = UsableRunLengths(a, a_marked);
+  std::vector<const std::vector<int>*> a_candidates(a.size(), nullptr);
+  for (int q = 0; q < static_cast<int>(a.size()); ++q) {
+    if (a_run[q] < min_match) continue;
+    auto found = b_starts.find(HashRun(a, q, min_match));
+    if (found != b_starts.end()) a_candidates[q] = &found->second;
+  }
+  for (bool first = true;; first = false) {
+    if (!first) {
+      a_run = UsableRunLengths(a, a_marked);
+      b_run = UsableRunLengths(b, b_marked);
     }
-    std::vector<int> a_run = UsableRunLengths(a, a_marked);
     int longest = min_match;
     std::vector<Tile> matches;
     for (int q = 0; q < static_cast<int>(a.size()); ++q) {
-      if (a_run[q] < longest) continue;  // cannot reach the longest found
-      auto found = b_starts.find(HashRun(a, q, min_match));
-      if (found == b_starts.end()) continue;
-      for (int p : found->second) {
+      if (a_run[q] < longest || a_candidates[q] == nullptr) continue;
+      for (int p : *a_candidates[q]) {
         if (b_run[p] < longest) continue;
+        // A match that extends to the left is part of the one at (q-1, p-1),
+        // which was longer: only left-maximal matches are measured, so each
+        // round costs the length of the matches, not their square.
+        if (q > 0 && p > 0 && a_run[q - 1] > 0 && b_run[p - 1] > 0 && a[q - 1] == b[p - 1]) {
+          continue;
+        }
         int length = 0;
         int limit = std::min(a_run[q], b_run[p]);
         while (length < limit && a[q + length] == b[p + length]) ++length;

@@ -36,6 +36,13 @@ struct TokenizedSubmission {
 absl::StatusOr<TokenizedSubmission> ParseInspectorTokens(absl::string_view json, std::string id,
                                                          bool include_tests);
 
+// Parses the inspector's -tokens-each JSON ({"name": {"files": ...}}): the
+// module called `name` becomes a submission with id `ids.at(name)`, in the
+// order of `ids` (name, id); a module missing from the JSON is an error.
+absl::StatusOr<std::vector<TokenizedSubmission>> ParseInspectorTokensOfEach(
+    absl::string_view json, const std::vector<std::pair<std::string, std::string>>& ids,
+    bool include_tests);
+
 // A winnowed fingerprint: the hash of the k tokens starting at `position`
 // (an index into the submission's concatenated token stream).
 struct Fingerprint {
