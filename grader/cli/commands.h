@@ -35,7 +35,7 @@ struct SimilarityCommandOptions {
   std::string input;  // a directory with one module (folder or archive) per student, or its archive
   std::string roster;  // GitHub Classroom roster CSV: input holds the cloned repositories
   std::string out;     // directory for pairs.csv, index.html and the pair pages
-  double threshold = 0.5;
+  double threshold = 0.7;
   int max_pages = 300;     // pages for at most this many suspicious pairs, the most similar
   std::string save_index;  // write this batch's index here
   std::string against;     // compare with the batch of this saved index too

@@ -86,7 +86,7 @@ struct SimilarityOptions {
   // A pair is compared with GST when it shares at least this many fingerprints.
   int min_shared_fingerprints = 2;
   // A pair is suspicious when either direction reaches this similarity.
-  double threshold = 0.5;
+  double threshold = 0.7;
 };
 
 // A region of one file matched in the other submission (lines inclusive).
