@@ -244,12 +244,14 @@ std::vector<PairSimilarity> CompareBatch(const std::vector<TokenizedSubmission>&
                                          const std::vector<TokenizedSubmission>& excluded,
                                          const std::vector<TokenizedSubmission>& boilerplate,
                                          const SimilarityOptions& options) {
+  std::vector<Stream> boilerplate_streams;
+  for (const TokenizedSubmission& code : boilerplate)
+    boilerplate_streams.push_back(MakeStream(code));
   std::vector<Stream> streams;
   streams.reserve(submissions.size());
   for (const TokenizedSubmission& submission : submissions) {
     Stream stream = MakeStream(submission);
-    for (const TokenizedSubmission& starter : boilerplate) {
-      Stream code = MakeStream(starter);
+    for (const Stream& code : boilerplate_streams) {
       for (const Tile& tile :
            GreedyStringTiling(stream.tokens, code.tokens, options.min_match, stream.boilerplate)) {
         std::fill_n(stream.boilerplate.begin() + tile.a_start, tile.length, true);
