@@ -5,13 +5,13 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <sstream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "base/files.h"
 #include "grader/core/intake/intake.h"
 
 namespace gograder::cli {
@@ -21,13 +21,6 @@ namespace fs = std::filesystem;
 
 // A class archive may hold this much more than one submission may.
 constexpr int kClassScale = 500;
-
-std::string ReadText(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 bool IsCommit(absl::string_view text) {
   return text.size() == 40 && std::all_of(text.begin(), text.end(), [](char c) {
@@ -131,13 +124,13 @@ absl::StatusOr<fs::path> ClassDirectory(const std::string& input, const std::str
 
 std::string HeadCommit(const std::string& dir) {
   fs::path git = fs::path(dir) / ".git";
-  std::string text = ReadText(git / "HEAD");
+  std::string text = ReadFileOrEmpty(git / "HEAD");
   absl::string_view head = absl::StripAsciiWhitespace(text);
   if (IsCommit(head)) return std::string(head);
   if (!absl::ConsumePrefix(&head, "ref: ") || absl::StrContains(head, "..")) return "";
-  std::string loose(absl::StripAsciiWhitespace(ReadText(git / std::string(head))));
+  std::string loose(absl::StripAsciiWhitespace(ReadFileOrEmpty(git / std::string(head))));
   if (IsCommit(loose)) return loose;
-  for (absl::string_view line : absl::StrSplit(ReadText(git / "packed-refs"), '\n')) {
+  for (absl::string_view line : absl::StrSplit(ReadFileOrEmpty(git / "packed-refs"), '\n')) {
     std::pair<absl::string_view, absl::string_view> parts = absl::StrSplit(line, ' ');
     if (parts.second == head && IsCommit(parts.first)) return std::string(parts.first);
   }

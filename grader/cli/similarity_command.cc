@@ -1,13 +1,12 @@
 // `gograder similarity`: which submissions of a class were copied.
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <map>
-#include <sstream>
 
 #include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "base/files.h"
 #include "base/status_macros.h"
 #include "grader/cli/class_input.h"
 #include "grader/cli/commands.h"
@@ -27,10 +26,7 @@ void AddWithSources(core::TokenizedSubmission submission, const fs::path& dir,
                     core::SimilarityIndex& index) {
   core::SourceFiles sources;
   for (const core::TokenFile& file : submission.files) {
-    std::ifstream in(dir / file.path, std::ios::binary);
-    std::stringstream content;
-    content << in.rdbuf();
-    sources[file.path] = content.str();
+    sources[file.path] = ReadFileOrEmpty(dir / file.path);
   }
   index.submissions.push_back(std::move(submission));
   index.sources.push_back(std::move(sources));
@@ -61,25 +57,14 @@ absl::Status TokenizeEach(const core::Grader& grader, const fs::path& parent,
   return absl::OkStatus();
 }
 
-absl::Status WriteText(const fs::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-  out.close();
-  if (!out) return absl::InternalError(absl::StrCat("cannot write ", path.string()));
-  return absl::OkStatus();
-}
-
 absl::Status Similarity(const GlobalOptions& global, const SimilarityCommandOptions& options,
                         std::ostream& out, std::ostream& err) {
   ASSIGN_OR_RETURN(core::ExerciseBundle exercise,
                    core::LoadExercise(global.rubrics, options.exercise));
   core::SimilarityIndex earlier;
   if (!options.against.empty()) {
-    std::ifstream in(options.against, std::ios::binary);
-    if (!in) return absl::NotFoundError(absl::StrCat(options.against, ": cannot read"));
-    std::stringstream text;
-    text << in.rdbuf();
-    absl::StatusOr<core::SimilarityIndex> loaded = core::LoadSimilarityIndex(text.str());
+    ASSIGN_OR_RETURN(std::string text, ReadWholeFile(options.against));
+    absl::StatusOr<core::SimilarityIndex> loaded = core::LoadSimilarityIndex(text);
     if (!loaded.ok()) {
       return absl::InvalidArgumentError(
           absl::StrCat(options.against, ": ", loaded.status().message()));
@@ -156,23 +141,23 @@ absl::Status Similarity(const GlobalOptions& global, const SimilarityCommandOpti
   std::vector<std::vector<std::string>> clusters = core::Clusters(pairs, options.threshold);
 
   fs::create_directories(options.out);
-  RETURN_IF_ERROR(
-      WriteText(fs::path(options.out) / "pairs.csv", core::PairsCsv(pairs, options.threshold)));
+  RETURN_IF_ERROR(WriteWholeFile(fs::path(options.out) / "pairs.csv",
+                                 core::PairsCsv(pairs, options.threshold)));
   // Pairs come most similar first: the pages are for the first suspicious ones.
   int suspicious = 0;
   for (const core::PairSimilarity& pair : pairs) suspicious += pair.Max() >= options.threshold;
   const int pages = std::min(suspicious, options.max_pages);
-  RETURN_IF_ERROR(WriteText(fs::path(options.out) / "index.html",
-                            core::SimilarityIndexHtml(options.exercise, batch_size, pairs, clusters,
-                                                      options.threshold, pages)));
+  RETURN_IF_ERROR(WriteWholeFile(fs::path(options.out) / "index.html",
+                                 core::SimilarityIndexHtml(options.exercise, batch_size, pairs,
+                                                           clusters, options.threshold, pages)));
   for (int i = 0; i < pages; ++i) {
     RETURN_IF_ERROR(
-        WriteText(fs::path(options.out) / core::PairPageName(i),
-                  core::PairHtml(options.exercise, pairs[i], sources[position[pairs[i].a]],
-                                 sources[position[pairs[i].b]])));
+        WriteWholeFile(fs::path(options.out) / core::PairPageName(i),
+                       core::PairHtml(options.exercise, pairs[i], sources[position[pairs[i].a]],
+                                      sources[position[pairs[i].b]])));
   }
   if (!options.save_index.empty()) {
-    RETURN_IF_ERROR(WriteText(options.save_index, core::SaveSimilarityIndex(batch)));
+    RETURN_IF_ERROR(WriteWholeFile(options.save_index, core::SaveSimilarityIndex(batch)));
   }
   out << absl::StrFormat(
       "%d submissions (%d skipped), %d pairs compared, %d at or above %.0f%%, %d clusters; "
