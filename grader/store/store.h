@@ -9,8 +9,12 @@
 // - A grading finishes at most once: Finish succeeds only for the claim
 //   (submission id + claim number) that is current, so a stale worker (e.g.
 //   from before a crash) cannot add a second report.
-// - After a crash, RecoverAfterCrash puts RUNNING submissions back in the
-//   queue, so each accepted submission ends with exactly one final report.
+// - After a crash, RecoverAfterCrash puts RUNNING submissions (and regrade
+//   items being graded) back in the queue, so each accepted submission ends
+//   with exactly one final report.
+// - A finished submission has one current report. A regrade (Requeue or
+//   StartRegrade) never replaces a GRADED current report with a
+//   GRADING_FAILED one: the failed report is kept, but not current.
 // - The queue is fair (fair_queue.h): Insert enforces the QueueLimits inside
 //   its transaction, so concurrent inserts cannot both pass a limit, and
 //   ClaimNext takes work round-robin across courses, then across the students
@@ -48,12 +52,43 @@ struct InsertOutcome {
   int queue_position = 0;  // 1 = next; 0 when not queued
 };
 
-// A queued submission taken by a worker.
+// A queued submission taken by a worker, or a submission a regrade grades
+// again (regrade_id set: finish it with FinishRegrade).
 struct Claim {
   Submission submission;
   std::string files_dir;
   std::vector<std::string> intake_notes;  // as stored with the submission
   int64_t claim = 0;                      // increases with every claim of the submission
+  std::string regrade_id;                 // empty: an ordinary grading (Finish)
+};
+
+// What RegradeAll asks for; the submissions are chosen by the caller.
+struct RegradeSpec {
+  std::string exercise_id;
+  std::string course_id;      // empty = every course
+  std::string scope;          // "all", "latest-per-student", "best-per-student" (recorded)
+  bool dry_run = false;       // grade, but never make a new report current
+  bool keep_max = false;      // a lower new score does not replace the current report
+  std::string rubric_digest;  // of the exercise being graded against (recorded)
+};
+
+// One submission of a regrade.
+struct RegradeItem {
+  enum class State { kPending, kGraded, kFailed };
+  std::string submission_id, course_id, student_id;
+  State state = State::kPending;
+  std::optional<double> before;  // score of the report current at the start, when GRADED
+  std::optional<double> after;   // score of the new report, when GRADED
+  bool applied = false;          // the new report became current
+  std::string note;              // why it was not applied
+};
+
+struct Regrade {
+  std::string regrade_id;
+  RegradeSpec spec;
+  std::string created_at;  // RFC 3339
+  bool reverted = false;
+  std::vector<RegradeItem> items;  // in the order the regrade was started with
 };
 
 struct ListFilter {
@@ -121,6 +156,36 @@ class Store {
 
   // Where the files of a submission are kept.
   virtual absl::StatusOr<std::string> FilesDir(const std::string& submission_id) = 0;
+
+  // The DONE submissions of an exercise (of one course, or every course when
+  // `course_id` is empty) with their current reports, oldest first.
+  virtual absl::StatusOr<std::vector<Submission>> Finished(const std::string& exercise_id,
+                                                           const std::string& course_id) = 0;
+
+  // Starts a regrade of `submission_ids` (DONE submissions of the spec's
+  // exercise; InvalidArgument naming one that is not): each becomes a
+  // pending item that ClaimNext hands out once no ordinary submission is
+  // queued. The submissions stay DONE, with their current reports, while
+  // the regrade runs.
+  virtual absl::StatusOr<Regrade> StartRegrade(const RegradeSpec& spec,
+                                               const std::vector<std::string>& submission_ids) = 0;
+
+  // Stores the new report of a regrade item's current claim. Unless the
+  // regrade is a dry run, it becomes the submission's current report, except
+  // when it is GRADING_FAILED and the current one is GRADED, or with keep_max
+  // when it scores less. FailedPrecondition (nothing changes) when the claim
+  // is not current.
+  virtual absl::Status FinishRegrade(const std::string& regrade_id,
+                                     const std::string& submission_id, int64_t claim,
+                                     const gograder::v1::GradeReport& report) = 0;
+
+  // The regrade with its items; NotFound if unknown.
+  virtual absl::StatusOr<Regrade> GetRegrade(const std::string& regrade_id) = 0;
+
+  // Makes current again, for every item the regrade applied, the report that
+  // was current when it started; pending items are dropped. Returns how
+  // many submissions were restored. FailedPrecondition when already reverted.
+  virtual absl::StatusOr<int> RevertRegrade(const std::string& regrade_id) = 0;
 };
 
 // Opens (creating if needed) the SQLite store at `path` in WAL mode, with

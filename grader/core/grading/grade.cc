@@ -53,6 +53,7 @@
 #include "absl/time/time.h"
 #include "base/files.h"
 #include "base/status_macros.h"
+#include "base/version.h"
 #include "grader/core/files/digest.h"
 #include "grader/core/files/files.h"
 #include "grader/core/go_output/compiler_output.h"
@@ -985,6 +986,7 @@ absl::StatusOr<GradeReport> Grader::Grade(const ExerciseBundle& exercise,
                      " line(s) of this report: the submission printed hidden test code"));
   }
   report->set_duration_seconds(absl::ToDoubleSeconds(absl::Now() - start));
+  report->set_gograder_version(kGograderVersion);
   report->set_graded_at(absl::FormatTime(absl::RFC3339_sec, start, absl::UTCTimeZone()));
   return report;
 }
