@@ -73,6 +73,12 @@ Statement& Statement::BindInt(int index, int64_t value) {
   return *this;
 }
 
+Statement& Statement::BindDouble(int index, double value) {
+  int rc = sqlite3_bind_double(stmt_, index, value);
+  if (rc != SQLITE_OK && bind_status_.ok()) bind_status_ = SqliteStatus(db_, rc, "bind");
+  return *this;
+}
+
 Statement& Statement::BindNull(int index) {
   int rc = sqlite3_bind_null(stmt_, index);
   if (rc != SQLITE_OK && bind_status_.ok()) bind_status_ = SqliteStatus(db_, rc, "bind");
@@ -107,6 +113,8 @@ std::string Statement::ColumnBlob(int index) const {
 }
 
 int64_t Statement::ColumnInt(int index) const { return sqlite3_column_int64(stmt_, index); }
+
+double Statement::ColumnDouble(int index) const { return sqlite3_column_double(stmt_, index); }
 
 bool Statement::ColumnIsNull(int index) const {
   return sqlite3_column_type(stmt_, index) == SQLITE_NULL;

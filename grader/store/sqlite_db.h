@@ -37,10 +37,11 @@ class Statement {
   Statement& operator=(const Statement&) = delete;
   ~Statement();
 
-  // Binds a text, blob, integer or NULL parameter.
+  // Binds a text, blob, integer, real or NULL parameter.
   Statement& BindText(int index, absl::string_view value);
   Statement& BindBlob(int index, absl::string_view value);
   Statement& BindInt(int index, int64_t value);
+  Statement& BindDouble(int index, double value);
   Statement& BindNull(int index);
 
   // Advances to the next row: true when there is one, false when done.
@@ -52,6 +53,7 @@ class Statement {
   std::string ColumnText(int index) const;
   std::string ColumnBlob(int index) const;
   int64_t ColumnInt(int index) const;
+  double ColumnDouble(int index) const;
   bool ColumnIsNull(int index) const;
 
  private:
