@@ -25,10 +25,24 @@
 // Insert checks the QueueLimits inside its write transaction: the counts it
 // compares are those of the committed queue, and no other insert can come
 // between the check and the new row.
+//
+// Reports: every grading adds a row to reports, and submissions.current_report
+// names the one Get returns. Finish makes its report current unless that
+// would put a failed grading in place of a GRADED report. A regrade
+// (StartRegrade) is a row in regrades and one regrade_items row per
+// submission, numbered from the same queue_seq sequence as submissions.
+// ClaimNext hands out the pending item with the lowest number once no
+// submission is queued, leaving the submission DONE with its report;
+// FinishRegrade checks the item's own claim number as Finish does, stores
+// the report and applies it by the regrade's rules (dry run, keep_max, a
+// failed grading never replaces a GRADED report), recording why not in the
+// item's note. The item keeps the report current at the start
+// (before_report), which RevertRegrade makes current again.
 #include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -126,12 +140,86 @@ CREATE INDEX submissions_queued_by_student
   ON submissions (course_id, student_id, queue_seq) WHERE state = 1;
 CREATE INDEX submissions_by_course_student ON submissions (course_id, student_id, submitted_at);
 )sql",
+    // 4: regrades, and one current report per submission (until now, the
+    // report of the latest claim). Reports get their status and score as
+    // columns; rows from before this version leave them NULL (the blob
+    // has them). A regrade's report is stored with claim = -(its item's
+    // queue_seq): unique across items, and never a claim number (>= 1), so
+    // UNIQUE (submission_id, claim) holds without rebuilding the table.
+    R"sql(
+ALTER TABLE submissions ADD COLUMN current_report INTEGER;  -- reports.id; NULL = none yet
+UPDATE submissions SET current_report =
+  (SELECT id FROM reports r WHERE r.submission_id = submissions.id ORDER BY claim DESC LIMIT 1);
+ALTER TABLE reports ADD COLUMN status INTEGER;  -- GradeReport.Status
+ALTER TABLE reports ADD COLUMN score REAL;
+
+CREATE TABLE regrades (
+  id            TEXT PRIMARY KEY NOT NULL,  -- "rg-" and 32 hex digits, like a submission's
+  exercise_id   TEXT NOT NULL,
+  course_id     TEXT NOT NULL,              -- '' = every course
+  scope         TEXT NOT NULL,
+  dry_run       INTEGER NOT NULL,
+  keep_max      INTEGER NOT NULL,
+  rubric_digest TEXT NOT NULL,
+  created_at    TEXT NOT NULL,              -- RFC 3339 UTC
+  reverted      INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE regrade_items (
+  regrade_id    TEXT NOT NULL REFERENCES regrades (id),
+  submission_id TEXT NOT NULL REFERENCES submissions (id),
+  position      INTEGER NOT NULL,           -- 0, 1, ... in the order the regrade was started with
+  state         INTEGER NOT NULL CHECK (state BETWEEN 0 AND 4),  -- ItemState
+  claim         INTEGER NOT NULL DEFAULT 0, -- number of the item's latest claim
+  before_report INTEGER,                    -- reports.id current at the start
+  new_report    INTEGER,                    -- reports.id of the regrade's report
+  applied       INTEGER NOT NULL DEFAULT 0, -- new_report became current
+  note          TEXT NOT NULL DEFAULT '',   -- why it was not applied
+  queue_seq     INTEGER NOT NULL,           -- from the submissions' sequence: the claim order
+  PRIMARY KEY (regrade_id, submission_id)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX regrade_items_by_queue_seq ON regrade_items (queue_seq);
+CREATE INDEX regrade_items_pending ON regrade_items (queue_seq) WHERE state = 0;
+CREATE INDEX regrade_items_by_position ON regrade_items (regrade_id, position);
+)sql",
 };
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
 // The SQL writes "state = 1" as a literal where the partial index on queued
 // rows must apply.
 static_assert(Submission::QUEUED == 1);
+
+// regrade_items.state. A dropped item (its regrade was reverted before it
+// was graded) is never claimed again.
+enum ItemState : int {
+  kItemPending = 0,  // the SQL writes "state = 0" for the partial index on pending items
+  kItemRunning = 1,
+  kItemGraded = 2,
+  kItemFailed = 3,
+  kItemDropped = 4,
+};
+
+std::string ItemStateName(int64_t state) {
+  switch (state) {
+    case kItemPending:
+      return "pending";
+    case kItemRunning:
+      return "running";
+    case kItemGraded:
+      return "graded";
+    case kItemFailed:
+      return "failed";
+    case kItemDropped:
+      return "dropped";
+  }
+  return absl::StrCat("in state ", state);
+}
+
+constexpr absl::string_view kRegradeIdPrefix = "rg-";
+constexpr absl::string_view kNoteDryRun = "dry run";
+constexpr absl::string_view kNoteFailedKeepsGraded =
+    "grading failed on our side: the GRADED report stays";
+constexpr absl::string_view kNoteKeepMax = "keep-max: the current score is higher";
+constexpr absl::string_view kNoteDropped = "dropped: the regrade was reverted";
 
 constexpr int kDefaultPageSize = 50;
 constexpr int kMaxPageSize = 500;
@@ -140,7 +228,7 @@ constexpr absl::string_view kPageTokenVersion = "1";
 // Columns read by ReadRow, in its order.
 constexpr absl::string_view kColumns =
     "id, exercise_id, course_id, student_id, attempt_id, state, submitted_at, finished_at, "
-    "digest, regrades, files_dir, claim, queue_seq, intake_notes";
+    "digest, regrades, files_dir, claim, queue_seq, intake_notes, current_report";
 
 // A submissions row: the proto plus what only the store sees.
 struct Row {
@@ -149,7 +237,19 @@ struct Row {
   int64_t claim = 0;
   int64_t queue_seq = 0;
   std::vector<std::string> intake_notes;
+  std::optional<int64_t> current_report;  // reports.id
 };
+
+// Column `index` of the current row, nullopt when NULL.
+std::optional<int64_t> OptionalInt(const Statement& statement, int index) {
+  if (statement.ColumnIsNull(index)) return std::nullopt;
+  return statement.ColumnInt(index);
+}
+
+// Binds `value`, or NULL when there is none.
+Statement& BindOptionalInt(Statement& statement, int index, std::optional<int64_t> value) {
+  return value.has_value() ? statement.BindInt(index, *value) : statement.BindNull(index);
+}
 
 Row ReadRow(const Statement& statement) {
   Row row;
@@ -168,6 +268,7 @@ Row ReadRow(const Statement& statement) {
   row.claim = statement.ColumnInt(11);
   row.queue_seq = statement.ColumnInt(12);
   row.intake_notes = absl::StrSplit(statement.ColumnText(13), '\n', absl::SkipEmpty());
+  row.current_report = OptionalInt(statement, 14);
   return row;
 }
 
@@ -240,6 +341,41 @@ absl::Status NotFound(const std::string& submission_id) {
   return absl::NotFoundError(absl::StrCat("submission '", submission_id, "' not found"));
 }
 
+absl::Status RegradeNotFound(const std::string& regrade_id) {
+  return absl::NotFoundError(absl::StrCat("regrade '", regrade_id, "' not found"));
+}
+
+absl::Status MissingReport(int64_t report_id) {
+  return absl::DataLossError(absl::StrCat("report ", report_id, " is missing"));
+}
+
+absl::Status ParseReport(const std::string& blob, int64_t report_id, GradeReport& report) {
+  if (report.ParseFromString(blob)) return absl::OkStatus();
+  return absl::DataLossError(absl::StrCat("report ", report_id, " does not parse"));
+}
+
+// What the current-report rules compare of a report.
+struct Outcome {
+  bool graded = false;  // status GRADED
+  double score = 0;
+};
+
+Outcome OutcomeOf(const GradeReport& report) {
+  return Outcome{report.status() == GradeReport::GRADED, report.score()};
+}
+
+// Why a new report with `outcome` must not replace the current report
+// (`current`; nullopt when there is none); empty when it may. A report
+// that is not GRADED never replaces a GRADED one; with `keep_max`, a lower
+// score does not either.
+std::string ReasonToKeepCurrent(const Outcome& outcome, const std::optional<Outcome>& current,
+                                bool keep_max) {
+  if (!current.has_value() || !current->graded) return "";
+  if (!outcome.graded) return std::string(kNoteFailedKeepsGraded);
+  if (keep_max && outcome.score < current->score) return std::string(kNoteKeepMax);
+  return "";
+}
+
 class SqliteStore : public Store {
  public:
   explicit SqliteStore(std::unique_ptr<Database> db) : db_(std::move(db)) {}
@@ -310,7 +446,7 @@ class SqliteStore : public Store {
 
     Row row;
     Submission& s = row.submission;
-    s.set_submission_id(NewSubmissionId());
+    s.set_submission_id(NewId());
     s.set_exercise_id(submission.exercise_id);
     s.set_course_id(submission.course_id);
     s.set_student_id(submission.student_id);
@@ -356,7 +492,7 @@ class SqliteStore : public Store {
     absl::MutexLock lock(&mu_);
     ASSIGN_OR_RETURN(auto transaction, Transaction::Begin(*db_, Mode::kDeferred));
     ASSIGN_OR_RETURN(Row row, Load(submission_id));
-    RETURN_IF_ERROR(AttachLatestReport(row.submission));
+    RETURN_IF_ERROR(AttachCurrentReport(row));
     RETURN_IF_ERROR(transaction->Commit());
     return std::move(row.submission);
   }
@@ -411,8 +547,10 @@ class SqliteStore : public Store {
     ASSIGN_OR_RETURN(auto transaction, Transaction::Begin(*db_, Mode::kImmediate));
     ASSIGN_OR_RETURN(std::vector<Line> courses, CourseLines());
     if (courses.empty()) {
+      // Regrades wait until no ordinary submission is queued.
+      ASSIGN_OR_RETURN(std::optional<Claim> item, ClaimRegradeItem());
       RETURN_IF_ERROR(transaction->Commit());
-      return std::nullopt;
+      return item;
     }
     const std::string& course_id = courses.front().key;
     ASSIGN_OR_RETURN(std::vector<Line> students, StudentLines(course_id));
@@ -456,11 +594,6 @@ class SqliteStore : public Store {
 
   absl::Status Finish(const std::string& submission_id, int64_t claim,
                       const GradeReport& report) override {
-    std::string blob;
-    if (!report.SerializeToString(&blob)) {
-      return absl::InternalError(
-          absl::StrCat("submission '", submission_id, "': cannot serialize the report"));
-    }
     absl::MutexLock lock(&mu_);
     ASSIGN_OR_RETURN(auto transaction, Transaction::Begin(*db_, Mode::kImmediate));
     ASSIGN_OR_RETURN(Row row, Load(submission_id));
@@ -470,21 +603,17 @@ class SqliteStore : public Store {
           Submission::State_Name(row.submission.state()), ", latest claim ", row.claim, ")"));
     }
     std::string now = NowRfc3339();
-    {
-      ASSIGN_OR_RETURN(auto insert, db_->Prepare("INSERT INTO reports (submission_id, claim, "
-                                                 "created_at, report) VALUES (?, ?, ?, ?)"));
-      RETURN_IF_ERROR(insert->BindText(1, submission_id)
-                          .BindInt(2, claim)
-                          .BindText(3, now)
-                          .BindBlob(4, blob)
-                          .Run());
+    ASSIGN_OR_RETURN(int64_t report_id, InsertReport(submission_id, claim, now, report));
+    ASSIGN_OR_RETURN(std::optional<Outcome> current, LoadOutcome(row.current_report));
+    std::optional<int64_t> current_report = row.current_report;
+    if (ReasonToKeepCurrent(OutcomeOf(report), current, /*keep_max=*/false).empty()) {
+      current_report = report_id;
     }
     {
-      ASSIGN_OR_RETURN(
-          auto update,
-          db_->Prepare("UPDATE submissions SET state = ?, finished_at = ? WHERE id = ?"));
-      RETURN_IF_ERROR(
-          update->BindInt(1, Submission::DONE).BindText(2, now).BindText(3, submission_id).Run());
+      ASSIGN_OR_RETURN(auto update, db_->Prepare("UPDATE submissions SET state = ?, finished_at = "
+                                                 "?, current_report = ? WHERE id = ?"));
+      update->BindInt(1, Submission::DONE).BindText(2, now).BindText(4, submission_id);
+      RETURN_IF_ERROR(BindOptionalInt(*update, 3, current_report).Run());
     }
     return transaction->Commit();
   }
@@ -505,7 +634,7 @@ class SqliteStore : public Store {
                           .BindText(3, submission_id)
                           .Run());
     }
-    RETURN_IF_ERROR(AttachLatestReport(s));
+    RETURN_IF_ERROR(AttachCurrentReport(row));
     RETURN_IF_ERROR(transaction->Commit());
     return std::move(s);
   }
@@ -552,6 +681,13 @@ class SqliteStore : public Store {
       RETURN_IF_ERROR(update->BindInt(1, Submission::QUEUED).BindInt(2, Submission::RUNNING).Run());
       recovered = db_->Changes();
     }
+    {
+      // Likewise for regrade items, which keep their place in the order.
+      ASSIGN_OR_RETURN(auto update,
+                       db_->Prepare("UPDATE regrade_items SET state = ? WHERE state = ?"));
+      RETURN_IF_ERROR(update->BindInt(1, kItemPending).BindInt(2, kItemRunning).Run());
+      recovered += db_->Changes();
+    }
     RETURN_IF_ERROR(transaction->Commit());
     return recovered;
   }
@@ -567,7 +703,11 @@ class SqliteStore : public Store {
 
   absl::StatusOr<int> QueueDepth() override {
     absl::MutexLock lock(&mu_);
-    return CountQueued();
+    ASSIGN_OR_RETURN(auto select,
+                     db_->Prepare("SELECT (SELECT COUNT(*) FROM submissions WHERE state = 1) + "
+                                  "(SELECT COUNT(*) FROM regrade_items WHERE state = 0)"));
+    ASSIGN_OR_RETURN(bool found, select->Step());
+    return found ? static_cast<int>(select->ColumnInt(0)) : 0;
   }
 
   absl::StatusOr<WatchEvent> AppendEvent(const std::string& submission_id,
@@ -632,10 +772,206 @@ class SqliteStore : public Store {
     return select->ColumnText(0);
   }
 
+  absl::StatusOr<std::vector<Submission>> Finished(const std::string& exercise_id,
+                                                   const std::string& course_id) override {
+    std::string sql = absl::StrCat("SELECT ", kColumns,
+                                   " FROM submissions WHERE exercise_id = ?1 AND state = ?2");
+    if (!course_id.empty()) absl::StrAppend(&sql, " AND course_id = ?3");
+    absl::StrAppend(&sql, " ORDER BY submitted_at, id");
+    absl::MutexLock lock(&mu_);
+    ASSIGN_OR_RETURN(auto transaction, Transaction::Begin(*db_, Mode::kDeferred));
+    std::vector<Submission> finished;
+    {
+      ASSIGN_OR_RETURN(auto select, db_->Prepare(sql));
+      select->BindText(1, exercise_id).BindInt(2, Submission::DONE);
+      if (!course_id.empty()) select->BindText(3, course_id);
+      while (true) {
+        ASSIGN_OR_RETURN(bool found, select->Step());
+        if (!found) break;
+        Row row = ReadRow(*select);
+        RETURN_IF_ERROR(AttachCurrentReport(row));
+        finished.push_back(std::move(row.submission));
+      }
+    }
+    RETURN_IF_ERROR(transaction->Commit());
+    return finished;
+  }
+
+  absl::StatusOr<Regrade> StartRegrade(const RegradeSpec& spec,
+                                       const std::vector<std::string>& submission_ids) override {
+    if (spec.exercise_id.empty()) return absl::InvalidArgumentError("exercise_id is empty");
+    if (submission_ids.empty()) {
+      return absl::InvalidArgumentError("a regrade needs at least one submission");
+    }
+    absl::MutexLock lock(&mu_);
+    ASSIGN_OR_RETURN(auto transaction, Transaction::Begin(*db_, Mode::kImmediate));
+    std::vector<Row> rows;
+    std::set<std::string> listed;
+    for (const std::string& id : submission_ids) {
+      if (!listed.insert(id).second) {
+        return absl::InvalidArgumentError(absl::StrCat("submission '", id, "' is listed twice"));
+      }
+      ASSIGN_OR_RETURN(Row row, LoadToRegrade(spec, id));
+      rows.push_back(std::move(row));
+    }
+    std::string regrade_id = absl::StrCat(kRegradeIdPrefix, NewId());
+    {
+      ASSIGN_OR_RETURN(auto insert, db_->Prepare("INSERT INTO regrades (id, exercise_id, "
+                                                 "course_id, scope, dry_run, keep_max, "
+                                                 "rubric_digest, created_at) VALUES (?, ?, ?, ?, "
+                                                 "?, ?, ?, ?)"));
+      RETURN_IF_ERROR(insert->BindText(1, regrade_id)
+                          .BindText(2, spec.exercise_id)
+                          .BindText(3, spec.course_id)
+                          .BindText(4, spec.scope)
+                          .BindInt(5, spec.dry_run)
+                          .BindInt(6, spec.keep_max)
+                          .BindText(7, spec.rubric_digest)
+                          .BindText(8, NowRfc3339())
+                          .Run());
+    }
+    ASSIGN_OR_RETURN(int64_t queue_seq, NextQueueSeq());
+    for (size_t position = 0; position < rows.size(); ++position) {
+      ASSIGN_OR_RETURN(auto insert, db_->Prepare("INSERT INTO regrade_items (regrade_id, "
+                                                 "submission_id, position, state, "
+                                                 "before_report, queue_seq) VALUES (?, ?, ?, ?, "
+                                                 "?, ?)"));
+      insert->BindText(1, regrade_id)
+          .BindText(2, rows[position].submission.submission_id())
+          .BindInt(3, static_cast<int64_t>(position))
+          .BindInt(4, kItemPending)
+          .BindInt(6, queue_seq + static_cast<int64_t>(position));
+      RETURN_IF_ERROR(BindOptionalInt(*insert, 5, rows[position].current_report).Run());
+    }
+    ASSIGN_OR_RETURN(Regrade regrade, ReadRegrade(regrade_id));
+    RETURN_IF_ERROR(transaction->Commit());
+    return regrade;
+  }
+
+  absl::Status FinishRegrade(const std::string& regrade_id, const std::string& submission_id,
+                             int64_t claim, const GradeReport& report) override {
+    absl::MutexLock lock(&mu_);
+    ASSIGN_OR_RETURN(auto transaction, Transaction::Begin(*db_, Mode::kImmediate));
+    int64_t state = 0, latest_claim = 0, queue_seq = 0;
+    bool dry_run = false, keep_max = false;
+    {
+      ASSIGN_OR_RETURN(auto select,
+                       db_->Prepare("SELECT i.state, i.claim, i.queue_seq, r.dry_run, r.keep_max "
+                                    "FROM regrade_items AS i JOIN regrades AS r ON r.id = "
+                                    "i.regrade_id WHERE i.regrade_id = ? AND i.submission_id = ?"));
+      select->BindText(1, regrade_id).BindText(2, submission_id);
+      ASSIGN_OR_RETURN(bool found, select->Step());
+      if (!found) {
+        return absl::NotFoundError(
+            absl::StrCat("regrade '", regrade_id, "' has no submission '", submission_id, "'"));
+      }
+      state = select->ColumnInt(0);
+      latest_claim = select->ColumnInt(1);
+      queue_seq = select->ColumnInt(2);
+      dry_run = select->ColumnInt(3) != 0;
+      keep_max = select->ColumnInt(4) != 0;
+    }
+    if (state != kItemRunning || latest_claim != claim) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "regrade '", regrade_id, "' of submission '", submission_id, "': claim ", claim,
+          " is not current (the item is ", ItemStateName(state), ", latest claim ", latest_claim,
+          ")"));
+    }
+    // Compared with the report current now, which a grading finished since
+    // the regrade started (a single Requeue) may have replaced.
+    ASSIGN_OR_RETURN(Row row, Load(submission_id));
+    ASSIGN_OR_RETURN(int64_t report_id,
+                     InsertReport(submission_id, -queue_seq, NowRfc3339(), report));
+    std::string note(kNoteDryRun);
+    if (!dry_run) {
+      ASSIGN_OR_RETURN(std::optional<Outcome> current, LoadOutcome(row.current_report));
+      note = ReasonToKeepCurrent(OutcomeOf(report), current, keep_max);
+    }
+    bool applied = note.empty();
+    if (applied) {
+      ASSIGN_OR_RETURN(auto update,
+                       db_->Prepare("UPDATE submissions SET current_report = ? WHERE id = ?"));
+      RETURN_IF_ERROR(update->BindInt(1, report_id).BindText(2, submission_id).Run());
+    }
+    {
+      ASSIGN_OR_RETURN(auto update,
+                       db_->Prepare("UPDATE regrade_items SET state = ?, new_report = ?, "
+                                    "applied = ?, note = ? WHERE regrade_id = ? AND "
+                                    "submission_id = ?"));
+      RETURN_IF_ERROR(
+          update
+              ->BindInt(1, report.status() == GradeReport::GRADED ? kItemGraded : kItemFailed)
+              .BindInt(2, report_id)
+              .BindInt(3, applied)
+              .BindText(4, note)
+              .BindText(5, regrade_id)
+              .BindText(6, submission_id)
+              .Run());
+    }
+    return transaction->Commit();
+  }
+
+  absl::StatusOr<Regrade> GetRegrade(const std::string& regrade_id) override {
+    absl::MutexLock lock(&mu_);
+    ASSIGN_OR_RETURN(auto transaction, Transaction::Begin(*db_, Mode::kDeferred));
+    ASSIGN_OR_RETURN(Regrade regrade, ReadRegrade(regrade_id));
+    RETURN_IF_ERROR(transaction->Commit());
+    return regrade;
+  }
+
+  absl::StatusOr<int> RevertRegrade(const std::string& regrade_id) override {
+    absl::MutexLock lock(&mu_);
+    ASSIGN_OR_RETURN(auto transaction, Transaction::Begin(*db_, Mode::kImmediate));
+    {
+      ASSIGN_OR_RETURN(auto select, db_->Prepare("SELECT reverted FROM regrades WHERE id = ?"));
+      select->BindText(1, regrade_id);
+      ASSIGN_OR_RETURN(bool found, select->Step());
+      if (!found) return RegradeNotFound(regrade_id);
+      if (select->ColumnInt(0) != 0) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("regrade '", regrade_id, "' is already reverted"));
+      }
+    }
+    int restored = 0;
+    {
+      // Only where the regrade's report is still current: a report that
+      // replaced it since (a later grading or regrade) is newer than both
+      // and stays; that submission is not counted as restored.
+      ASSIGN_OR_RETURN(
+          auto update,
+          db_->Prepare("UPDATE submissions SET current_report = (SELECT i.before_report FROM "
+                       "regrade_items AS i WHERE i.regrade_id = ?1 AND i.submission_id = "
+                       "submissions.id) WHERE EXISTS (SELECT 1 FROM regrade_items AS i WHERE "
+                       "i.regrade_id = ?1 AND i.submission_id = submissions.id AND i.applied = 1 "
+                       "AND i.new_report = submissions.current_report)"));
+      RETURN_IF_ERROR(update->BindText(1, regrade_id).Run());
+      restored = db_->Changes();
+    }
+    {
+      // Items not graded yet are dropped: never claimed again, and a worker
+      // still grading one cannot finish it.
+      ASSIGN_OR_RETURN(auto update,
+                       db_->Prepare("UPDATE regrade_items SET state = ?, note = ? WHERE "
+                                    "regrade_id = ? AND state IN (?, ?)"));
+      RETURN_IF_ERROR(update->BindInt(1, kItemDropped)
+                          .BindText(2, kNoteDropped)
+                          .BindText(3, regrade_id)
+                          .BindInt(4, kItemPending)
+                          .BindInt(5, kItemRunning)
+                          .Run());
+    }
+    {
+      ASSIGN_OR_RETURN(auto update, db_->Prepare("UPDATE regrades SET reverted = 1 WHERE id = ?"));
+      RETURN_IF_ERROR(update->BindText(1, regrade_id).Run());
+    }
+    RETURN_IF_ERROR(transaction->Commit());
+    return restored;
+  }
+
  private:
   // A new id: the time in ms (48 bits) then 80 random bits, as 32 hex digits,
   // so ids sort roughly by creation time.
-  std::string NewSubmissionId() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+  std::string NewId() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     uint64_t ms =
         static_cast<uint64_t>(absl::ToUnixMillis(absl::Now())) & ((uint64_t{1} << 48) - 1);
     uint64_t high = absl::Uniform<uint64_t>(bitgen_);
@@ -660,23 +996,186 @@ class SqliteStore : public Store {
     return found ? absl::OkStatus() : NotFound(submission_id);
   }
 
-  absl::Status AttachLatestReport(Submission& submission) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    ASSIGN_OR_RETURN(auto select, db_->Prepare("SELECT claim, report FROM reports WHERE "
-                                               "submission_id = ? ORDER BY claim DESC LIMIT 1"));
-    select->BindText(1, submission.submission_id());
-    ASSIGN_OR_RETURN(bool found, select->Step());
-    if (!found) return absl::OkStatus();
-    if (!submission.mutable_report()->ParseFromString(select->ColumnBlob(1))) {
-      return absl::DataLossError(absl::StrCat("submission '", submission.submission_id(),
-                                              "': the report of claim ", select->ColumnInt(0),
-                                              " does not parse"));
+  // Claims the pending regrade item first in the queue order: nullopt when
+  // there is none. The submission itself stays as it is (DONE).
+  absl::StatusOr<std::optional<Claim>> ClaimRegradeItem() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    Claim claim;
+    {
+      ASSIGN_OR_RETURN(auto select,
+                       db_->Prepare("SELECT regrade_id, submission_id, claim FROM regrade_items "
+                                    "WHERE state = 0 ORDER BY queue_seq LIMIT 1"));
+      ASSIGN_OR_RETURN(bool found, select->Step());
+      if (!found) return std::nullopt;
+      claim.regrade_id = select->ColumnText(0);
+      claim.submission.set_submission_id(select->ColumnText(1));
+      claim.claim = select->ColumnInt(2) + 1;
     }
-    return absl::OkStatus();
+    {
+      ASSIGN_OR_RETURN(auto update,
+                       db_->Prepare("UPDATE regrade_items SET state = ?, claim = ? WHERE "
+                                    "regrade_id = ? AND submission_id = ?"));
+      RETURN_IF_ERROR(update->BindInt(1, kItemRunning)
+                          .BindInt(2, claim.claim)
+                          .BindText(3, claim.regrade_id)
+                          .BindText(4, claim.submission.submission_id())
+                          .Run());
+    }
+    ASSIGN_OR_RETURN(Row row, Load(claim.submission.submission_id()));
+    claim.submission = std::move(row.submission);
+    claim.files_dir = std::move(row.files_dir);
+    claim.intake_notes = std::move(row.intake_notes);
+    return claim;
   }
 
+  // The submission `submission_id` to regrade under `spec`; InvalidArgument
+  // naming it when it is unknown, not DONE, or of another exercise or course.
+  absl::StatusOr<Row> LoadToRegrade(const RegradeSpec& spec, const std::string& submission_id)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    absl::StatusOr<Row> row = Load(submission_id);
+    if (absl::IsNotFound(row.status())) return absl::InvalidArgumentError(row.status().message());
+    if (!row.ok()) return row.status();
+    const Submission& s = row->submission;
+    std::string problem;
+    if (s.state() != Submission::DONE) {
+      problem = absl::StrCat("is ", Submission::State_Name(s.state()), ", not DONE");
+    } else if (s.exercise_id() != spec.exercise_id) {
+      problem = absl::StrCat("is of exercise '", s.exercise_id(), "', not '", spec.exercise_id, "'");
+    } else if (!spec.course_id.empty() && s.course_id() != spec.course_id) {
+      problem = absl::StrCat("is of course '", s.course_id(), "', not '", spec.course_id, "'");
+    }
+    if (!problem.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("submission '", submission_id, "' ", problem));
+    }
+    return row;
+  }
+
+  // The regrade `regrade_id` with its items; NotFound if unknown.
+  absl::StatusOr<Regrade> ReadRegrade(const std::string& regrade_id)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    Regrade regrade;
+    regrade.regrade_id = regrade_id;
+    {
+      ASSIGN_OR_RETURN(auto select,
+                       db_->Prepare("SELECT exercise_id, course_id, scope, dry_run, keep_max, "
+                                    "rubric_digest, created_at, reverted FROM regrades WHERE id "
+                                    "= ?"));
+      select->BindText(1, regrade_id);
+      ASSIGN_OR_RETURN(bool found, select->Step());
+      if (!found) return RegradeNotFound(regrade_id);
+      RegradeSpec& spec = regrade.spec;
+      spec.exercise_id = select->ColumnText(0);
+      spec.course_id = select->ColumnText(1);
+      spec.scope = select->ColumnText(2);
+      spec.dry_run = select->ColumnInt(3) != 0;
+      spec.keep_max = select->ColumnInt(4) != 0;
+      spec.rubric_digest = select->ColumnText(5);
+      regrade.created_at = select->ColumnText(6);
+      regrade.reverted = select->ColumnInt(7) != 0;
+    }
+    ASSIGN_OR_RETURN(
+        auto select,
+        db_->Prepare("SELECT i.submission_id, s.course_id, s.student_id, i.state, "
+                     "i.before_report, i.new_report, i.applied, i.note FROM regrade_items AS i "
+                     "JOIN submissions AS s ON s.id = i.submission_id WHERE i.regrade_id = ? "
+                     "ORDER BY i.position"));
+    select->BindText(1, regrade_id);
+    while (true) {
+      ASSIGN_OR_RETURN(bool found, select->Step());
+      if (!found) break;
+      RegradeItem& item = regrade.items.emplace_back();
+      item.submission_id = select->ColumnText(0);
+      item.course_id = select->ColumnText(1);
+      item.student_id = select->ColumnText(2);
+      switch (select->ColumnInt(3)) {
+        case kItemGraded:
+          item.state = RegradeItem::State::kGraded;
+          break;
+        case kItemFailed:
+          item.state = RegradeItem::State::kFailed;
+          break;
+        default:  // pending, running, or dropped (see the note)
+          item.state = RegradeItem::State::kPending;
+      }
+      ASSIGN_OR_RETURN(item.before, GradedScore(OptionalInt(*select, 4)));
+      ASSIGN_OR_RETURN(item.after, GradedScore(OptionalInt(*select, 5)));
+      item.applied = select->ColumnInt(6) != 0;
+      item.note = select->ColumnText(7);
+    }
+    return regrade;
+  }
+
+  // Puts the row's current report (if any) into its submission.
+  absl::Status AttachCurrentReport(Row& row) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (!row.current_report.has_value()) return absl::OkStatus();
+    ASSIGN_OR_RETURN(auto select, db_->Prepare("SELECT report FROM reports WHERE id = ?"));
+    select->BindInt(1, *row.current_report);
+    ASSIGN_OR_RETURN(bool found, select->Step());
+    if (!found) return MissingReport(*row.current_report);
+    return ParseReport(select->ColumnBlob(0), *row.current_report,
+                       *row.submission.mutable_report());
+  }
+
+  // What the current-report rules compare of report `report_id`; nullopt
+  // when there is no report. Reports stored before schema version 4 have no
+  // status and score columns: their blob is read instead.
+  absl::StatusOr<std::optional<Outcome>> LoadOutcome(std::optional<int64_t> report_id)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (!report_id.has_value()) return std::nullopt;
+    ASSIGN_OR_RETURN(auto select,
+                     db_->Prepare("SELECT status, score, report FROM reports WHERE id = ?"));
+    select->BindInt(1, *report_id);
+    ASSIGN_OR_RETURN(bool found, select->Step());
+    if (!found) return MissingReport(*report_id);
+    if (!select->ColumnIsNull(0)) {
+      return Outcome{select->ColumnInt(0) == GradeReport::GRADED, select->ColumnDouble(1)};
+    }
+    GradeReport report;
+    RETURN_IF_ERROR(ParseReport(select->ColumnBlob(2), *report_id, report));
+    return OutcomeOf(report);
+  }
+
+  // The score of report `report_id` when it is GRADED, else nullopt.
+  absl::StatusOr<std::optional<double>> GradedScore(std::optional<int64_t> report_id)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    ASSIGN_OR_RETURN(std::optional<Outcome> outcome, LoadOutcome(report_id));
+    if (!outcome.has_value() || !outcome->graded) return std::nullopt;
+    return outcome->score;
+  }
+
+  // Stores a report of `submission_id` under `claim`; returns its id.
+  absl::StatusOr<int64_t> InsertReport(const std::string& submission_id, int64_t claim,
+                                       const std::string& created_at, const GradeReport& report)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    std::string blob;
+    if (!report.SerializeToString(&blob)) {
+      return absl::InternalError(
+          absl::StrCat("submission '", submission_id, "': cannot serialize the report"));
+    }
+    ASSIGN_OR_RETURN(auto insert,
+                     db_->Prepare("INSERT INTO reports (submission_id, claim, created_at, report, "
+                                  "status, score) VALUES (?, ?, ?, ?, ?, ?) RETURNING id"));
+    ASSIGN_OR_RETURN(bool inserted, insert->BindText(1, submission_id)
+                                        .BindInt(2, claim)
+                                        .BindText(3, created_at)
+                                        .BindBlob(4, blob)
+                                        .BindInt(5, report.status())
+                                        .BindDouble(6, report.score())
+                                        .Step());
+    if (!inserted) {
+      return absl::InternalError(
+          absl::StrCat("submission '", submission_id, "': the new report has no id"));
+    }
+    return insert->ColumnInt(0);
+  }
+
+  // The next number of the queue order, shared by submissions and regrade
+  // items (so a regrade report's claim, -queue_seq, is unique).
   absl::StatusOr<int64_t> NextQueueSeq() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     ASSIGN_OR_RETURN(auto select,
-                     db_->Prepare("SELECT COALESCE(MAX(queue_seq), 0) + 1 FROM submissions"));
+                     db_->Prepare("SELECT MAX((SELECT COALESCE(MAX(queue_seq), 0) FROM "
+                                  "submissions), (SELECT COALESCE(MAX(queue_seq), 0) FROM "
+                                  "regrade_items)) + 1"));
     ASSIGN_OR_RETURN(bool found, select->Step());
     return found ? select->ColumnInt(0) : 1;
   }

@@ -456,7 +456,7 @@ TEST_F(SqliteStoreTest, DurableAcrossReopen) {
 
   RawDb raw(path_);
   EXPECT_EQ(raw.QueryText("PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(raw.QueryInt("SELECT version FROM schema_version"), 3);
+  EXPECT_EQ(raw.QueryInt("SELECT version FROM schema_version"), 4);
   EXPECT_EQ(raw.QueryInt("SELECT COUNT(*) FROM schema_version"), 1);
   EXPECT_EQ(raw.QueryText("PRAGMA integrity_check"), "ok");
 }
@@ -466,6 +466,7 @@ TEST_F(SqliteStoreTest, MigratesAVersion1Database) {
   store_.reset();
   {
     RawDb raw(path_);  // back to the schema of version 1
+    DowngradeToVersion3(raw);
     raw.Query("DROP TABLE course_turns");
     raw.Query("DROP TABLE student_turns");
     raw.Query("DROP INDEX submissions_queued_by_student");
@@ -479,7 +480,7 @@ TEST_F(SqliteStoreTest, MigratesAVersion1Database) {
   ASSERT_TRUE(claim.has_value());
   EXPECT_TRUE(claim->intake_notes.empty());
   RawDb raw(path_);
-  EXPECT_EQ(raw.QueryInt("SELECT version FROM schema_version"), 3);
+  EXPECT_EQ(raw.QueryInt("SELECT version FROM schema_version"), 4);
 }
 
 TEST_F(SqliteStoreTest, RefusesANewerSchema) {

@@ -74,7 +74,7 @@ struct RegradeSpec {
 
 // One submission of a regrade.
 struct RegradeItem {
-  enum class State { kPending, kGraded, kFailed };
+  enum class State { kPending, kGraded, kFailed };  // kPending: not graded yet
   std::string submission_id, course_id, student_id;
   State state = State::kPending;
   std::optional<double> before;  // score of the report current at the start, when GRADED
@@ -113,7 +113,7 @@ class Store {
   virtual absl::StatusOr<InsertOutcome> Insert(const NewSubmission& submission,
                                                const QueueLimits& limits) = 0;
 
-  // The submission with its latest report; NotFound if unknown.
+  // The submission with its current report; NotFound if unknown.
   virtual absl::StatusOr<Submission> Get(const std::string& submission_id) = 0;
 
   // Filtered, paged listing.
@@ -122,10 +122,12 @@ class Store {
   // Takes the next QUEUED submission and marks it RUNNING; nullopt when the
   // queue is empty. Next: of the course served least recently among those
   // with queued work (never served first, then by their oldest submission),
-  // of the student of that course served least recently, the oldest.
+  // of the student of that course served least recently, the oldest. With
+  // none queued, the next pending regrade item (see StartRegrade).
   virtual absl::StatusOr<std::optional<Claim>> ClaimNext() = 0;
 
-  // Stores the report of `claim` and marks the submission DONE. Fails with
+  // Stores the report of `claim` and marks the submission DONE; the report
+  // becomes current unless it is not GRADED and the current one is. Fails with
   // FailedPrecondition (and changes nothing) when the claim is not current
   // (cancelled, requeued after a crash, or already finished).
   virtual absl::Status Finish(const std::string& submission_id, int64_t claim,
@@ -138,13 +140,14 @@ class Store {
   virtual absl::StatusOr<InsertOutcome> Requeue(const std::string& submission_id) = 0;
 
   // At startup: RUNNING submissions (a crash interrupted them) go back to
-  // QUEUED. Returns how many.
+  // QUEUED, and regrade items being graded to pending. Returns how many.
   virtual absl::StatusOr<int> RecoverAfterCrash() = 0;
 
   // 1-based position in the order ClaimNext would take the queue as it is
   // now (later submissions of other courses or students can move it back);
   // 0 when not queued.
   virtual absl::StatusOr<int> QueuePosition(const std::string& submission_id) = 0;
+  // The QUEUED submissions plus the regrade items waiting to be claimed.
   virtual absl::StatusOr<int> QueueDepth() = 0;
 
   // Appends a progress event (its sequence is assigned here) and lists the
