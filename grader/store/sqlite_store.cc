@@ -872,10 +872,10 @@ class SqliteStore : public Store {
       keep_max = select->ColumnInt(4) != 0;
     }
     if (state != kItemRunning || latest_claim != claim) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "regrade '", regrade_id, "' of submission '", submission_id, "': claim ", claim,
-          " is not current (the item is ", ItemStateName(state), ", latest claim ", latest_claim,
-          ")"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("regrade '", regrade_id, "' of submission '", submission_id, "': claim ",
+                       claim, " is not current (the item is ", ItemStateName(state),
+                       ", latest claim ", latest_claim, ")"));
     }
     // Compared with the report current now, which a grading finished since
     // the regrade started (a single Requeue) may have replaced.
@@ -899,8 +899,7 @@ class SqliteStore : public Store {
                                     "applied = ?, note = ? WHERE regrade_id = ? AND "
                                     "submission_id = ?"));
       RETURN_IF_ERROR(
-          update
-              ->BindInt(1, report.status() == GradeReport::GRADED ? kItemGraded : kItemFailed)
+          update->BindInt(1, report.status() == GradeReport::GRADED ? kItemGraded : kItemFailed)
               .BindInt(2, report_id)
               .BindInt(3, applied)
               .BindText(4, note)
@@ -1039,13 +1038,13 @@ class SqliteStore : public Store {
     if (s.state() != Submission::DONE) {
       problem = absl::StrCat("is ", Submission::State_Name(s.state()), ", not DONE");
     } else if (s.exercise_id() != spec.exercise_id) {
-      problem = absl::StrCat("is of exercise '", s.exercise_id(), "', not '", spec.exercise_id, "'");
+      problem =
+          absl::StrCat("is of exercise '", s.exercise_id(), "', not '", spec.exercise_id, "'");
     } else if (!spec.course_id.empty() && s.course_id() != spec.course_id) {
       problem = absl::StrCat("is of course '", s.course_id(), "', not '", spec.course_id, "'");
     }
     if (!problem.empty()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("submission '", submission_id, "' ", problem));
+      return absl::InvalidArgumentError(absl::StrCat("submission '", submission_id, "' ", problem));
     }
     return row;
   }

@@ -51,8 +51,8 @@ class RegradeTest : public SqliteStoreTest {
   }
 
   // A new DONE submission whose report is `report`.
-  std::string Done(const GradeReport& report, std::string course = "c1",
-                   std::string student = "s1", std::string exercise = kExercise) {
+  std::string Done(const GradeReport& report, std::string course = "c1", std::string student = "s1",
+                   std::string exercise = kExercise) {
     std::string id = Insert(std::move(course), "", std::move(student), std::move(exercise));
     FinishNext(id, report);
     return id;
@@ -279,7 +279,8 @@ TEST_F(RegradeTest, FinishRegradeTakesOnlyTheCurrentClaimOnce) {
               StatusIs(absl::StatusCode::kFailedPrecondition));
   std::optional<Claim> claim = Next();
   ASSERT_TRUE(claim.has_value());
-  absl::Status stale = store_->FinishRegrade(regrade.regrade_id, id, claim->claim + 1, MakeReport(2));
+  absl::Status stale =
+      store_->FinishRegrade(regrade.regrade_id, id, claim->claim + 1, MakeReport(2));
   EXPECT_THAT(stale, StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_THAT(std::string(stale.message()), HasSubstr("not current"));
   EXPECT_THAT(store_->FinishRegrade("rg-nope", id, claim->claim, MakeReport(3)),
@@ -360,8 +361,7 @@ TEST_F(RegradeTest, AFailedRegradeNeverReplacesAGradedReport) {
 
 TEST_F(RegradeTest, ARegradeComparesWithTheReportCurrentWhenItFinishes) {
   std::string id = Done(MakeReport(30));
-  ASSERT_OK_AND_ASSIGN(Regrade regrade,
-                       store_->StartRegrade(Spec(false, /*keep_max=*/true), {id}));
+  ASSERT_OK_AND_ASSIGN(Regrade regrade, store_->StartRegrade(Spec(false, /*keep_max=*/true), {id}));
   // A single regrade finishes first and raises the score.
   RequeueAndFinish(id, MakeReport(90));
   FinishNextItem(id, MakeReport(60));

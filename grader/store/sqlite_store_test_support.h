@@ -118,11 +118,11 @@ class RawDb {
 // Takes a database of the current schema back to version 3: no regrades,
 // no current report per submission, reports without status and score.
 inline void DowngradeToVersion3(RawDb& raw) {
-  for (const char* sql : {"DROP TABLE regrade_items", "DROP TABLE regrades",
-                          "ALTER TABLE submissions DROP COLUMN current_report",
-                          "ALTER TABLE reports DROP COLUMN status",
-                          "ALTER TABLE reports DROP COLUMN score",
-                          "UPDATE schema_version SET version = 3"}) {
+  for (const char* sql :
+       {"DROP TABLE regrade_items", "DROP TABLE regrades",
+        "ALTER TABLE submissions DROP COLUMN current_report",
+        "ALTER TABLE reports DROP COLUMN status", "ALTER TABLE reports DROP COLUMN score",
+        "UPDATE schema_version SET version = 3"}) {
     raw.Query(sql);
   }
 }
