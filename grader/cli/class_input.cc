@@ -8,10 +8,13 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "base/files.h"
+#include "base/process.h"
+#include "base/temp_dir.h"
 #include "grader/core/intake/intake.h"
 
 namespace gograder::cli {
@@ -135,6 +138,41 @@ std::string HeadCommit(const std::string& dir) {
     if (parts.second == head && IsCommit(parts.first)) return std::string(parts.first);
   }
   return "";
+}
+
+std::optional<absl::Time> CommitTime(const std::string& dir, const std::string& commit) {
+  if (!IsCommit(commit)) return std::nullopt;
+  TempDir scratch("gograder-git-");
+  if (scratch.path().empty()) return std::nullopt;
+  // A configuration of our own only: no system or user config, and the
+  // clone's owner may be anyone (the teacher cloned it; safe.directory).
+  fs::path config = fs::path(scratch.path()) / "gitconfig";
+  fs::path output = fs::path(scratch.path()) / "commit";
+  if (!WriteWholeFile(config, "[safe]\n\tdirectory = *\n").ok()) return std::nullopt;
+  ProcessSpec spec;
+  spec.argv = {"git", absl::StrCat("--git-dir=", (fs::path(dir) / ".git").string()), "cat-file",
+               "commit", commit};
+  spec.inherit_environment = false;
+  spec.environment = {{"PATH", "/usr/bin:/bin"},
+                      {"GIT_CONFIG_NOSYSTEM", "1"},
+                      {"GIT_CONFIG_GLOBAL", config.string()},
+                      {"GIT_TERMINAL_PROMPT", "0"},
+                      {"HOME", scratch.path()}};
+  spec.stdout_file = output.string();
+  spec.timeout = absl::Seconds(10);
+  absl::StatusOr<ProcessExit> exit = RunProcess(spec);
+  if (!exit.ok() || exit->exit_code != 0 || exit->timed_out) return std::nullopt;
+  // "committer Name <mail> 1764547200 +0100"
+  for (absl::string_view line : absl::StrSplit(ReadFileOrEmpty(output), '\n')) {
+    if (line.empty()) break;  // the message follows the headers
+    if (!absl::ConsumePrefix(&line, "committer ")) continue;
+    std::vector<absl::string_view> words = absl::StrSplit(line, ' ', absl::SkipEmpty());
+    int64_t seconds = 0;
+    if (words.size() >= 2 && absl::SimpleAtoi(words[words.size() - 2], &seconds)) {
+      return absl::FromUnixSeconds(seconds);
+    }
+  }
+  return std::nullopt;
 }
 
 absl::StatusOr<std::vector<ClassEntry>> ListClass(const std::string& input,

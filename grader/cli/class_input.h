@@ -5,11 +5,13 @@
 #ifndef GOGRADER_GRADER_CLI_CLASS_INPUT_H_
 #define GOGRADER_GRADER_CLI_CLASS_INPUT_H_
 
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 
 namespace gograder::cli {
 
@@ -32,6 +34,11 @@ struct ClassEntry {
 absl::StatusOr<std::vector<ClassEntry>> ListClass(const std::string& input,
                                                   const std::string& roster,
                                                   const std::string& scratch, std::ostream& err);
+
+// The committer time of `commit` in the git clone at `dir` (read with `git
+// cat-file`, which runs no hooks, with no configuration but the clone's own),
+// or none when it cannot be read.
+std::optional<absl::Time> CommitTime(const std::string& dir, const std::string& commit);
 
 // The commit a git clone's HEAD points at (40 hex digits), or "" when `dir`
 // is no clone or its HEAD cannot be resolved.

@@ -6,7 +6,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
 #include "base/files.h"
+#include "base/status_macros.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "grader/core/files/digest.h"
 #include "grader/core/render/render.h"
 #include "proto/gograder/v1/grader.grpc.pb.h"
 
@@ -50,6 +55,12 @@ void Prepare(grpc::ClientContext& context, const ClientOptions& client, bool dea
   }
 }
 
+// grpc::StatusCode and absl::StatusCode share their numbers.
+absl::Status FromGrpc(const grpc::Status& status) {
+  if (status.ok()) return absl::OkStatus();
+  return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
+}
+
 std::string StateName(Submission::State state) { return Submission::State_Name(state); }
 
 void PrintEvent(const WatchEvent& event, std::ostream& out) {
@@ -81,40 +92,80 @@ void PrintEvent(const WatchEvent& event, std::ostream& out) {
 
 }  // namespace
 
+absl::StatusOr<gograder::v1::SubmitRequest> ReadSubmission(const std::string& path) {
+  gograder::v1::SubmitRequest request;
+  std::error_code error;
+  if (fs::is_directory(path, error)) {
+    auto* files = request.mutable_file_map()->mutable_files();
+    for (fs::recursive_directory_iterator it(path, error), end; !error && it != end;
+         it.increment(error)) {
+      if (it->is_symlink() || !it->is_regular_file()) continue;
+      std::string relative = fs::relative(it->path(), path).generic_string();
+      if (relative.starts_with(".git/")) continue;
+      ASSIGN_OR_RETURN(std::string content, ReadWholeFile(it->path()));
+      (*files)[relative] = std::move(content);
+    }
+    if (error) return absl::InvalidArgumentError(absl::StrCat(path, ": ", error.message()));
+  } else if (fs::is_regular_file(path, error)) {
+    ASSIGN_OR_RETURN(std::string archive, ReadWholeFile(path));
+    request.set_archive(std::move(archive));
+  } else {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": not a directory or an archive"));
+  }
+  return request;
+}
+
+std::string SubmissionFilesDigest(const gograder::v1::SubmitRequest& request) {
+  gograder::v1::SubmitRequest files;
+  if (request.has_file_map()) *files.mutable_file_map() = request.file_map();
+  if (request.has_archive()) files.set_archive(request.archive());
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);  // map entries in key order
+    files.SerializeToCodedStream(&coded);
+  }
+  return core::Sha256Hex(bytes);
+}
+
+absl::StatusOr<gograder::v1::ExerciseInfo> FetchExercise(const ClientOptions& client,
+                                                         const std::string& exercise_id) {
+  auto stub = Connect(client);
+  grpc::ClientContext context;
+  Prepare(context, client);
+  gograder::v1::GetExerciseRequest request;
+  request.set_exercise_id(exercise_id);
+  gograder::v1::ExerciseInfo info;
+  RETURN_IF_ERROR(FromGrpc(stub->GetExercise(&context, request, &info)));
+  return info;
+}
+
+absl::StatusOr<Submission> GradeAndWait(const ClientOptions& client,
+                                        const gograder::v1::SubmitRequest& request,
+                                        absl::Duration timeout) {
+  auto stub = Connect(client);
+  grpc::ClientContext context;
+  Prepare(context, client, /*deadline=*/false);
+  context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+  Submission submission;
+  RETURN_IF_ERROR(FromGrpc(stub->Grade(&context, request, &submission)));
+  return submission;
+}
+
 int RunSubmit(const ClientOptions& client, const SubmitOptions& options, std::ostream& out,
               std::ostream& err) {
-  gograder::v1::SubmitRequest request;
+  absl::StatusOr<gograder::v1::SubmitRequest> read = ReadSubmission(options.path);
+  if (!read.ok()) {
+    err << "gograder: " << read.status().message() << "\n";
+    return kBadInput;
+  }
+  gograder::v1::SubmitRequest& request = *read;
   request.set_exercise_id(options.exercise);
   request.set_course_id(options.course);
   request.set_student_id(options.student);
   request.set_attempt_id(options.attempt);
   request.set_idempotency_key(options.key);
-  std::error_code error;
-  if (fs::is_directory(options.path, error)) {
-    auto* files = request.mutable_file_map()->mutable_files();
-    for (fs::recursive_directory_iterator it(options.path, error), end; !error && it != end;
-         it.increment(error)) {
-      if (it->is_symlink() || !it->is_regular_file()) continue;
-      std::string relative = fs::relative(it->path(), options.path).generic_string();
-      if (relative.starts_with(".git/")) continue;
-      absl::StatusOr<std::string> content = ReadWholeFile(it->path());
-      if (!content.ok()) {
-        err << "gograder: " << content.status().message() << "\n";
-        return kBadInput;
-      }
-      (*files)[relative] = *std::move(content);
-    }
-  } else if (fs::is_regular_file(options.path, error)) {
-    absl::StatusOr<std::string> archive = ReadWholeFile(options.path);
-    if (!archive.ok()) {
-      err << "gograder: " << archive.status().message() << "\n";
-      return kBadInput;
-    }
-    request.set_archive(*std::move(archive));
-  } else {
-    err << "gograder: " << options.path << ": not a directory or an archive\n";
-    return kBadInput;
-  }
   auto stub = Connect(client);
   grpc::ClientContext context;
   Prepare(context, client);
@@ -192,6 +243,85 @@ int RunList(const ClientOptions& client, const ListOptions& options, std::ostrea
     request.set_page_token(response.next_page_token());
   } while (!request.page_token().empty());
   return kOk;
+}
+
+int RunRegradeAll(const ClientOptions& client, const RegradeAllOptions& options, std::ostream& out,
+                  std::ostream& err) {
+  gograder::v1::RegradeAllRequest request;
+  request.set_exercise_id(options.exercise);
+  request.set_course_id(options.course);
+  if (options.scope == "all") {
+    request.set_scope(gograder::v1::RegradeAllRequest::ALL);
+  } else if (options.scope == "latest") {
+    request.set_scope(gograder::v1::RegradeAllRequest::LATEST_PER_STUDENT);
+  } else if (options.scope == "best") {
+    request.set_scope(gograder::v1::RegradeAllRequest::BEST_PER_STUDENT);
+  } else {
+    err << "gograder: --scope " << options.scope << ": want all, latest or best\n";
+    return kBadInput;
+  }
+  request.set_dry_run(options.dry_run);
+  request.set_keep_max(options.keep_max);
+  auto stub = Connect(client);
+  grpc::ClientContext context;
+  Prepare(context, client, /*deadline=*/false);
+  auto reader = stub->RegradeAll(&context, request);
+  gograder::v1::RegradeEvent event;
+  while (reader->Read(&event)) {
+    const gograder::v1::RegradeProgress& progress =
+        event.has_summary() ? event.summary().progress() : event.progress();
+    out << absl::StrFormat("regrade %s: %d/%d done, %d failed on our side%s\n",
+                           progress.regrade_id(), progress.graded() + progress.failed(),
+                           progress.total(), progress.failed(),
+                           progress.dry_run() ? " (dry run)" : "")
+        << std::flush;
+    if (!event.has_summary()) continue;
+    const gograder::v1::RegradeSummary& summary = event.summary();
+    for (const gograder::v1::ScoreChange& change : summary.changes()) {
+      auto score = [](bool has, double value) {
+        return has ? absl::StrFormat("%.2f", value) : std::string("none");
+      };
+      out << absl::StrFormat("  %-20s %-34s %s -> %s%s%s\n",
+                             change.student_id().empty() ? "-" : change.student_id(),
+                             change.submission_id(), score(change.had_score(), change.before()),
+                             score(change.has_score(), change.after()),
+                             change.applied() ? "" : "  not applied: ", change.note());
+    }
+    out << absl::StrFormat("%d changed%s, %d unchanged; revert with: gograder revert-regrade %s\n",
+                           summary.changes_size(), progress.dry_run() ? " (would change)" : "",
+                           summary.unchanged(), progress.regrade_id());
+  }
+  grpc::Status status = reader->Finish();
+  return status.ok() ? kOk : FailRpc(err, status);
+}
+
+int RunRevertRegrade(const ClientOptions& client, const std::string& regrade_id,
+                     std::ostream& out, std::ostream& err) {
+  auto stub = Connect(client);
+  grpc::ClientContext context;
+  Prepare(context, client);
+  gograder::v1::RevertRegradeRequest request;
+  request.set_regrade_id(regrade_id);
+  gograder::v1::RevertRegradeResponse response;
+  grpc::Status status = stub->RevertRegrade(&context, request, &response);
+  if (!status.ok()) return FailRpc(err, status);
+  out << "regrade " << regrade_id << " reverted: " << response.restored()
+      << " report(s) restored\n";
+  return kOk;
+}
+
+int RunExportGradebook(const ClientOptions& client,
+                       const gograder::v1::ExportGradebookRequest& request, std::ostream& out,
+                       std::ostream& err) {
+  auto stub = Connect(client);
+  grpc::ClientContext context;
+  Prepare(context, client, /*deadline=*/false);
+  auto reader = stub->ExportGradebook(&context, request);
+  gograder::v1::CsvChunk chunk;
+  while (reader->Read(&chunk)) out << chunk.data();
+  out << std::flush;
+  grpc::Status status = reader->Finish();
+  return status.ok() ? kOk : FailRpc(err, status);
 }
 
 }  // namespace gograder::cli

@@ -6,6 +6,10 @@
 #include <ostream>
 #include <string>
 
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "proto/gograder/v1/api.pb.h"
+
 namespace gograder::cli {
 
 struct ClientOptions {
@@ -22,9 +26,33 @@ struct SubmitOptions {
   std::string format = "text";
 };
 
+struct RegradeAllOptions {
+  std::string exercise, course;
+  std::string scope = "all";  // all, latest, best
+  bool dry_run = false, keep_max = false;
+};
+
 struct ListOptions {
   std::string course, exercise, student;
 };
+
+// A SubmitRequest holding the module at `path`: a directory's regular files
+// (.git/ left out) as a file map, or an archive's bytes. InvalidArgument
+// naming the path when it is neither or cannot be read.
+absl::StatusOr<gograder::v1::SubmitRequest> ReadSubmission(const std::string& path);
+
+// Hex SHA-256 of the files of `request` (file map in path order, or archive).
+std::string SubmissionFilesDigest(const gograder::v1::SubmitRequest& request);
+
+// The exercise as gograderd describes it (criteria, statement, starter).
+absl::StatusOr<gograder::v1::ExerciseInfo> FetchExercise(const ClientOptions& client,
+                                                         const std::string& exercise_id);
+
+// Grade: submits and waits up to `timeout` for the final submission (the
+// same idempotency key returns the earlier one). RPC errors as absl codes.
+absl::StatusOr<gograder::v1::Submission> GradeAndWait(const ClientOptions& client,
+                                                      const gograder::v1::SubmitRequest& request,
+                                                      absl::Duration timeout);
 
 // Exit codes as for local grading: 0 ok; 2 bad input (INVALID_ARGUMENT,
 // NOT_FOUND, PERMISSION_DENIED, UNAUTHENTICATED); 3 anything else.
@@ -40,6 +68,18 @@ int RunReport(const ClientOptions& client, const std::string& id, const std::str
 // Lists submissions (every page), newest first.
 int RunList(const ClientOptions& client, const ListOptions& options, std::ostream& out,
             std::ostream& err);
+
+// Regrades an exercise's finished submissions on --server, printing progress
+// and then every score change (or, with a dry run, every change it would make).
+int RunRegradeAll(const ClientOptions& client, const RegradeAllOptions& options, std::ostream& out,
+                  std::ostream& err);
+// Restores the reports that were current before a regrade.
+int RunRevertRegrade(const ClientOptions& client, const std::string& regrade_id,
+                     std::ostream& out, std::ostream& err);
+// Writes a course's gradebook CSV for an exercise to `out`.
+int RunExportGradebook(const ClientOptions& client,
+                       const gograder::v1::ExportGradebookRequest& request, std::ostream& out,
+                       std::ostream& err);
 
 }  // namespace gograder::cli
 

@@ -18,6 +18,7 @@
 #include "grader/cli/client.h"
 #include "grader/cli/local.h"
 #include "grader/cli/paths.h"
+#include "grader/core/gradebook/late_policy.h"
 #include "grader/core/grading/grade.h"
 #include "grader/core/intake/accept.h"
 #include "grader/core/render/render.h"
@@ -370,6 +371,79 @@ int Main(int argc, char** argv) {
   similarity_command->add_option("--against", similarity.against,
                                  "also compare with the batch of this saved index");
 
+  BatchCommandOptions batch;
+  CLI::App* batch_command = app.add_subcommand(
+      "batch",
+      "grade a class (locally, or through --server): gradebook.csv, gradebook-long.csv, "
+      "report.html and every student's report; a rerun resumes");
+  batch_command->add_option("--exercise", batch.exercise, "exercise id")->required();
+  batch_command
+      ->add_option("input", batch.input,
+                   "a directory with one module per student (a folder, or an archive named "
+                   "<student>.zip/.tar/.tar.gz), or an archive of such a directory")
+      ->required();
+  batch_command->add_option("--out", batch.out, "output directory")->required();
+  batch_command->add_option(
+      "--roster", batch.roster,
+      "GitHub Classroom roster CSV (identifier, github_username): INPUT holds the cloned "
+      "repositories");
+  batch_command->add_option("--workers", batch.workers,
+                            "gradings at once (default: two per CPU; 8 with --server)");
+  batch_command->add_option("--course", batch.course, "with --server: the course id")
+      ->capture_default_str();
+  batch_command->add_option("--late-policy", batch.late_policy,
+                            "late policy file (a gograder.v1.LatePolicy text proto)");
+  batch_command->add_option("--due", batch.due, "due time, RFC 3339 (2026-12-01T23:59:00Z)");
+  batch_command->add_option("--grace", batch.grace_minutes, "minutes late that still count as on time")
+      ->check(CLI::Range(0.0, 1e6));
+  batch_command
+      ->add_option("--penalty-per-day", batch.percent_per_day,
+                   "percent of the max score per started day late")
+      ->check(CLI::Range(0.0, 100.0));
+  batch_command
+      ->add_option("--penalty-per-hour", batch.percent_per_hour,
+                   "percent of the max score per started hour late")
+      ->check(CLI::Range(0.0, 100.0));
+  batch_command->add_option("--penalty-cap", batch.max_percent, "the most percent taken")
+      ->check(CLI::Range(0.0, 100.0));
+  batch_command->add_option("--extensions", batch.extensions,
+                            "CSV of per-student due times (student_id,due)");
+  batch_command->add_option(
+      "--submitted-at", batch.submitted_at,
+      "CSV of submission times (student_id,submitted_at); default: the commit's time for git "
+      "clones, else the files' modification time");
+  batch_command->add_option("--metrics-file", batch.metrics_file,
+                            "write the progress as a Prometheus textfile (node_exporter)");
+
+  RegradeAllOptions regrade_all;
+  CLI::App* regrade_all_command = app.add_subcommand(
+      "regrade-all", "regrade an exercise's finished submissions on --server, with a summary");
+  regrade_all_command->add_option("--exercise", regrade_all.exercise, "exercise id")->required();
+  regrade_all_command->add_option("--course", regrade_all.course, "course id (default: all)");
+  regrade_all_command->add_option("--scope", regrade_all.scope, "all, latest or best (per student)")
+      ->capture_default_str();
+  regrade_all_command->add_flag("--dry-run", regrade_all.dry_run,
+                                "grade but change nothing: list whose score would change");
+  regrade_all_command->add_flag("--keep-max", regrade_all.keep_max,
+                                "keep the current report when the new score is lower");
+  std::string revert_id;
+  app.add_subcommand("revert-regrade", "restore the reports from before a regrade on --server")
+      ->add_option("id", revert_id, "regrade id (printed by regrade-all)")
+      ->required();
+  gograder::v1::ExportGradebookRequest export_request;
+  std::string export_late_policy;
+  bool export_best = false, export_long = false;
+  std::string export_course, export_exercise;
+  CLI::App* gradebook_command =
+      app.add_subcommand("gradebook", "print a course's gradebook CSV from --server");
+  gradebook_command->add_option("--course", export_course, "course id")->required();
+  gradebook_command->add_option("--exercise", export_exercise, "exercise id")->required();
+  gradebook_command->add_flag("--best", export_best,
+                              "each student's best submission (default: the latest)");
+  gradebook_command->add_flag("--long", export_long,
+                              "one row per student and criterion or hidden test");
+  gradebook_command->add_option("--late-policy", export_late_policy, "late policy file");
+
   app.add_subcommand("exercises", "list the exercises");
   CLI::App* rubric = app.add_subcommand("rubric", "rubric tools");
   rubric->require_subcommand(1);
@@ -446,13 +520,32 @@ int Main(int argc, char** argv) {
   }
   std::ostream& out = std::cout;
   std::ostream& err = std::cerr;
+  if (client.token.empty() && getenv("GOGRADER_TOKEN") != nullptr)
+    client.token = getenv("GOGRADER_TOKEN");
+  if (batch_command->parsed()) {
+    return RunBatch(global, client.server.empty() ? nullptr : &client, batch, out, err);
+  }
   if (submit_command->parsed() || app.got_subcommand("watch") || report_command->parsed() ||
-      list_command->parsed()) {
-    if (client.token.empty() && getenv("GOGRADER_TOKEN") != nullptr)
-      client.token = getenv("GOGRADER_TOKEN");
+      list_command->parsed() || regrade_all_command->parsed() ||
+      app.got_subcommand("revert-regrade") || gradebook_command->parsed()) {
     if (client.server.empty()) {
-      err << "gograder: submit, watch, report and list need --server ADDR (a gograderd)\n";
+      err << "gograder: submit, watch, report, list, regrade-all, revert-regrade and gradebook "
+             "need --server ADDR (a gograderd)\n";
       return kBadInput;
+    }
+    if (regrade_all_command->parsed()) return RunRegradeAll(client, regrade_all, out, err);
+    if (app.got_subcommand("revert-regrade")) return RunRevertRegrade(client, revert_id, out, err);
+    if (gradebook_command->parsed()) {
+      export_request.set_course_id(export_course);
+      export_request.set_exercise_id(export_exercise);
+      export_request.set_best(export_best);
+      export_request.set_long_format(export_long);
+      if (!export_late_policy.empty()) {
+        auto policy = core::LoadLatePolicyFile(export_late_policy);
+        if (!policy.ok()) return Fail(err, policy.status());
+        *export_request.mutable_late_policy() = *std::move(policy);
+      }
+      return RunExportGradebook(client, export_request, out, err);
     }
     if (submit_command->parsed()) return RunSubmit(client, submit, out, err);
     if (app.got_subcommand("watch")) return RunWatch(client, watch_id, out, err);

@@ -41,6 +41,24 @@ struct SimilarityCommandOptions {
   std::string against;     // compare with the batch of this saved index too
 };
 
+struct BatchCommandOptions {
+  std::string exercise;
+  std::string input;   // as for similarity: one module per student, or an archive of them
+  std::string roster;  // GitHub Classroom roster CSV: input holds the cloned repositories
+  std::string out;     // gradebook.csv, gradebook-long.csv, report.html, students/<id>/
+  int workers = 0;     // gradings at once; 0: two per CPU locally, 8 with --server
+  std::string course = "batch";  // --server: the course the submissions are filed under
+  // Late policy: a policy file (LatePolicy text proto) and/or flags on top.
+  std::string late_policy;
+  std::string due;  // RFC 3339
+  double grace_minutes = -1, percent_per_day = -1, percent_per_hour = -1, max_percent = -1;
+  std::string extensions;    // CSV: student_id,due
+  std::string submitted_at;  // CSV: student_id,submitted_at (else commit time, else mtime)
+  std::string metrics_file;  // Prometheus textfile with the progress
+};
+
+struct ClientOptions;
+
 // Exit codes: 0 ok; 1 graded below --min-score or a rubric test failed;
 // 2 bad input (the message names the file); 3 grading failed on our side.
 int RunGrade(const GlobalOptions& global, const GradeOptions& options, std::ostream& out,
@@ -65,6 +83,13 @@ int RunToolchainPrepare(const GlobalOptions& global, bool force, std::ostream& o
 // batch), starter code excluded; writes pairs.csv and HTML pages.
 int RunSimilarity(const GlobalOptions& global, const SimilarityCommandOptions& options,
                   std::ostream& out, std::ostream& err);
+
+// Grades a class (locally, or through gograderd when `client` is given) and
+// writes the gradebook, the class report and every student's report; a rerun
+// reuses the reports of unchanged submissions. Exit 3 when some grading
+// failed on our side (run it again), 2 for bad input.
+int RunBatch(const GlobalOptions& global, const ClientOptions* client,
+             const BatchCommandOptions& options, std::ostream& out, std::ostream& err);
 
 // Parses argv and runs the chosen subcommand.
 int Main(int argc, char** argv);

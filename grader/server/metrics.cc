@@ -7,7 +7,9 @@
 #include <array>
 #include <chrono>
 #include <exception>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -41,6 +43,7 @@ using ::prometheus::Family;
 using ::prometheus::Gauge;
 using ::prometheus::Histogram;
 
+constexpr std::array<absl::string_view, 3> kRegradeItemStates = {"pending", "graded", "failed"};
 constexpr std::array<absl::string_view, 3> kOutcomes = {"graded", "grading_failed", "cancelled"};
 constexpr std::array<absl::string_view, 8> kRejectReasons = {
     "invalid_argument",    "queue_full",         "unauthenticated",      "permission_denied",
@@ -153,6 +156,20 @@ struct Metrics::Families {
                                .Name("gograder_workers")
                                .Help("Grading workers configured.")
                                .Register(*registry);
+  Family<Gauge>& regrade_items =
+      prometheus::BuildGauge()
+          .Name("gograder_regrade_items")
+          .Help(
+              "Submissions of the regrades running now (RegradeAll with items left), by state: "
+              "pending (queued or grading), graded, failed (our side; the earlier report stays).")
+          .Register(*registry);
+  Family<Gauge>& regrades_running = prometheus::BuildGauge()
+                                        .Name("gograder_regrades_running")
+                                        .Help("RegradeAll runs with submissions still pending.")
+                                        .Register(*registry);
+  // Items per state of each running regrade, by regrade id.
+  std::mutex regrades_mutex;
+  std::map<std::string, std::array<int, 3>> regrades;
   Family<Histogram>& rpc_duration =
       prometheus::BuildHistogram()
           .Name("gograder_rpc_duration_seconds")
@@ -199,6 +216,8 @@ absl::StatusOr<std::unique_ptr<Metrics>> Metrics::Create(const std::string& list
     f.step_duration.Add({{"step", StepLabel(gograder::v1::Step(step))}}, StepBuckets());
   }
   f.queue_depth.Add({});
+  for (absl::string_view state : kRegradeItemStates) f.regrade_items.Add({{"state", std::string(state)}});
+  f.regrades_running.Add({});
   f.workers_busy.Add({});
   f.workers.Add({});
   f.build_info.Add({{"version", GOGRADER_VERSION}, {"commit", GOGRADER_GIT_COMMIT}}).Set(1);
@@ -251,6 +270,25 @@ void Metrics::StepFinished(gograder::v1::Step step, gograder::v1::SandboxResult:
 }
 
 void Metrics::SetQueueDepth(int depth) { families_->queue_depth.Add({}).Set(depth); }
+
+void Metrics::RegradeProgress(const std::string& regrade_id, int pending, int graded, int failed,
+                              bool reverted) {
+  Families& f = *families_;
+  std::lock_guard<std::mutex> lock(f.regrades_mutex);
+  if (pending == 0 || reverted) {
+    f.regrades.erase(regrade_id);
+  } else {
+    f.regrades[regrade_id] = {pending, graded, failed};
+  }
+  std::array<int, 3> sums = {0, 0, 0};
+  for (const auto& [id, counts] : f.regrades) {
+    for (size_t i = 0; i < sums.size(); ++i) sums[i] += counts[i];
+  }
+  for (size_t i = 0; i < sums.size(); ++i) {
+    f.regrade_items.Add({{"state", std::string(kRegradeItemStates[i])}}).Set(sums[i]);
+  }
+  f.regrades_running.Add({}).Set(static_cast<double>(f.regrades.size()));
+}
 
 void Metrics::SetWorkersBusy(int busy) { families_->workers_busy.Add({}).Set(busy); }
 

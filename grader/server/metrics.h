@@ -55,6 +55,12 @@ class Metrics {
   // Sets gograder_queue_depth (submissions waiting, not yet grading).
   void SetQueueDepth(int depth);
 
+  // Records how far a regrade got. gograder_regrade_items{state} (pending,
+  // graded, failed) sums the regrades still running, gograder_regrades_running
+  // counts them; one that has nothing pending, or was reverted, leaves both.
+  void RegradeProgress(const std::string& regrade_id, int pending, int graded, int failed,
+                       bool reverted);
+
   // Sets gograder_workers_busy (workers grading a submission now).
   void SetWorkersBusy(int busy);
 

@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "grader/store/store.h"
 #include "proto/gograder/v1/rubric.pb.h"
 #include "proto/gograder/v1/sandbox.pb.h"
 
@@ -40,6 +41,8 @@ void RecordStep(const MetricsHandle& handle, gograder::v1::Step step,
 // Queue depth and worker gauges.
 void RecordQueue(const MetricsHandle& handle, int depth);
 void RecordWorkers(const MetricsHandle& handle, int workers, int busy);
+// How far a regrade got (the regrade progress gauges).
+void RecordRegrade(const MetricsHandle& handle, const store::Regrade& regrade);
 
 }  // namespace gograder::server
 

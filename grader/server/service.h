@@ -76,6 +76,20 @@ class GraderService final : public gograder::v1::Grader::Service {
   grpc::Status FindSimilar(grpc::ServerContext* context,
                            const gograder::v1::FindSimilarRequest* request,
                            gograder::v1::FindSimilarResponse* response) override;
+  // The gradebook of a course's exercise as CSV, in chunks (teachers and
+  // admins; service_teachers.cc).
+  grpc::Status ExportGradebook(grpc::ServerContext* context,
+                               const gograder::v1::ExportGradebookRequest* request,
+                               grpc::ServerWriter<gograder::v1::CsvChunk>* writer) override;
+  // Grades an exercise's finished submissions again; streams progress, then
+  // the summary of score changes (teachers and admins).
+  grpc::Status RegradeAll(grpc::ServerContext* context,
+                          const gograder::v1::RegradeAllRequest* request,
+                          grpc::ServerWriter<gograder::v1::RegradeEvent>* writer) override;
+  // Restores the reports that were current before a regrade (teachers and admins).
+  grpc::Status RevertRegrade(grpc::ServerContext* context,
+                             const gograder::v1::RevertRegradeRequest* request,
+                             gograder::v1::RevertRegradeResponse* response) override;
   // The exercises of the catalog.
   grpc::Status ListExercises(grpc::ServerContext* context,
                              const gograder::v1::ListExercisesRequest* request,

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "grader/core/rubric/rubric.h"
+#include "grader/server/class_views.h"
 
 namespace gograder::server {
 
@@ -111,7 +112,12 @@ void WorkerPool::RunWorker(int index) {
     }
     absl::StatusOr<std::optional<store::Claim>> claim = options_.store->ClaimNext();
     if (claim.ok() && claim->has_value()) {
-      const std::string& id = (*claim)->submission.submission_id();
+      // Running gradings by submission id (what StopGrading names); a
+      // regrade's by regrade and submission, so Cancel never stops one.
+      const std::string id =
+          (*claim)->regrade_id.empty()
+              ? (*claim)->submission.submission_id()
+              : RegradeNewsKey((*claim)->regrade_id) + "/" + (*claim)->submission.submission_id();
       std::stop_token stop;
       {
         std::lock_guard<std::mutex> lock(mutex_);
@@ -143,8 +149,12 @@ void WorkerPool::GradeClaim(const GradeFunction& grade, const store::Claim& clai
                             std::stop_token stop) {
   const std::string& id = claim.submission.submission_id();
   const std::string& exercise_id = claim.submission.exercise_id();
+  const bool regrade = !claim.regrade_id.empty();
   absl::Time start = absl::Now();
+  // A regrade's gradings add no events: the submission's own stream ended
+  // with its final event, and the regrade's progress is the regrade's.
   auto append = [&](WatchEvent event) {
+    if (regrade) return;
     if (auto appended = options_.events->Append(id, std::move(event)); !appended.ok()) {
       std::cerr << "gograderd: " << id << ": cannot store an event: " << appended.status() << "\n";
     }
@@ -177,7 +187,10 @@ void WorkerPool::GradeClaim(const GradeFunction& grade, const store::Claim& clai
     report = graded.ok() ? *std::move(graded)
                          : core::GradingFailedReport(exercise_id, graded.status().message());
   }
-  absl::Status finished = options_.store->Finish(id, claim.claim, report);
+  absl::Status finished =
+      regrade ? options_.store->FinishRegrade(claim.regrade_id, id, claim.claim, report)
+              : options_.store->Finish(id, claim.claim, report);
+  if (regrade) options_.events->Notify(RegradeNewsKey(claim.regrade_id));
   if (!finished.ok()) {
     // Cancelled or requeued meanwhile: this claim's report is dropped on purpose.
     std::cerr << "gograderd: " << id << ": report of claim " << claim.claim
@@ -188,6 +201,16 @@ void WorkerPool::GradeClaim(const GradeFunction& grade, const store::Claim& clai
   double score = report.max_score() > 0 ? 100 * report.score() / report.max_score() : 0;
   RecordFinished(options_.metrics, exercise_id, graded ? "graded" : "grading_failed", score,
                  absl::ToDoubleSeconds(absl::Now() - start));
+  if (regrade) {
+    if (auto state = options_.store->GetRegrade(claim.regrade_id); state.ok()) {
+      RecordRegrade(options_.metrics, *state);
+    }
+    std::cerr << "gograderd: " << id << " (regrade " << claim.regrade_id << "): "
+              << (graded ? absl::StrCat("graded ", report.score(), "/", report.max_score())
+                         : absl::StrCat("grading failed: ", report.error()))
+              << "\n";
+    return;
+  }
   WatchEvent event;
   if (auto stored = options_.store->Get(id); stored.ok()) {
     *event.mutable_finished() = *std::move(stored);
