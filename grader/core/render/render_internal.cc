@@ -1,8 +1,10 @@
 // Helpers shared by the report renderers; see render_internal.h.
 #include "grader/core/render/render_internal.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -143,6 +145,37 @@ std::string FormatBytes(int64_t bytes) {
   if (bytes < (int64_t{1} << 20)) return absl::StrFormat("%.1f KiB", b / 1024);
   if (bytes < (int64_t{1} << 30)) return absl::StrFormat("%.1f MiB", b / (1 << 20));
   return absl::StrFormat("%.2f GiB", b / (1 << 30));
+}
+
+std::string FormatLateness(int64_t seconds) {
+  struct Unit {
+    int64_t seconds;
+    const char* one;
+    const char* many;
+  };
+  static constexpr Unit kUnits[] = {
+      {86400, " day", " days"}, {3600, " h", " h"}, {60, " m", " m"}, {1, " s", " s"}};
+  const auto count_of = [](int64_t count, const Unit& unit) {
+    return absl::StrCat(count, count == 1 ? unit.one : unit.many);
+  };
+  seconds = std::max<int64_t>(0, seconds);
+  size_t i = 0;
+  while (i + 1 < std::size(kUnits) && seconds < kUnits[i].seconds) ++i;
+  std::string out = count_of(seconds / kUnits[i].seconds, kUnits[i]);
+  if (i + 1 < std::size(kUnits)) {
+    const int64_t next = seconds % kUnits[i].seconds / kUnits[i + 1].seconds;
+    if (next > 0) absl::StrAppend(&out, " ", count_of(next, kUnits[i + 1]));
+  }
+  return out;
+}
+
+std::string LatePenaltyLine(const gograder::v1::LatePenalty& late) {
+  if (late.points() <= 0) return "";
+  return absl::StrCat("-", FormatPoints(late.points()), " points (", FormatPoints(late.percent()),
+                      "% of the max score): handed in ", FormatLateness(late.late_seconds()),
+                      " after the ", late.extension() ? "extended " : "", "due time ",
+                      late.due_at(), "; raw score ", FormatPoints(late.raw_score()),
+                      late.rule().empty() ? "" : absl::StrCat(" (", late.rule(), ")"));
 }
 
 std::string TrimOutput(absl::string_view raw_output, int head_lines, int tail_lines,

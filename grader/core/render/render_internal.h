@@ -51,6 +51,16 @@ std::string FormatMicros(int64_t micros);
 // Returns a size for people: "512 B", "12.3 KiB", "210.5 MiB"; "-" for 0.
 std::string FormatBytes(int64_t bytes);
 
+// Returns how late something was, for people, in its two largest units:
+// "2 days 3 h", "1 day", "5 h 20 m", "12 m 5 s", "40 s".
+std::string FormatLateness(int64_t seconds);
+
+// Returns a late penalty in one line for a teacher or a student: "-17 points
+// (20% of the max score): handed in 1 day 2 h after the due time
+// 2026-12-01T23:59:00Z; raw score 85 (10% per started day late, at most
+// 50%)"; "" when it took no points.
+std::string LatePenaltyLine(const gograder::v1::LatePenalty& late);
+
 // Returns the first `head_lines` and last `tail_lines` lines of `output`
 // (the middle replaced by "... (N lines omitted) ..."), without a trailing
 // newline, cut to about `max_bytes` bytes.
