@@ -4,32 +4,10 @@
 
 namespace gograder::core {
 
+// HTML5 reads XML's escapes (&apos; included); it keeps attribute values'
+// whitespace as it is, so tabs and newlines need no escaping.
 std::string HtmlEscape(absl::string_view text) {
-  const std::string valid = render_internal::ValidUtf8(text);
-  std::string out;
-  out.reserve(valid.size());
-  for (char c : valid) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
+  return render_internal::XmlEscape(text, /*attribute=*/false);
 }
 
 }  // namespace gograder::core

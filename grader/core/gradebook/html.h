@@ -11,7 +11,8 @@ namespace gograder::core {
 
 // `text` safe in HTML element content and in a double- or single-quoted
 // attribute value: & < > " ' as character references, invalid UTF-8 replaced
-// by U+FFFD.
+// by U+FFFD, control characters other than tab, newline and carriage return
+// dropped.
 std::string HtmlEscape(absl::string_view text);
 
 }  // namespace gograder::core

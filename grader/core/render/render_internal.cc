@@ -97,6 +97,49 @@ std::string ValidUtf8(absl::string_view s) {
   return out;
 }
 
+bool IsXmlChar(char32_t cp) {
+  return cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF) ||
+         (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
+}
+
+std::string XmlEscape(absl::string_view s, bool attribute) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t pos = 0; pos < s.size();) {
+    const char32_t cp = NextCodePoint(s, &pos);
+    if (!IsXmlChar(cp)) continue;
+    switch (cp) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      case '\t':
+        out += attribute ? "&#9;" : "\t";
+        break;
+      case '\n':
+        out += attribute ? "&#10;" : "\n";
+        break;
+      case '\r':
+        out += attribute ? "&#13;" : "\r";
+        break;
+      default:
+        AppendUtf8(cp, &out);
+    }
+  }
+  return out;
+}
+
 size_t CodePointCount(absl::string_view s) {
   size_t n = 0;
   for (size_t pos = 0; pos < s.size(); ++n) NextCodePoint(s, &pos);

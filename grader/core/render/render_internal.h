@@ -29,6 +29,16 @@ void AppendUtf8(char32_t cp, std::string* out);
 // Returns `s` with every invalid UTF-8 byte replaced by U+FFFD.
 std::string ValidUtf8(absl::string_view s);
 
+// True for the characters XML 1.0 allows: #x9 | #xA | #xD | [#x20-#xD7FF] |
+// [#xE000-#xFFFD] | [#x10000-#x10FFFF].
+bool IsXmlChar(char32_t cp);
+
+// Returns `s` as XML (or HTML) character data: invalid UTF-8 becomes U+FFFD,
+// characters XML 1.0 forbids are dropped and & < > " ' are escaped. In an
+// XML attribute, tab, newline and carriage return are escaped too so they
+// survive attribute value normalisation.
+std::string XmlEscape(absl::string_view s, bool attribute = true);
+
 // Returns the number of code points of `s` (invalid bytes count as one).
 size_t CodePointCount(absl::string_view s);
 
