@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <map>
 
 #include "absl/strings/ascii.h"
@@ -15,6 +14,7 @@
 #include "base/files.h"
 #include "base/process.h"
 #include "base/temp_dir.h"
+#include "grader/core/gradebook/csv.h"
 #include "grader/core/intake/intake.h"
 
 namespace gograder::cli {
@@ -45,57 +45,34 @@ std::string EntryId(const fs::directory_entry& entry) {
   return "";
 }
 
-// The fields of one CSV line (RFC 4180 quotes; no newlines inside fields).
-std::vector<std::string> CsvFields(absl::string_view line) {
-  std::vector<std::string> fields(1);
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    char c = line[i];
-    if (quoted && c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-      fields.back() += '"';
-      ++i;
-    } else if (c == '"') {
-      quoted = !quoted;
-    } else if (c == ',' && !quoted) {
-      fields.emplace_back();
-    } else {
-      fields.back() += c;
-    }
-  }
-  return fields;
-}
-
 // Roster rows as (identifier, github_username).
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ReadRoster(
     const std::string& roster) {
-  std::ifstream in(roster);
-  if (!in) return absl::NotFoundError(absl::StrCat(roster, ": cannot read"));
-  std::string line;
-  int number = 0, identifier = -1, username = -1;
+  absl::StatusOr<std::string> text = ReadWholeFile(roster);
+  if (!text.ok()) return text.status();
+  absl::StatusOr<std::vector<core::CsvRecord>> records = core::ParseCsv(*text, roster);
+  if (!records.ok()) return records.status();
+  const int identifier =
+      records->empty() ? -1 : core::CsvColumn((*records)[0].fields, "identifier");
+  const int username =
+      records->empty() ? -1 : core::CsvColumn((*records)[0].fields, "github_username");
+  if (identifier < 0 || username < 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        roster, ":1: a GitHub Classroom roster needs identifier and github_username columns"));
+  }
   std::vector<std::pair<std::string, std::string>> rows;
-  while (std::getline(in, line)) {
-    ++number;
-    std::vector<std::string> fields = CsvFields(absl::StripTrailingAsciiWhitespace(line));
-    if (number == 1) {
-      for (size_t i = 0; i < fields.size(); ++i) {
-        if (fields[i] == "identifier") identifier = static_cast<int>(i);
-        if (fields[i] == "github_username") username = static_cast<int>(i);
-      }
-      if (identifier < 0 || username < 0) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            roster, ":1: a GitHub Classroom roster needs identifier and github_username columns"));
-      }
-      continue;
-    }
-    if (fields.size() == 1 && fields[0].empty()) continue;
-    if (static_cast<int>(fields.size()) <= std::max(identifier, username)) {
+  for (size_t r = 1; r < records->size(); ++r) {
+    const core::CsvRecord& record = (*records)[r];
+    if (static_cast<int>(record.fields.size()) <= std::max(identifier, username)) {
       return absl::InvalidArgumentError(
-          absl::StrCat(roster, ":", number, ": ", fields.size(), " fields, too few"));
+          absl::StrCat(roster, ":", record.line, ": ", record.fields.size(), " fields, too few"));
     }
-    if (fields[identifier].empty()) {
-      return absl::InvalidArgumentError(absl::StrCat(roster, ":", number, ": no identifier"));
+    absl::string_view id = absl::StripAsciiWhitespace(record.fields[identifier]);
+    if (id.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(roster, ":", record.line, ": no identifier"));
     }
-    rows.emplace_back(fields[identifier], fields[username]);
+    rows.emplace_back(std::string(id),
+                      std::string(absl::StripAsciiWhitespace(record.fields[username])));
   }
   return rows;
 }

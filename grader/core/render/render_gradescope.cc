@@ -4,8 +4,8 @@
 // mapped to Gradescope's; Gradescope then hides HIDDEN criteria from students
 // and shows AFTER_DUE_DATE ones after the due date. The top-level output, which
 // students always see, summarises the student view of the report (score,
-// build failure, failing tests, annotations). Flags and digests go to
-// extra_data, which students do not see.
+// late penalty, build failure, failing tests, annotations). Flags and
+// digests go to extra_data, which students do not see.
 #include <cmath>
 #include <string>
 #include <vector>
@@ -86,6 +86,9 @@ std::string Summary(const GradeReport& report) {
   parts.push_back(absl::StrCat(report.exercise_id().empty() ? "Score" : report.exercise_id(), ": ",
                                FormatPoints(report.score()), "/", FormatPoints(report.max_score()),
                                " points."));
+  if (report.has_late() && report.late().points() > 0) {
+    parts.push_back(absl::StrCat("Late penalty: ", LatePenaltyLine(report.late()), "."));
+  }
   if (report.build_failed()) {
     parts.push_back("The build failed: the code does not compile, so the score is 0.");
   }

@@ -58,6 +58,17 @@ TEST(RenderGradescopeTest, PartialReport) {
   EXPECT_EQ(json["extra_data"]["submission_digest"], "sha256:submission");
 }
 
+TEST(RenderGradescopeTest, LatePenaltyInTheTopLevelOutput) {
+  const nlohmann::json json =
+      nlohmann::json::parse(Render(LateReport(), ReportFormat::kGradescope));
+  EXPECT_DOUBLE_EQ(json["score"].get<double>(), 80);
+  EXPECT_THAT(json["output"].get<std::string>(),
+              HasSubstr("phase1/crawler: 80/100 points.\n\nLate penalty: -20 points (20% of the "
+                        "max score): handed in 1 day 2 h after the due time 2026-12-01T23:59:00Z; "
+                        "raw score 100 (10% per started day late, at most 50%)."));
+  EXPECT_THAT(Render(PassedReport(), ReportFormat::kGradescope), Not(HasSubstr("Late penalty")));
+}
+
 TEST(RenderGradescopeTest, GradingFailedGivesZeroSayingItIsNotAGrade) {
   const nlohmann::json json =
       nlohmann::json::parse(Render(GradingFailedReport(), ReportFormat::kGradescope));

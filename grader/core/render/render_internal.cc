@@ -1,8 +1,10 @@
 // Helpers shared by the report renderers; see render_internal.h.
 #include "grader/core/render/render_internal.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -95,6 +97,49 @@ std::string ValidUtf8(absl::string_view s) {
   return out;
 }
 
+bool IsXmlChar(char32_t cp) {
+  return cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF) ||
+         (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
+}
+
+std::string XmlEscape(absl::string_view s, bool attribute) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t pos = 0; pos < s.size();) {
+    const char32_t cp = NextCodePoint(s, &pos);
+    if (!IsXmlChar(cp)) continue;
+    switch (cp) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      case '\t':
+        out += attribute ? "&#9;" : "\t";
+        break;
+      case '\n':
+        out += attribute ? "&#10;" : "\n";
+        break;
+      case '\r':
+        out += attribute ? "&#13;" : "\r";
+        break;
+      default:
+        AppendUtf8(cp, &out);
+    }
+  }
+  return out;
+}
+
 size_t CodePointCount(absl::string_view s) {
   size_t n = 0;
   for (size_t pos = 0; pos < s.size(); ++n) NextCodePoint(s, &pos);
@@ -143,6 +188,37 @@ std::string FormatBytes(int64_t bytes) {
   if (bytes < (int64_t{1} << 20)) return absl::StrFormat("%.1f KiB", b / 1024);
   if (bytes < (int64_t{1} << 30)) return absl::StrFormat("%.1f MiB", b / (1 << 20));
   return absl::StrFormat("%.2f GiB", b / (1 << 30));
+}
+
+std::string FormatLateness(int64_t seconds) {
+  struct Unit {
+    int64_t seconds;
+    const char* one;
+    const char* many;
+  };
+  static constexpr Unit kUnits[] = {
+      {86400, " day", " days"}, {3600, " h", " h"}, {60, " m", " m"}, {1, " s", " s"}};
+  const auto count_of = [](int64_t count, const Unit& unit) {
+    return absl::StrCat(count, count == 1 ? unit.one : unit.many);
+  };
+  seconds = std::max<int64_t>(0, seconds);
+  size_t i = 0;
+  while (i + 1 < std::size(kUnits) && seconds < kUnits[i].seconds) ++i;
+  std::string out = count_of(seconds / kUnits[i].seconds, kUnits[i]);
+  if (i + 1 < std::size(kUnits)) {
+    const int64_t next = seconds % kUnits[i].seconds / kUnits[i + 1].seconds;
+    if (next > 0) absl::StrAppend(&out, " ", count_of(next, kUnits[i + 1]));
+  }
+  return out;
+}
+
+std::string LatePenaltyLine(const gograder::v1::LatePenalty& late) {
+  if (late.points() <= 0) return "";
+  return absl::StrCat("-", FormatPoints(late.points()), " points (", FormatPoints(late.percent()),
+                      "% of the max score): handed in ", FormatLateness(late.late_seconds()),
+                      " after the ", late.extension() ? "extended " : "", "due time ",
+                      late.due_at(), "; raw score ", FormatPoints(late.raw_score()),
+                      late.rule().empty() ? "" : absl::StrCat(" (", late.rule(), ")"));
 }
 
 std::string TrimOutput(absl::string_view raw_output, int head_lines, int tail_lines,

@@ -29,6 +29,16 @@ void AppendUtf8(char32_t cp, std::string* out);
 // Returns `s` with every invalid UTF-8 byte replaced by U+FFFD.
 std::string ValidUtf8(absl::string_view s);
 
+// True for the characters XML 1.0 allows: #x9 | #xA | #xD | [#x20-#xD7FF] |
+// [#xE000-#xFFFD] | [#x10000-#x10FFFF].
+bool IsXmlChar(char32_t cp);
+
+// Returns `s` as XML (or HTML) character data: invalid UTF-8 becomes U+FFFD,
+// characters XML 1.0 forbids are dropped and & < > " ' are escaped. In an
+// XML attribute, tab, newline and carriage return are escaped too so they
+// survive attribute value normalisation.
+std::string XmlEscape(absl::string_view s, bool attribute = true);
+
 // Returns the number of code points of `s` (invalid bytes count as one).
 size_t CodePointCount(absl::string_view s);
 
@@ -50,6 +60,16 @@ std::string FormatMicros(int64_t micros);
 
 // Returns a size for people: "512 B", "12.3 KiB", "210.5 MiB"; "-" for 0.
 std::string FormatBytes(int64_t bytes);
+
+// Returns how late something was, for people, in its two largest units:
+// "2 days 3 h", "1 day", "5 h 20 m", "12 m 5 s", "40 s".
+std::string FormatLateness(int64_t seconds);
+
+// Returns a late penalty in one line for a teacher or a student: "-17 points
+// (20% of the max score): handed in 1 day 2 h after the due time
+// 2026-12-01T23:59:00Z; raw score 85 (10% per started day late, at most
+// 50%)"; "" when it took no points.
+std::string LatePenaltyLine(const gograder::v1::LatePenalty& late);
 
 // Returns the first `head_lines` and last `tail_lines` lines of `output`
 // (the middle replaced by "... (N lines omitted) ..."), without a trailing

@@ -39,54 +39,6 @@ constexpr int kOutputHeadLines = 50;
 constexpr int kOutputTailLines = 150;
 constexpr size_t kOutputMaxBytes = 64 * 1024;
 
-// Char ::= #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]
-bool IsXmlChar(char32_t cp) {
-  return cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF) ||
-         (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
-}
-
-// Returns `s` as XML character data: invalid UTF-8 becomes U+FFFD, characters
-// XML 1.0 forbids are dropped and & < > " ' are escaped. In an attribute,
-// tab, newline and carriage return are escaped too so they survive attribute
-// value normalisation.
-std::string XmlEscape(absl::string_view s, bool attribute = true) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t pos = 0; pos < s.size();) {
-    const char32_t cp = NextCodePoint(s, &pos);
-    if (!IsXmlChar(cp)) continue;
-    switch (cp) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      case '\t':
-        out += attribute ? "&#9;" : "\t";
-        break;
-      case '\n':
-        out += attribute ? "&#10;" : "\n";
-        break;
-      case '\r':
-        out += attribute ? "&#13;" : "\r";
-        break;
-      default:
-        AppendUtf8(cp, &out);
-    }
-  }
-  return out;
-}
-
 // Returns `s` as one or more CDATA sections (empty for empty `s`).
 std::string CData(absl::string_view s) {
   std::string text;

@@ -51,6 +51,30 @@ TEST(RenderHelpersTest, FormatsPoints) {
   EXPECT_EQ(FormatPoints(0.999), "1");
 }
 
+TEST(RenderHelpersTest, FormatsLatenessInItsTwoLargestUnits) {
+  EXPECT_EQ(render_internal::FormatLateness(0), "0 s");
+  EXPECT_EQ(render_internal::FormatLateness(40), "40 s");
+  EXPECT_EQ(render_internal::FormatLateness(12 * 60 + 5), "12 m 5 s");
+  EXPECT_EQ(render_internal::FormatLateness(5 * 3600 + 20 * 60 + 7), "5 h 20 m");
+  EXPECT_EQ(render_internal::FormatLateness(86400), "1 day");
+  EXPECT_EQ(render_internal::FormatLateness(86400 + 5), "1 day");
+  EXPECT_EQ(render_internal::FormatLateness(2 * 86400 + 3 * 3600 + 59), "2 days 3 h");
+}
+
+TEST(RenderHelpersTest, LatePenaltyLineIsEmptyWithoutPoints) {
+  gograder::v1::LatePenalty late;
+  late.set_late_seconds(3600);
+  late.set_due_at("2026-12-01T23:59:00Z");
+  EXPECT_EQ(render_internal::LatePenaltyLine(late), "");
+  late.set_points(2.5);
+  late.set_percent(5);
+  late.set_raw_score(50);
+  late.set_extension(true);
+  EXPECT_EQ(render_internal::LatePenaltyLine(late),
+            "-2.5 points (5% of the max score): handed in 1 h after the extended due time "
+            "2026-12-01T23:59:00Z; raw score 50");
+}
+
 TEST(RenderHelpersTest, RepairsUtf8) {
   using render_internal::ValidUtf8;
   EXPECT_EQ(ValidUtf8("h\xc3\xa9llo"), "h\xc3\xa9llo");

@@ -170,6 +170,23 @@ inline GradeReport PartialReport() {
   return report;
 }
 
+// PassedReport handed in 1 day 2 h 3 m late under a 10%-per-day policy:
+// 20 of its 100 points taken off.
+inline GradeReport LateReport() {
+  GradeReport report = PassedReport();
+  report.set_score(80);
+  gograder::v1::LatePenalty* late = report.mutable_late();
+  late->set_submitted_at("2026-12-03T02:02:00Z");
+  late->set_due_at("2026-12-01T23:59:00Z");
+  late->set_late_seconds(93780);
+  late->set_late_units(2);
+  late->set_percent(20);
+  late->set_points(20);
+  late->set_raw_score(100);
+  late->set_rule("10% per started day late, at most 50%");
+  return report;
+}
+
 inline GradeReport BuildFailedReport() {
   GradeReport report;
   report.set_status(GradeReport::GRADED);

@@ -1,7 +1,7 @@
 // The text format: a report for a terminal, read by a teacher or a student.
-// Sections: header, criteria table, failing tests, annotations, flags, steps.
-// Everything from the report is made terminal-safe first: a student's test
-// output must not move the cursor, recolour or rewrite what we print.
+// Sections: header (with the late penalty), criteria table, failing tests, annotations, flags,
+// steps. Everything from the report is made terminal-safe first: a student's test output must not
+// move the cursor, recolour or rewrite what we print.
 #include <algorithm>
 #include <cstddef>
 #include <string>
@@ -135,6 +135,9 @@ void AppendHeader(const GradeReport& report, const Style& style, std::string* ou
     field("Status", report.build_failed()
                         ? style.Red("graded; build failed: the code does not compile, score 0")
                         : std::string("graded"));
+    if (report.has_late() && report.late().points() > 0) {
+      field("Late", style.Yellow(Line(LatePenaltyLine(report.late()))));
+    }
   } else {
     field("Status", style.Red(report.status() == GradeReport::GRADING_FAILED
                                   ? "GRADING FAILED (no score)"

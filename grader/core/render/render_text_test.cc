@@ -90,6 +90,30 @@ TEST(RenderTextTest, BuildFailedSaysSoAndShowsTheCompilerErrors) {
   EXPECT_THAT(text, HasSubstr("  build  exit 1"));
 }
 
+TEST(RenderTextTest, LatePenaltyLineUnderTheScore) {
+  const std::string text = Render(LateReport(), ReportFormat::kText);
+  EXPECT_THAT(text,
+              HasSubstr("  Score:      80 / 100\n"
+                        "  Status:     graded\n"
+                        "  Late:       -20 points (20% of the max score): handed in 1 day 2 h "
+                        "after the due time 2026-12-01T23:59:00Z; raw score 100 (10% per "
+                        "started day late, at most 50%)\n"));
+  EXPECT_THAT(Render(LateReport(), ReportFormat::kText, {.student_view = true}),
+              HasSubstr("  Late:       -20 points"));
+}
+
+TEST(RenderTextTest, NoLateLineWithoutPenaltyPoints) {
+  GradeReport extended = LateReport();
+  extended.set_score(100);
+  extended.mutable_late()->set_extension(true);
+  extended.mutable_late()->set_late_seconds(0);
+  extended.mutable_late()->set_late_units(0);
+  extended.mutable_late()->set_percent(0);
+  extended.mutable_late()->set_points(0);
+  EXPECT_THAT(Render(extended, ReportFormat::kText), Not(HasSubstr("Late")));
+  EXPECT_EQ(Render(extended, ReportFormat::kText), Render(PassedReport(), ReportFormat::kText));
+}
+
 TEST(RenderTextTest, GradingFailedGolden) {
   EXPECT_EQ(Render(GradingFailedReport(), ReportFormat::kText),
             R"(gograder report: phase1/crawler

@@ -7,46 +7,11 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "grader/core/gradebook/csv.h"
+#include "grader/core/gradebook/html.h"
 
 namespace gograder::core {
 namespace {
-
-std::string HtmlEscape(absl::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
-std::string CsvField(absl::string_view field) {
-  if (field.find_first_of(",\"\r\n") == absl::string_view::npos) return std::string(field);
-  std::string out = "\"";
-  for (char c : field) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
 
 std::string Percent(double share) { return absl::StrFormat("%.0f%%", 100 * share); }
 
@@ -135,7 +100,7 @@ std::string Side(const PairSimilarity& pair, bool a_side, const SourceFiles& fil
 std::string PairsCsv(const std::vector<PairSimilarity>& pairs, double threshold) {
   std::string out = "a,b,a_in_b,b_in_a,similarity,longest_match,suspicious\n";
   for (const PairSimilarity& pair : pairs) {
-    absl::StrAppend(&out, CsvField(pair.a), ",", CsvField(pair.b),
+    absl::StrAppend(&out, SpreadsheetSafeCsvField(pair.a), ",", SpreadsheetSafeCsvField(pair.b),
                     absl::StrFormat(",%.4f,%.4f,%.4f,%d,%d\n", pair.a_in_b, pair.b_in_a, pair.Max(),
                                     pair.longest_match, pair.Max() >= threshold));
   }

@@ -15,7 +15,7 @@ namespace gograder::core {
 
 // pairs.csv: a header, then one row per compared pair (a, b, a_in_b, b_in_a,
 // similarity = the larger, longest_match, suspicious = 1 at or above
-// `threshold`), fields quoted as RFC 4180 wants.
+// `threshold`), fields quoted as RFC 4180 wants and safe to open in a spreadsheet.
 std::string PairsCsv(const std::vector<PairSimilarity>& pairs, double threshold);
 
 // The file name of the page of pairs[index] ("pair-0003.html").
