@@ -2,6 +2,7 @@
 // slots) or through gograderd (--server), and writes the gradebook, the
 // class report and each student's report. A rerun reuses every report whose
 // submission and rubric are unchanged, so an interrupted batch resumes.
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -55,7 +56,7 @@ struct Student {
   std::string dir_name;      // their directory under OUT/students/
   std::string submitted_at;  // RFC 3339; empty when unknown
   std::optional<GradeReport> report;
-  bool reused = false;     // an earlier run's report, for the same files and rubric
+  bool reused = false;                     // an earlier run's report, for the same files and rubric
   std::optional<core::Accepted> accepted;  // local grading: the module intake accepted
 };
 
@@ -65,6 +66,11 @@ struct BatchExercise {
   gograder::v1::Exercise exercise;
   std::optional<core::ExerciseBundle> bundle;  // local grading only
 };
+
+// "2026-12-01T23:59:00Z".
+std::string Rfc3339Utc(absl::Time time) {
+  return absl::FormatTime("%Y-%m-%d%ET%H:%M:%SZ", time, absl::UTCTimeZone());
+}
 
 // `id` as one safe path component: letters, digits and ._@+- stay, anything
 // else (and a leading dot) becomes %XX, so distinct ids stay distinct.
@@ -154,10 +160,10 @@ absl::StatusOr<std::map<std::string, std::string>> ReadSubmittedAtCsv(const std:
     absl::Time parsed;
     std::string error;
     if (!absl::ParseTime(absl::RFC3339_full, at, &parsed, &error)) {
-      return absl::InvalidArgumentError(absl::StrCat(path, ":", record.line, ": submitted_at '",
-                                                     at, "' is not an RFC 3339 time"));
+      return absl::InvalidArgumentError(absl::StrCat(path, ":", record.line, ": submitted_at '", at,
+                                                     "' is not an RFC 3339 time"));
     }
-    if (!times.emplace(id, absl::FormatTime(absl::RFC3339_sec, parsed, absl::UTCTimeZone()))
+    if (!times.emplace(id, Rfc3339Utc(parsed))
              .second) {
       return absl::InvalidArgumentError(
           absl::StrCat(path, ":", record.line, ": student '", id, "' appears twice"));
@@ -177,8 +183,13 @@ std::string SubmittedAt(const ClassEntry& entry, const std::map<std::string, std
     }
   }
   if (when == absl::InfinitePast()) {
+    auto modified = [](const fs::path& path) {
+      struct stat status;
+      return lstat(path.c_str(), &status) == 0 ? absl::FromTimeT(status.st_mtime)
+                                               : absl::InfinitePast();
+    };
+    when = modified(entry.path);
     std::error_code error;
-    auto newest = fs::last_write_time(entry.path, error);
     if (fs::is_directory(entry.path, error)) {
       for (fs::recursive_directory_iterator it(entry.path, error), end; !error && it != end;
            it.increment(error)) {
@@ -186,15 +197,12 @@ std::string SubmittedAt(const ClassEntry& entry, const std::map<std::string, std
           it.disable_recursion_pending();
           continue;
         }
-        newest = std::max(newest, it->last_write_time(error));
+        when = std::max(when, modified(it->path()));
       }
-    }
-    if (!error) {
-      when = absl::FromChrono(std::chrono::clock_cast<std::chrono::system_clock>(newest));
     }
   }
   if (when == absl::InfinitePast()) return "";
-  return absl::FormatTime(absl::RFC3339_sec, when, absl::UTCTimeZone());
+  return Rfc3339Utc(when);
 }
 
 // The late policy of the command line: a policy file, then the flags on top,
@@ -342,10 +350,9 @@ GradeOne ServerGrading(const ClientOptions& client, const BatchCommandOptions& o
     }
     if (!graded.ok()) return graded.status();
     if (!graded->has_report()) {
-      return absl::UnavailableError(absl::StrCat("submission ", graded->submission_id(), " is ",
-                                                 gograder::v1::Submission::State_Name(
-                                                     graded->state()),
-                                                 " without a report"));
+      return absl::UnavailableError(
+          absl::StrCat("submission ", graded->submission_id(), " is ",
+                       gograder::v1::Submission::State_Name(graded->state()), " without a report"));
     }
     return graded->report();
   };
@@ -404,8 +411,8 @@ absl::Status Batch(const GlobalOptions& global, const ClientOptions* client,
     if (exercise.bundle.has_value()) {
       // In the work root this process claimed: should the batch be killed,
       // the next grader removes what it leaves (ClaimWorkRoot).
-      std::string dir = (work_root / absl::StrCat("grade-", getpid(), "-batch-", students.size()))
-                            .string();
+      std::string dir =
+          (work_root / absl::StrCat("grade-", getpid(), "-batch-", students.size())).string();
       fs::create_directories(dir, error);
       core::SubmissionSource source;
       source.path = student.entry.path;
@@ -491,13 +498,14 @@ absl::Status Batch(const GlobalOptions& global, const ClientOptions* client,
     ++counts[core::StatusOf(row)];
     rows.push_back(std::move(row));
   }
-  RETURN_IF_ERROR(WriteAtomically(out_dir / "gradebook.csv",
-                                  core::WideGradebookCsv(exercise.exercise, rows)));
+  RETURN_IF_ERROR(
+      WriteAtomically(out_dir / "gradebook.csv", core::WideGradebookCsv(exercise.exercise, rows)));
   RETURN_IF_ERROR(WriteAtomically(out_dir / "gradebook-long.csv",
                                   core::LongGradebookCsv(exercise.exercise, rows)));
   core::ClassReportOptions report_options;
   report_options.title = absl::StrCat(exercise.exercise.title(), " (", exercise.exercise.id(), ")");
-  report_options.generated_at = absl::FormatTime(absl::RFC3339_sec, absl::Now(), absl::UTCTimeZone());
+  report_options.generated_at =
+      Rfc3339Utc(absl::Now());
   RETURN_IF_ERROR(WriteAtomically(out_dir / "report.html",
                                   core::ClassReportHtml(exercise.exercise, rows, report_options)));
   failed_on_our_side = counts[core::GradebookStatus::kGradingFailed];

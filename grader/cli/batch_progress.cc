@@ -24,11 +24,11 @@ std::string ProgressLine(int done, int total, int build_failed, int failed, absl
     int filled = total > 0 ? width * done / total : width;
     bar = absl::StrCat("[", std::string(filled, '#'), std::string(width - filled, '.'), "] ");
   }
-  std::string left = done >= total                  ? "done"
-                     : eta == absl::InfiniteDuration() ? "ETA unknown"
-                                                       : absl::StrCat(
-                                                             "ETA ", absl::FormatDuration(absl::Trunc(
-                                                                         eta, absl::Seconds(1))));
+  std::string left =
+      done >= total ? "done"
+      : eta == absl::InfiniteDuration()
+          ? "ETA unknown"
+          : absl::StrCat("ETA ", absl::FormatDuration(absl::Trunc(eta, absl::Seconds(1))));
   return absl::StrFormat("%s%d/%d graded, %d build failed, %d failed (ours), %s", bar, done, total,
                          build_failed, failed, left);
 }
@@ -110,8 +110,8 @@ void BatchProgress::Show(const std::string& student, const GradeReport* report) 
   if (!metrics_file_.empty()) {
     std::string partial = metrics_file_ + ".partial";
     std::error_code error;
-    if (WriteWholeFile(partial, BatchMetricsText(exercise_, total_, done_, build_failed_, failed_,
-                                                 reused_))
+    if (WriteWholeFile(partial,
+                       BatchMetricsText(exercise_, total_, done_, build_failed_, failed_, reused_))
             .ok()) {
       std::filesystem::rename(partial, metrics_file_, error);
     }

@@ -8,6 +8,7 @@
 #include <ostream>
 #include <string>
 
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "proto/gograder/v1/report.pb.h"
 

@@ -295,8 +295,8 @@ int RunRegradeAll(const ClientOptions& client, const RegradeAllOptions& options,
   return status.ok() ? kOk : FailRpc(err, status);
 }
 
-int RunRevertRegrade(const ClientOptions& client, const std::string& regrade_id,
-                     std::ostream& out, std::ostream& err) {
+int RunRevertRegrade(const ClientOptions& client, const std::string& regrade_id, std::ostream& out,
+                     std::ostream& err) {
   auto stub = Connect(client);
   grpc::ClientContext context;
   Prepare(context, client);

@@ -74,8 +74,8 @@ int RunList(const ClientOptions& client, const ListOptions& options, std::ostrea
 int RunRegradeAll(const ClientOptions& client, const RegradeAllOptions& options, std::ostream& out,
                   std::ostream& err);
 // Restores the reports that were current before a regrade.
-int RunRevertRegrade(const ClientOptions& client, const std::string& regrade_id,
-                     std::ostream& out, std::ostream& err);
+int RunRevertRegrade(const ClientOptions& client, const std::string& regrade_id, std::ostream& out,
+                     std::ostream& err);
 // Writes a course's gradebook CSV for an exercise to `out`.
 int RunExportGradebook(const ClientOptions& client,
                        const gograder::v1::ExportGradebookRequest& request, std::ostream& out,

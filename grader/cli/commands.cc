@@ -394,7 +394,8 @@ int Main(int argc, char** argv) {
   batch_command->add_option("--late-policy", batch.late_policy,
                             "late policy file (a gograder.v1.LatePolicy text proto)");
   batch_command->add_option("--due", batch.due, "due time, RFC 3339 (2026-12-01T23:59:00Z)");
-  batch_command->add_option("--grace", batch.grace_minutes, "minutes late that still count as on time")
+  batch_command
+      ->add_option("--grace", batch.grace_minutes, "minutes late that still count as on time")
       ->check(CLI::Range(0.0, 1e6));
   batch_command
       ->add_option("--penalty-per-day", batch.percent_per_day,

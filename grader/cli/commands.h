@@ -43,10 +43,10 @@ struct SimilarityCommandOptions {
 
 struct BatchCommandOptions {
   std::string exercise;
-  std::string input;   // as for similarity: one module per student, or an archive of them
-  std::string roster;  // GitHub Classroom roster CSV: input holds the cloned repositories
-  std::string out;     // gradebook.csv, gradebook-long.csv, report.html, students/<id>/
-  int workers = 0;     // gradings at once; 0: two per CPU locally, 8 with --server
+  std::string input;             // as for similarity: one module per student, or an archive of them
+  std::string roster;            // GitHub Classroom roster CSV: input holds the cloned repositories
+  std::string out;               // gradebook.csv, gradebook-long.csv, report.html, students/<id>/
+  int workers = 0;               // gradings at once; 0: two per CPU locally, 8 with --server
   std::string course = "batch";  // --server: the course the submissions are filed under
   // Late policy: a policy file (LatePolicy text proto) and/or flags on top.
   std::string late_policy;

@@ -216,7 +216,8 @@ absl::StatusOr<std::unique_ptr<Metrics>> Metrics::Create(const std::string& list
     f.step_duration.Add({{"step", StepLabel(gograder::v1::Step(step))}}, StepBuckets());
   }
   f.queue_depth.Add({});
-  for (absl::string_view state : kRegradeItemStates) f.regrade_items.Add({{"state", std::string(state)}});
+  for (absl::string_view state : kRegradeItemStates)
+    f.regrade_items.Add({{"state", std::string(state)}});
   f.regrades_running.Add({});
   f.workers_busy.Add({});
   f.workers.Add({});

@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "base/version.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -128,6 +129,8 @@ TEST(MetricsTest, ScrapeHasEveryFamily) {
                                    "gograder_build_info",
                                    "gograder_grading_duration_seconds",
                                    "gograder_queue_depth",
+                                   "gograder_regrade_items",
+                                   "gograder_regrades_running",
                                    "gograder_rpc_duration_seconds",
                                    "gograder_sandbox_verdicts_total",
                                    "gograder_start_time_seconds",
@@ -177,7 +180,25 @@ TEST(MetricsTest, ScrapeHasEveryFamily) {
   EXPECT_THAT(text, HasSubstr("gograder_rpc_duration_seconds_count{code="
                               "\"RESOURCE_EXHAUSTED\",method=\"Submit\"} 1\n"));
   EXPECT_THAT(text, HasSubstr("gograder_build_info{commit=\""));
-  EXPECT_THAT(text, HasSubstr(absl::StrCat("version=\"", "0.1.0", "\"} 1\n")));
+  EXPECT_THAT(text, HasSubstr(absl::StrCat("version=\"", kGograderVersion, "\"} 1\n")));
+}
+
+TEST(MetricsTest, RegradeGaugesSumTheRegradesStillRunning) {
+  std::unique_ptr<Metrics> metrics = NewMetrics();
+  ASSERT_NE(metrics, nullptr);
+  metrics->RegradeProgress("a", 3, 1, 0, false);
+  metrics->RegradeProgress("b", 5, 0, 2, false);
+  metrics->RegradeProgress("a", 2, 2, 0, false);  // a's later state replaces its earlier one
+  std::string text = metrics->Scrape();
+  EXPECT_THAT(text, HasSubstr("gograder_regrade_items{state=\"pending\"} 7\n"));
+  EXPECT_THAT(text, HasSubstr("gograder_regrade_items{state=\"graded\"} 2\n"));
+  EXPECT_THAT(text, HasSubstr("gograder_regrade_items{state=\"failed\"} 2\n"));
+  EXPECT_THAT(text, HasSubstr("gograder_regrades_running 2\n"));
+  metrics->RegradeProgress("a", 0, 4, 0, false);  // finished
+  metrics->RegradeProgress("b", 5, 0, 2, true);   // reverted
+  text = metrics->Scrape();
+  EXPECT_THAT(text, HasSubstr("gograder_regrade_items{state=\"pending\"} 0\n"));
+  EXPECT_THAT(text, HasSubstr("gograder_regrades_running 0\n"));
 }
 
 TEST(MetricsTest, StartTimeIsNow) {

@@ -40,8 +40,8 @@ void RecordWorkers(const MetricsHandle& handle, int workers, int busy) {
 void RecordRegrade(const MetricsHandle& handle, const store::Regrade& regrade) {
   int counts[3] = {0, 0, 0};  // pending, graded, failed
   for (const store::RegradeItem& item : regrade.items) ++counts[static_cast<int>(item.state)];
-  GOGRADER_RECORD(RegradeProgress(regrade.regrade_id, counts[0], counts[1], counts[2],
-                                  regrade.reverted));
+  GOGRADER_RECORD(
+      RegradeProgress(regrade.regrade_id, counts[0], counts[1], counts[2], regrade.reverted));
 }
 
 }  // namespace gograder::server

@@ -20,9 +20,9 @@ constexpr size_t kCsvChunkBytes = 64 << 10;
 
 }  // namespace
 
-grpc::Status GraderService::ExportGradebook(
-    grpc::ServerContext* context, const gograder::v1::ExportGradebookRequest* request,
-    grpc::ServerWriter<gograder::v1::CsvChunk>* writer) {
+grpc::Status GraderService::ExportGradebook(grpc::ServerContext* context,
+                                            const gograder::v1::ExportGradebookRequest* request,
+                                            grpc::ServerWriter<gograder::v1::CsvChunk>* writer) {
   return Serve("ExportGradebook", *context, [&](const Call& call) -> absl::Status {
     RETURN_IF_ERROR(call.caller.CheckTeacher("ExportGradebook"));
     if (request->course_id().empty() || request->exercise_id().empty()) {
@@ -51,16 +51,15 @@ grpc::Status GraderService::ExportGradebook(
         row.report = std::move(*submission.mutable_report());
         absl::Time submitted_at;
         std::string error;
-        if (late && absl::ParseTime(absl::RFC3339_full, submission.submitted_at(), &submitted_at,
-                                    &error)) {
+        if (late &&
+            absl::ParseTime(absl::RFC3339_full, submission.submitted_at(), &submitted_at, &error)) {
           core::ApplyLatePolicy(request->late_policy(), row.student_id, submitted_at, *row.report);
         }
       }
       rows.push_back(std::move(row));
     }
-    std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
-      return a.student_id < b.student_id;
-    });
+    std::sort(rows.begin(), rows.end(),
+              [](const auto& a, const auto& b) { return a.student_id < b.student_id; });
     std::string csv = request->long_format() ? core::LongGradebookCsv(exercise->exercise, rows)
                                              : core::WideGradebookCsv(exercise->exercise, rows);
     for (size_t at = 0; at < csv.size() || at == 0; at += kCsvChunkBytes) {
@@ -78,7 +77,8 @@ grpc::Status GraderService::RegradeAll(grpc::ServerContext* context,
                                        grpc::ServerWriter<gograder::v1::RegradeEvent>* writer) {
   return Serve("RegradeAll", *context, [&](const Call& call) -> absl::Status {
     RETURN_IF_ERROR(call.caller.CheckTeacher("RegradeAll"));
-    if (request->exercise_id().empty()) return absl::InvalidArgumentError("exercise_id is required");
+    if (request->exercise_id().empty())
+      return absl::InvalidArgumentError("exercise_id is required");
     ASSIGN_OR_RETURN(ExerciseCatalog::Bundle exercise,
                      options_.catalog->Find(request->exercise_id()));
     ASSIGN_OR_RETURN(std::vector<Submission> finished,
@@ -95,7 +95,7 @@ grpc::Status GraderService::RegradeAll(grpc::ServerContext* context,
           " to regrade"));
     }
     store::RegradeSpec spec{request->exercise_id(), request->course_id(), PickName(pick),
-                            request->dry_run(), request->keep_max(), exercise->digest};
+                            request->dry_run(),     request->keep_max(),  exercise->digest};
     ASSIGN_OR_RETURN(store::Regrade regrade, options_.store->StartRegrade(spec, ids));
     EventHub::Subscription news = options_.events->Subscribe(RegradeNewsKey(regrade.regrade_id));
     if (options_.wake_workers) options_.wake_workers();

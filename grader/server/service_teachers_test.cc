@@ -307,13 +307,14 @@ TEST(ClassViewsTest, PickCountsEachStudentsLatestOrBest) {
   };
   std::vector<v1::Submission> finished = {submission("1", "a", 80), submission("2", "b", 10),
                                           submission("3", "a", 50), submission("4", "b", 0, false),
-                                          submission("5", "", 0), submission("6", "", 0)};
+                                          submission("5", "", 0),   submission("6", "", 0)};
   auto ids = [](const std::vector<v1::Submission>& picked) {
     std::vector<std::string> out;
     for (const auto& s : picked) out.push_back(s.submission_id());
     return out;
   };
-  EXPECT_THAT(ids(PickSubmissions(finished, Pick::kAll)), ElementsAre("1", "2", "3", "4", "5", "6"));
+  EXPECT_THAT(ids(PickSubmissions(finished, Pick::kAll)),
+              ElementsAre("1", "2", "3", "4", "5", "6"));
   EXPECT_THAT(ids(PickSubmissions(finished, Pick::kLatestPerStudent)),
               ElementsAre("3", "4", "5", "6"));
   EXPECT_THAT(ids(PickSubmissions(finished, Pick::kBestPerStudent)),

@@ -21,6 +21,9 @@ import tempfile
 import time
 import unittest
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import gograderd  # noqa: E402
+
 ARGS = None
 EXERCISE = "phase1/concurrent-web-scraper"
 HEALTH_PROTO_DIR = "/usr/share/grpc-proto"
@@ -67,25 +70,13 @@ class Daemon:
         argv = [ARGS.gograderd] + listen + ["--metrics", "off", "--data-dir", ARGS.data_dir,
                 "--db", self.db, "--rubrics", rubrics or ARGS.rubrics, "--sandbox", ARGS.sandbox,
                 "--inspector", ARGS.inspector, "--workers", str(workers), "--first-slot", str(slot)] + list(extra)
-        with open(self.log, "w") as log:
-            self.process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=log)
+        self.process = gograderd.start(argv, self.log)
         self.address = None
-        if not expect_start:
-            return
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            match = re.search(r"listening on (127\.0\.0\.1:\d+)", self.read_log())
-            if match:
-                self.address = match.group(1)
-                return
-            if self.process.poll() is not None:
-                break
-            time.sleep(0.05)
-        raise AssertionError("gograderd did not start:\n" + self.read_log())
+        if expect_start:
+            self.address = gograderd.wait_listening(self.process, self.log)
 
     def read_log(self):
-        with open(self.log) as f:
-            return f.read()
+        return gograderd.read_log(self.log)
 
     def wait_log(self, pattern, after=0, timeout=30):
         """The first match of PATTERN in the log past offset AFTER, waiting for it."""

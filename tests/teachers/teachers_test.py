@@ -28,6 +28,7 @@ import zipfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
+import gograderd  # noqa: E402
 from browser import CHROMIUM, CONSOLE_ERRORS, render  # noqa: E402
 
 ARGS = None
@@ -50,7 +51,7 @@ def compose(name, destination):
     if name in ("reference", "starter"):
         shutil.copytree(source, destination)
         return
-    run = cli("rubric", "sample", EXERCISE, name, destination)
+    run = cli("rubric", "sample", EXERCISE, name[len("samples/"):], destination)
     assert run.returncode == 0, run.stderr
 
 
@@ -92,6 +93,11 @@ def make_class(root, modules):
         else:
             shutil.copytree(source, os.path.join(root, student))
     return students
+
+
+def read_text(path):
+    with open(path) as f:
+        return f.read()
 
 
 def read_csv(path):
@@ -148,7 +154,7 @@ class LocalBatchTest(unittest.TestCase):
         # Interrupted after a few reports, then run again to the end.
         cls.interrupted_after = cls.interrupt_batch()
         cls.before_resume = {s: report_of(cls.out, s)["gradedAt"] for s in cls.interrupted_after}
-        cls.run = cli(*cls.batch_args)
+        cls.batch = cli(*cls.batch_args)
 
     @classmethod
     def interrupt_batch(cls):
@@ -174,8 +180,8 @@ class LocalBatchTest(unittest.TestCase):
         shutil.rmtree(cls.tmp, ignore_errors=True)
 
     def test_the_batch_grades_everyone(self):
-        self.assertEqual(self.run.returncode, 0, self.run.stdout + self.run.stderr)
-        self.assertRegex(self.run.stdout, r"40 students: 37 graded, 3 build failed, 0 grading failed \(ours\), "
+        self.assertEqual(self.batch.returncode, 0, self.batch.stdout + self.batch.stderr)
+        self.assertRegex(self.batch.stdout, r"40 students: 37 graded, 3 build failed, 0 grading failed \(ours\), "
                                           r"0 missing")
         for student, kind in self.students.items():
             report = report_of(self.out, student)
@@ -192,8 +198,8 @@ class LocalBatchTest(unittest.TestCase):
 
     def test_resume_reuses_what_the_interrupted_run_graded(self):
         self.assertGreaterEqual(len(self.interrupted_after), 4, "the first run was interrupted too early")
-        match = re.search(r"(\d+) graded now, (\d+) reused from an earlier run", self.run.stdout)
-        self.assertTrue(match, self.run.stdout)
+        match = re.search(r"(\d+) graded now, (\d+) reused from an earlier run", self.batch.stdout)
+        self.assertTrue(match, self.batch.stdout)
         self.assertGreaterEqual(int(match.group(2)), len(self.interrupted_after))
         self.assertLessEqual(int(match.group(1)), 40 - len(self.interrupted_after))
         for student, graded_at in self.before_resume.items():
@@ -248,7 +254,7 @@ class LocalBatchTest(unittest.TestCase):
         self.assertTrue(report_of(self.out, "s05")["late"]["extension"])
         self.assertEqual(report_of(self.out, "s03")["late"]["lateUnits"], 2)
         with open(os.path.join(self.out, "students", "s03", "report.txt")) as f:
-            self.assertRegex(f.read(), r"(?i)late: -20 points")
+            self.assertRegex(f.read(), r"Late:\s+-20 points")
 
     def test_a_changed_policy_applies_again_without_grading(self):
         out = os.path.join(self.tmp, "out-policy")
@@ -334,22 +340,11 @@ class Daemon:
         argv = [ARGS.gograderd, "--listen", "127.0.0.1:0", "--metrics", "off", "--data-dir", ARGS.data_dir,
                 "--db", os.path.join(tmp, "gograder.db"), "--rubrics", rubrics, "--sandbox", ARGS.sandbox,
                 "--inspector", ARGS.inspector, "--workers", str(workers), "--first-slot", str(ARGS.first_slot)]
-        with open(self.log, "w") as log:
-            self.process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=log)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            match = re.search(r"listening on (127\.0\.0\.1:\d+)", self.read_log())
-            if match:
-                self.address = match.group(1)
-                return
-            if self.process.poll() is not None:
-                break
-            time.sleep(0.05)
-        raise AssertionError("gograderd did not start:\n" + self.read_log())
+        self.process = gograderd.start(argv, self.log)
+        self.address = gograderd.wait_listening(self.process, self.log)
 
     def read_log(self):
-        with open(self.log) as f:
-            return f.read()
+        return gograderd.read_log(self.log)
 
     def reload(self):
         """SIGHUP, then waits for the log line saying what changed."""
@@ -419,11 +414,11 @@ class DaemonBatchTest(unittest.TestCase):
         # A rerun submits again with the same keys: the earlier reports, no new grading.
         again = self.server("batch", "--exercise", EXERCISE, self.input, "--out", out + "-again", "--course", "c1")
         self.assertEqual(again.returncode, 0, again.stderr)
-        self.assertEqual(scores(open(os.path.join(out + "-again", "gradebook.csv")).read()),
-                         scores(open(os.path.join(out, "gradebook.csv")).read()))
+        self.assertEqual(scores(read_text(os.path.join(out + "-again", "gradebook.csv"))),
+                         scores(read_text(os.path.join(out, "gradebook.csv"))))
         # The daemon's own export has the same scores.
         exported = self.gradebook("c1")
-        self.assertEqual(scores(exported), scores(open(os.path.join(out, "gradebook.csv")).read()))
+        self.assertEqual(scores(exported), scores(read_text(os.path.join(out, "gradebook.csv"))))
         late = os.path.join(self.tmp, "late.textproto")
         with open(late, "w") as f:
             f.write('due: "2020-01-01T00:00:00Z"\npercent_per_day: 10\nmax_percent: 40\n')
