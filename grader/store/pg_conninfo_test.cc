@@ -157,51 +157,35 @@ TEST(RedactedTest, MessagesLoseThePasswordAndTheConninfo) {
 }
 
 // Against a server that wants a password, over its socket and TCP.
-class PgPasswordTest : public ::testing::Test {
- protected:
+class PgPasswordTest : public PgClusterTest<PgPasswordTest> {
+ public:
   static constexpr char kPassword[] = "pa'ss \\word-7Qx";
 
-  static void SetUpTestSuite() {
+  static PgTestClusterOptions ClusterOptions() {
     PgTestClusterOptions options;
     options.tcp = true;
     options.password = kPassword;
-    absl::StatusOr<std::unique_ptr<PgTestCluster>> cluster = PgTestCluster::Start(options);
-    if (cluster.ok()) {
-      cluster_ = std::move(cluster).value().release();
-    } else {
-      start_error_ = new absl::Status(cluster.status());
-    }
+    return options;
   }
-  static void TearDownTestSuite() {
-    delete cluster_;
-    cluster_ = nullptr;
-    delete start_error_;
-    start_error_ = nullptr;
-  }
-  void SetUp() override { ASSERT_NE(cluster_, nullptr) << "no test cluster: " << *start_error_; }
 
-  static PgTestCluster* cluster_;
-  static absl::Status* start_error_;
+ protected:
   TempDir dir_{"pg-password-"};
 };
 
-PgTestCluster* PgPasswordTest::cluster_ = nullptr;
-absl::Status* PgPasswordTest::start_error_ = nullptr;
-
 TEST_F(PgPasswordTest, ConnectsWithPasswordFromFileOrEnvironment) {
   std::string file = PasswordFile(dir_, "right", absl::StrCat(kPassword, "\n"), 0400);
-  for (const std::string& database : {cluster_->conninfo(), cluster_->tcp_conninfo()}) {
+  for (const std::string& database : {cluster().conninfo(), cluster().tcp_conninfo()}) {
     EXPECT_THAT(PgConnection::Open(database), StatusIs(absl::StatusCode::kUnavailable));
     ASSERT_OK_AND_ASSIGN(DatabaseTarget target, DatabaseConnInfo(database, Secrets(file, "")));
     ASSERT_OK_AND_ASSIGN(auto connection, PgConnection::Open(target.conninfo));
     ASSERT_OK_AND_ASSIGN(PgResult row, connection->Query("SELECT current_user"));
-    EXPECT_EQ(row.Text(0, 0), cluster_->user());
+    EXPECT_EQ(row.Text(0, 0), cluster().user());
   }
   setenv("GOGRADER_PG_TEST_PASSWORD", kPassword, 1);
   ASSERT_OK_AND_ASSIGN(
       DatabaseTarget target,
-      DatabaseConnInfo(absl::StrCat("postgresql://", cluster_->user(),
-                                    "@127.0.0.1:", cluster_->port(), "/gograder_test"),
+      DatabaseConnInfo(absl::StrCat("postgresql://", cluster().user(),
+                                    "@127.0.0.1:", cluster().port(), "/gograder_test"),
                        Secrets("", "GOGRADER_PG_TEST_PASSWORD")));
   unsetenv("GOGRADER_PG_TEST_PASSWORD");
   EXPECT_OK(PgConnection::Open(target.conninfo));
@@ -211,7 +195,7 @@ TEST_F(PgPasswordTest, WrongPasswordErrorShowsNoPassword) {
   const std::string wrong = "Wrong-Secret-4711";
   std::string file = PasswordFile(dir_, "wrong", wrong, 0600);
   ASSERT_OK_AND_ASSIGN(DatabaseTarget target,
-                       DatabaseConnInfo(cluster_->tcp_conninfo(), Secrets(file, "")));
+                       DatabaseConnInfo(cluster().tcp_conninfo(), Secrets(file, "")));
   absl::StatusOr<std::unique_ptr<PgConnection>> connection = PgConnection::Open(target.conninfo);
   EXPECT_THAT(connection, StatusIs(absl::StatusCode::kUnavailable,
                                    AllOf(HasSubstr("password authentication failed"),

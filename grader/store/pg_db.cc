@@ -120,51 +120,44 @@ std::string PgResult::Text(int row, int column) const {
   return std::string(PQgetvalue(result_, row, column), PQgetlength(result_, row, column));
 }
 
-absl::Status PgResult::CheckValue(int row, int column) const {
+absl::Status PgResult::ValueError(int row, int column, absl::string_view problem) const {
+  return absl::InvalidArgumentError(
+      absl::StrCat("postgres: column ", PQfname(result_, column), " of row ", row, ": ", problem));
+}
+
+absl::StatusOr<std::string> PgResult::CheckedText(int row, int column) const {
   if (row < 0 || row >= rows() || column < 0 || column >= columns()) {
     return absl::OutOfRangeError(absl::StrCat("postgres: no value at row ", row, ", column ",
                                               column, " (", rows(), " rows, ", columns(),
                                               " columns)"));
   }
-  if (PQgetisnull(result_, row, column)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("postgres: column ", PQfname(result_, column), " of row ", row, " is NULL"));
-  }
-  return absl::OkStatus();
+  if (PQgetisnull(result_, row, column)) return ValueError(row, column, "NULL");
+  return Text(row, column);
 }
 
 absl::StatusOr<int64_t> PgResult::Int64(int row, int column) const {
-  RETURN_IF_ERROR(CheckValue(row, column));
+  ASSIGN_OR_RETURN(std::string text, CheckedText(row, column));
   int64_t value = 0;
-  if (!absl::SimpleAtoi(Text(row, column), &value)) {
-    return absl::InvalidArgumentError(absl::StrCat("postgres: column ", PQfname(result_, column),
-                                                   " of row ", row, ": \"", Text(row, column),
-                                                   "\" is not a 64-bit integer"));
-  }
-  return value;
+  if (absl::SimpleAtoi(text, &value)) return value;
+  return ValueError(row, column, absl::StrCat("\"", text, "\" is not a 64-bit integer"));
 }
 
 absl::StatusOr<double> PgResult::Double(int row, int column) const {
-  RETURN_IF_ERROR(CheckValue(row, column));
+  ASSIGN_OR_RETURN(std::string text, CheckedText(row, column));
   double value = 0;
-  if (!absl::SimpleAtod(Text(row, column), &value)) {
-    return absl::InvalidArgumentError(absl::StrCat("postgres: column ", PQfname(result_, column),
-                                                   " of row ", row, ": \"", Text(row, column),
-                                                   "\" is not a number"));
-  }
-  return value;
+  if (absl::SimpleAtod(text, &value)) return value;
+  return ValueError(row, column, absl::StrCat("\"", text, "\" is not a number"));
 }
 
 absl::StatusOr<std::string> PgResult::Bytes(int row, int column) const {
-  RETURN_IF_ERROR(CheckValue(row, column));
+  ASSIGN_OR_RETURN(std::string text, CheckedText(row, column));
   if (PQftype(result_, column) != kByteaOid) {
-    return absl::InvalidArgumentError(absl::StrCat("postgres: column ", PQfname(result_, column),
-                                                   " is not bytea (type oid ",
-                                                   PQftype(result_, column), ")"));
+    return ValueError(row, column,
+                      absl::StrCat("not bytea (type oid ", PQftype(result_, column), ")"));
   }
   size_t length = 0;
-  unsigned char* bytes = PQunescapeBytea(
-      reinterpret_cast<const unsigned char*>(PQgetvalue(result_, row, column)), &length);
+  unsigned char* bytes =
+      PQunescapeBytea(reinterpret_cast<const unsigned char*>(text.c_str()), &length);
   if (bytes == nullptr) return absl::ResourceExhaustedError("postgres: out of memory");
   std::string value(reinterpret_cast<const char*>(bytes), length);
   PQfreemem(bytes);

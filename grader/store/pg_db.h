@@ -107,8 +107,10 @@ class PgResult {
  private:
   friend class PgConnection;  // checks the result it made
 
-  // OK when (row, column) is in range and not NULL.
-  absl::Status CheckValue(int row, int column) const;
+  // The value's text; an error when (row, column) is out of range or NULL.
+  absl::StatusOr<std::string> CheckedText(int row, int column) const;
+  // InvalidArgument naming the column and row, saying `problem`.
+  absl::Status ValueError(int row, int column, absl::string_view problem) const;
 
   pg_result* result_;
 };

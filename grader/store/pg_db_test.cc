@@ -24,33 +24,21 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-using ::testing::Not;
 using ::testing::SizeIs;
 
-class PgDbTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    absl::StatusOr<std::unique_ptr<PgTestCluster>> cluster = PgTestCluster::Start();
-    if (cluster.ok()) {
-      cluster_ = std::move(cluster).value().release();
-    } else {
-      start_error_ = new absl::Status(cluster.status());
-    }
-  }
-  static void TearDownTestSuite() {
-    delete cluster_;
-    cluster_ = nullptr;
-    delete start_error_;
-    start_error_ = nullptr;
-  }
+class PgDbTest : public PgClusterTest<PgDbTest> {
+ public:
+  static PgTestClusterOptions ClusterOptions() { return {}; }
 
+ protected:
   void SetUp() override {
-    ASSERT_NE(cluster_, nullptr) << "no test cluster: " << *start_error_;
+    PgClusterTest::SetUp();
+    if (HasFatalFailure()) return;
     ASSERT_OK_AND_ASSIGN(db_, Connect());
   }
 
   static absl::StatusOr<std::unique_ptr<PgConnection>> Connect() {
-    return PgConnection::Open(cluster_->conninfo());
+    return PgConnection::Open(cluster().conninfo());
   }
 
   // The one value `sql` returns, as text.
@@ -61,13 +49,8 @@ class PgDbTest : public ::testing::Test {
     return result->Text(0, 0);
   }
 
-  static PgTestCluster* cluster_;
-  static absl::Status* start_error_;
   std::unique_ptr<PgConnection> db_;
 };
-
-PgTestCluster* PgDbTest::cluster_ = nullptr;
-absl::Status* PgDbTest::start_error_ = nullptr;
 
 TEST_F(PgDbTest, ExecAndQueryRoundTrip) {
   ASSERT_OK(
@@ -145,7 +128,7 @@ TEST_F(PgDbTest, ValueAccessErrors) {
   EXPECT_THAT(row.Double(0, 0), StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(row.Int64(0, 1), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("NULL")));
   EXPECT_THAT(row.Bytes(0, 2),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("is not bytea")));
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not bytea")));
   EXPECT_THAT(row.Int64(1, 0), StatusIs(absl::StatusCode::kOutOfRange));
   EXPECT_THAT(row.Int64(0, 3), StatusIs(absl::StatusCode::kOutOfRange));
   EXPECT_EQ(row.Text(5, 5), "");
@@ -364,7 +347,7 @@ TEST_F(PgDbTest, OpenFailures) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("cannot parse")));
   EXPECT_THAT(PgConnection::Open("nosuchoption=1"),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("nosuchoption")));
-  EXPECT_THAT(PgConnection::Open(cluster_->conninfo() + " dbname=no_such_db"),
+  EXPECT_THAT(PgConnection::Open(cluster().conninfo() + " dbname=no_such_db"),
               StatusIs(absl::StatusCode::kUnavailable, HasSubstr("no_such_db")));
 }
 

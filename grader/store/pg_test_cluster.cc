@@ -4,7 +4,6 @@
 #include <netinet/in.h>
 #include <pwd.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -81,6 +80,7 @@ absl::StatusOr<std::unique_ptr<PgTestCluster>> PgTestCluster::Start(
     }
   }
   TempDir scratch("pg-config-");
+  if (scratch.path().empty()) return absl::InternalError("cannot make a temporary directory");
   std::vector<std::string> candidates = CandidateBinDirs(scratch.path());
   std::string bindir;
   for (const std::string& dir : candidates) {

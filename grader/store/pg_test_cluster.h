@@ -12,10 +12,13 @@
 
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "base/temp_dir.h"
+#include "gtest/gtest.h"
 
 namespace gograder::store {
 
@@ -70,6 +73,36 @@ class PgTestCluster {
   std::string user_ = "postgres";
   int port_ = 5432;
   bool running_ = false;
+};
+
+// A GoogleTest fixture whose suite shares one cluster, started with
+// `Suite::ClusterOptions()` before its first test and stopped after its last.
+// Every test of the suite fails in SetUp when the cluster could not start.
+//   class FooTest : public PgClusterTest<FooTest> {
+//    public:
+//     static PgTestClusterOptions ClusterOptions() { return {}; }
+//   };
+template <typename Suite>
+class PgClusterTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    absl::StatusOr<std::unique_ptr<PgTestCluster>> cluster =
+        PgTestCluster::Start(Suite::ClusterOptions());
+    if (cluster.ok()) {
+      cluster_ = std::move(cluster).value();
+    } else {
+      start_error_ = cluster.status();
+    }
+  }
+  static void TearDownTestSuite() { cluster_.reset(); }
+  void SetUp() override { ASSERT_NE(cluster_, nullptr) << "no test cluster: " << start_error_; }
+
+  // The suite's cluster (set in every test that runs past SetUp).
+  static PgTestCluster& cluster() { return *cluster_; }
+
+ private:
+  static inline std::unique_ptr<PgTestCluster> cluster_;
+  static inline absl::Status start_error_;
 };
 
 // A TCP port on 127.0.0.1 that nothing listens on just now.
