@@ -186,7 +186,7 @@ std::string DaemonConfigErrors(const std::string& text) {
 TEST(MetricsDeployTest, ExampleConfigsParse) {
   EXPECT_EQ(DaemonConfigErrors(ReadSourceFile("deploy/config/gograderd.textproto")), "");
   // The ConfigMap's gograderd.textproto block, indented by four spaces.
-  std::string configmap = ReadSourceFile("deploy/kubernetes/configmap.yaml");
+  std::string configmap = ReadSourceFile("deploy/kubernetes/base/configmap.yaml");
   std::string config;
   bool inside = false;
   for (absl::string_view line : absl::StrSplit(configmap, '\n')) {
