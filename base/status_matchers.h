@@ -48,6 +48,15 @@ MATCHER(IsOk, "is OK") {
   return status.ok();
 }
 
+// Matches an OK StatusOr whose value matches `matcher` (or equals it).
+MATCHER_P(IsOkAndHolds, matcher, "is OK and holds a value that matches") {
+  if (!arg.ok()) {
+    *result_listener << "whose status is " << arg.status();
+    return false;
+  }
+  return ::testing::ExplainMatchResult(matcher, *arg, result_listener);
+}
+
 }  // namespace gograder
 
 #define GOGRADER_MATCHERS_CONCAT_INNER_(a, b) a##b

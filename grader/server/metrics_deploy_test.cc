@@ -21,6 +21,7 @@
 #include "google/protobuf/text_format.h"
 #include "grader/cli/batch_progress.h"
 #include "grader/server/metrics.h"
+#include "grader/store/pg_conninfo.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "proto/gograder/v1/config.pb.h"
@@ -188,13 +189,12 @@ std::string DaemonConfigErrors(const std::string& text) {
   return collector.errors;
 }
 
-TEST(MetricsDeployTest, ExampleConfigsParse) {
-  EXPECT_EQ(DaemonConfigErrors(ReadSourceFile("deploy/config/gograderd.textproto")), "");
-  // The ConfigMap's gograderd.textproto block, indented by four spaces.
-  std::string configmap = ReadSourceFile("deploy/kubernetes/configmap.yaml");
+// The gograderd.textproto block of a ConfigMap in deploy/, indented by four
+// spaces there, parsed as a DaemonConfig (unknown fields are errors).
+gograder::v1::DaemonConfig ConfigMapConfig(const std::string& relative) {
   std::string config;
   bool inside = false;
-  for (absl::string_view line : absl::StrSplit(configmap, '\n')) {
+  for (absl::string_view line : absl::StrSplit(ReadSourceFile(relative), '\n')) {
     if (absl::StrContains(line, "gograderd.textproto: |")) {
       inside = true;
     } else if (inside && (line.empty() || absl::StartsWith(line, "    "))) {
@@ -203,12 +203,35 @@ TEST(MetricsDeployTest, ExampleConfigsParse) {
       break;
     }
   }
-  ASSERT_TRUE(absl::StrContains(config, "listen_address")) << config;
-  EXPECT_EQ(DaemonConfigErrors(config), "");
+  EXPECT_TRUE(absl::StrContains(config, "listen_address")) << relative << ":\n" << config;
+  EXPECT_EQ(DaemonConfigErrors(config), "") << relative;
   gograder::v1::DaemonConfig parsed;
-  ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(config, &parsed));
-  EXPECT_EQ(parsed.metrics_address(), "0.0.0.0:9464");
-  EXPECT_FALSE(parsed.auth().tokens_file().empty()) << "a non-loopback listen address needs tokens";
+  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(config, &parsed)) << relative;
+  return parsed;
+}
+
+TEST(MetricsDeployTest, ExampleConfigsParse) {
+  EXPECT_EQ(DaemonConfigErrors(ReadSourceFile("deploy/config/gograderd.textproto")), "");
+  for (const std::string configmap :
+       {"deploy/kubernetes/base/configmap.yaml", "deploy/kubernetes/postgres/configmap.yaml"}) {
+    gograder::v1::DaemonConfig parsed = ConfigMapConfig(configmap);
+    EXPECT_EQ(parsed.metrics_address(), "0.0.0.0:9464") << configmap;
+    EXPECT_FALSE(parsed.auth().tokens_file().empty())
+        << configmap << ": a non-loopback listen address needs tokens";
+  }
+}
+
+// The PostgreSQL mode's database is a URL DatabaseConnInfo takes: no
+// password in it, the password from a file.
+TEST(MetricsDeployTest, PostgresConfigNamesADatabaseWithoutPassword) {
+  gograder::v1::DaemonConfig config = ConfigMapConfig("deploy/kubernetes/postgres/configmap.yaml");
+  EXPECT_TRUE(store::IsPostgresDatabase(config.database())) << config.database();
+  EXPECT_FALSE(config.database_password_file().empty());
+  absl::StatusOr<store::DatabaseTarget> target =
+      store::DatabaseConnInfo(config.database(), store::DatabaseSecrets());
+  ASSERT_TRUE(target.ok()) << target.status();
+  EXPECT_EQ(target->kind, store::DatabaseTarget::Kind::kPostgres);
+  EXPECT_TRUE(absl::StrContains(target->conninfo, "sslmode='verify-full'")) << target->conninfo;
 }
 
 }  // namespace
