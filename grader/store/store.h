@@ -1,7 +1,7 @@
 // The durable store of the grading service: submissions, their queue, their
 // progress events and reports. SQLite (WAL) in the data directory is the
-// embedded default; the interface leaves room for PostgreSQL when several
-// daemons share work.
+// embedded default for one node; PostgreSQL lets several daemons (nodes)
+// share one queue.
 //
 // Guarantees every implementation keeps:
 // - A submission is durable once Insert returns (the files are already in
@@ -15,6 +15,15 @@
 // - A finished submission has one current report. A regrade (Requeue or
 //   StartRegrade) never replaces a GRADED current report with a
 //   GRADING_FAILED one: the failed report is kept, but not current.
+// - A claim is leased to its node (StoreOptions): the worker renews it
+//   (RenewLease) well within the lease; a claim whose lease expired is taken
+//   back by any node's reaper (ReapExpiredLeases) and queued again, up to
+//   max_attempts claims, after which the submission is DONE with a
+//   GRADING_FAILED report that says why. The claim number is the fencing
+//   token: a reaped claim's late RenewLease, Finish or FinishRegrade is
+//   refused, so a lost worker's result can never overwrite the new one.
+// - Interactive submissions are claimed before batch ones
+//   (NewSubmission::batch), and both before regrade items.
 // - The queue is fair (fair_queue.h): Insert enforces the QueueLimits inside
 //   its transaction, so concurrent inserts cannot both pass a limit, and
 //   ClaimNext takes work round-robin across courses, then across the students
@@ -28,7 +37,10 @@
 #include <string>
 #include <vector>
 
+#include <functional>
+
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "grader/store/fair_queue.h"
 #include "proto/gograder/v1/api.pb.h"
 
@@ -44,6 +56,31 @@ struct NewSubmission {
   std::string files_dir;                  // where intake put the module (inside the data dir)
   std::string digest;                     // sha256 of the files (core::Accepted::digest)
   std::vector<std::string> intake_notes;  // core::Accepted::notes, one line each
+  bool batch = false;  // batch work (a class graded at once): claimed after interactive work
+};
+
+// How this node uses a store that other nodes may share.
+struct StoreOptions {
+  std::string node_id;                       // names this node's claims; empty: "<hostname>-<pid>"
+  absl::Duration lease = absl::Seconds(60);  // a claim not renewed for this long is lost
+  int max_attempts = 3;                      // claims lost before a submission is GRADING_FAILED
+  // PostgreSQL: where a claimed submission's files are unpacked from the
+  // database (any node can grade any submission). Unused by SQLite, whose
+  // files stay in their directory under the data dir.
+  std::string files_cache_dir;
+};
+
+// What happened to a submission, as every node sharing the store hears it.
+struct News {
+  enum class Kind { kQueued, kCancelled, kEvent };
+  Kind kind = Kind::kQueued;
+  std::string submission_id;  // empty for kQueued of a regrade
+};
+
+// What ReapExpiredLeases did.
+struct Reaped {
+  std::vector<std::string> requeued;  // submission ids queued again (or regrade items pending)
+  std::vector<std::string> failed;    // submission ids finished GRADING_FAILED (max_attempts)
 };
 
 struct InsertOutcome {
@@ -60,6 +97,7 @@ struct Claim {
   std::vector<std::string> intake_notes;  // as stored with the submission
   int64_t claim = 0;                      // increases with every claim of the submission
   std::string regrade_id;                 // empty: an ordinary grading (Finish)
+  absl::Time lease_expires;               // renew (RenewLease) before this
 };
 
 // What RegradeAll asks for; the submissions are chosen by the caller.
@@ -139,9 +177,30 @@ class Store {
   // Queues a stored submission again (Regrade); its regrade count increases.
   virtual absl::StatusOr<InsertOutcome> Requeue(const std::string& submission_id) = 0;
 
-  // At startup: RUNNING submissions (a crash interrupted them) go back to
-  // QUEUED, and regrade items being graded to pending. Returns how many.
+  // At startup: this node's RUNNING submissions (a crash interrupted them;
+  // with SQLite every RUNNING one) go back to QUEUED, and its regrade items
+  // being graded to pending. Returns how many. Other nodes' lost claims are
+  // the reaper's (ReapExpiredLeases).
   virtual absl::StatusOr<int> RecoverAfterCrash() = 0;
+
+  // Extends the lease of `claim` (a submission's or a regrade item's) to now
+  // + StoreOptions::lease. FailedPrecondition when the claim is no longer
+  // current (cancelled, reaped after its lease expired, finished): the
+  // worker must stop grading and drop its result.
+  virtual absl::Status RenewLease(const Claim& claim) = 0;
+
+  // Takes back every claim whose lease expired (its node died or stalled):
+  // a submission is queued again, a regrade item pending again, unless it
+  // has lost StoreOptions::max_attempts claims: then it is DONE with a
+  // GRADING_FAILED report saying so (a regrade item: failed, nothing
+  // applied). Safe to call from every node at once.
+  virtual absl::StatusOr<Reaped> ReapExpiredLeases() = 0;
+
+  // Calls `listener` (from a thread of the store's) with the news of every
+  // node sharing the store: a submission queued (wake the workers), one
+  // cancelled (stop its grading if it runs here), a new event (wake its
+  // watchers). SQLite: this process's news only. Set once, before use.
+  virtual void SetNewsListener(std::function<void(const News&)> listener) = 0;
 
   // 1-based position in the order ClaimNext would take the queue as it is
   // now (later submissions of other courses or students can move it back);
@@ -193,7 +252,17 @@ class Store {
 
 // Opens (creating if needed) the SQLite store at `path` in WAL mode, with
 // its schema migrated. Safe to use from several threads.
-absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path);
+absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
+                                                       const StoreOptions& options = {});
+
+// Connects to the PostgreSQL database of `conninfo` (a libpq connection
+// string or postgresql:// URL, password included: see pg_conninfo.h), with
+// its schema migrated (versioned migrations, under an advisory lock so nodes
+// starting together migrate once). Submission files are stored in the
+// database, content-addressed and deduplicated; a claim unpacks them under
+// options.files_cache_dir. Safe to use from several threads.
+absl::StatusOr<std::unique_ptr<Store>> OpenPostgresStore(const std::string& conninfo,
+                                                         const StoreOptions& options);
 
 }  // namespace gograder::store
 
