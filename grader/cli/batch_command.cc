@@ -341,6 +341,7 @@ GradeOne ServerGrading(const ClientOptions& client, const BatchCommandOptions& o
     request->set_course_id(options.course);
     request->set_student_id(student.entry.id);
     request->set_attempt_id("batch");
+    request->set_batch(true);  // after students' own submissions
     request->set_idempotency_key(absl::StrCat("batch:", options.exercise, ":", student.entry.id,
                                               ":", SubmissionFilesDigest(*request)));
     absl::StatusOr<gograder::v1::Submission> graded =

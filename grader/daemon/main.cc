@@ -14,6 +14,7 @@
 
 #include "grader/server/config.h"
 #include "grader/server/daemon.h"
+#include "grader/store/pg_conninfo.h"
 
 namespace {
 
@@ -32,7 +33,8 @@ int main(int argc, char** argv) {
   CLI::App app{"gograderd: the gograder grading service (gRPC)"};
   std::string config_path;
   std::optional<std::string> listen, metrics, data_dir, rubrics, sandbox, inspector, database;
-  std::optional<int> workers, queue_limit, first_slot;
+  std::optional<std::string> password_file, password_env, node_id;
+  std::optional<int> workers, queue_limit, first_slot, lease_seconds;
   std::optional<int> student_queue_limit, course_queue_limit, student_hourly_limit,
       course_hourly_limit;
   double grace_seconds = 30;
@@ -40,7 +42,16 @@ int main(int argc, char** argv) {
   app.add_option("--listen", listen, "gRPC address (default 127.0.0.1:50051; port 0 picks one)");
   app.add_option("--metrics", metrics, "Prometheus /metrics address, or \"off\"");
   app.add_option("--data-dir", data_dir, "toolchain, submissions and workspaces");
-  app.add_option("--db", database, "SQLite database (default DATA_DIR/gograder.db)");
+  app.add_option("--db", database,
+                 "SQLite database file (default DATA_DIR/gograder.db), or PostgreSQL: a "
+                 "postgresql:// URL or a libpq conninfo, without its password");
+  app.add_option("--db-password-file", password_file,
+                 "PostgreSQL: the password is this file's first line (not world-readable)");
+  app.add_option("--db-password-env", password_env,
+                 "PostgreSQL: the password is this environment variable's value");
+  app.add_option("--node-id", node_id, "this node's name in a shared queue (default host-pid)");
+  app.add_option("--lease-seconds", lease_seconds,
+                 "a claim not renewed for this long is taken over by another node (default 60)");
   app.add_option("--rubrics", rubrics, "rubrics directory");
   app.add_option("--workers", workers, "gradings at once (default: twice the cores)");
   app.add_option("--queue-limit", queue_limit, "queued submissions before RESOURCE_EXHAUSTED");
@@ -75,7 +86,14 @@ int main(int argc, char** argv) {
   if (listen) config.set_listen_address(*listen);
   if (metrics) config.set_metrics_address(metrics->empty() ? "off" : *metrics);
   if (data_dir) config.set_data_dir(absolute(*data_dir));
-  if (database) config.set_database(absolute(*database));
+  if (database) {
+    config.set_database(gograder::store::IsPostgresDatabase(*database) ? *database
+                                                                       : absolute(*database));
+  }
+  if (password_file) config.set_database_password_file(absolute(*password_file));
+  if (password_env) config.set_database_password_env(*password_env);
+  if (node_id) config.set_node_id(*node_id);
+  if (lease_seconds) config.set_lease_seconds(*lease_seconds);
   if (rubrics) config.set_rubrics_dir(absolute(*rubrics));
   if (sandbox) config.set_sandbox_binary(absolute(*sandbox));
   if (inspector) config.set_inspector_binary(absolute(*inspector));

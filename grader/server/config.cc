@@ -106,6 +106,7 @@ void ApplyDefaults(DaemonConfig& config, const std::string& binary_dir) {
   if (config.first_slot() == 0) config.set_first_slot(100);
   if (config.database().empty())
     config.set_database((fs::path(config.data_dir()) / "gograder.db").string());
+  if (config.lease_seconds() == 0) config.set_lease_seconds(60);
 }
 
 const store::QueueLimits& AdmissionLimits::For(const std::string& course_id) const {
@@ -141,6 +142,10 @@ absl::Status ValidateConfig(const DaemonConfig& config) {
         absl::StrCat("listen_address \"", config.listen_address(),
                      "\" is not loopback: refusing to serve it without auth.tokens_file "
                      "(every caller would be an admin)"));
+  }
+  if (config.lease_seconds() < 4) {
+    problems.push_back(absl::StrCat("lease_seconds ", config.lease_seconds(),
+                                    " is too short: at least 4 (it is renewed every quarter)"));
   }
   if (config.metrics_address() != kMetricsOff &&
       !SplitHostPort(config.metrics_address(), host, port)) {

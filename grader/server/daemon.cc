@@ -9,6 +9,7 @@
 #include "grader/core/toolchain/toolchain.h"
 #include "grader/server/config.h"
 #include "grader/server/listener.h"
+#include "grader/store/pg_conninfo.h"
 
 namespace gograder::server {
 
@@ -27,8 +28,37 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Create(DaemonOptions options) {
         config.data_dir(), " toolchain prepare`): ", toolchain.status().message()));
   }
   ASSIGN_OR_RETURN(daemon->auth_, Authenticator::Create(config.auth().tokens_file()));
-  ASSIGN_OR_RETURN(daemon->store_, store::OpenSqliteStore(config.database()));
+  ASSIGN_OR_RETURN(store::DatabaseTarget database,
+                   store::DatabaseConnInfo(config.database(),
+                                           {config.database_password_file(),
+                                            config.database_password_env()}));
+  store::StoreOptions shared;
+  shared.node_id = config.node_id();
+  shared.lease = absl::Seconds(config.lease_seconds());
+  shared.files_cache_dir = (fs::path(config.data_dir()) / "files-cache").string();
+  if (database.kind == store::DatabaseTarget::Kind::kPostgres) {
+    ASSIGN_OR_RETURN(daemon->store_, store::OpenPostgresStore(database.conninfo, shared));
+  } else {
+    ASSIGN_OR_RETURN(daemon->store_, store::OpenSqliteStore(database.sqlite_path, shared));
+  }
   daemon->events_ = std::make_unique<EventHub>(daemon->store_.get());
+  // News from every node sharing the store: work queued anywhere wakes our
+  // workers, a cancel stops the grading if it runs here, an event appended
+  // anywhere wakes our watchers.
+  Daemon* news_target = daemon.get();
+  daemon->store_->SetNewsListener([news_target](const store::News& news) {
+    switch (news.kind) {
+      case store::News::Kind::kQueued:
+        if (news_target->workers_) news_target->workers_->Wake();
+        break;
+      case store::News::Kind::kCancelled:
+        if (news_target->workers_) news_target->workers_->StopGrading(news.submission_id);
+        break;
+      case store::News::Kind::kEvent:
+        news_target->events_->Notify(news.submission_id);
+        break;
+    }
+  });
   ASSIGN_OR_RETURN(int recovered, daemon->store_->RecoverAfterCrash());
   if (recovered > 0)
     std::cerr << "gograderd: requeued " << recovered << " grading(s) interrupted by a crash\n";
@@ -42,6 +72,8 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Create(DaemonOptions options) {
   pool.catalog = daemon->catalog_.get();
   pool.events = daemon->events_.get();
   pool.metrics = daemon->metrics_;
+  pool.renew_every = shared.lease / 4;
+  pool.reap_every = shared.lease / 4;
   for (int i = 0; i < config.workers(); ++i) {
     core::GraderOptions grader;
     grader.toolchain = *toolchain;
@@ -105,7 +137,7 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Create(DaemonOptions options) {
 
   ASSIGN_OR_RETURN(daemon->workers_, WorkerPool::Start(std::move(pool)));
   std::cerr << "gograderd: listening on " << daemon->address_ << " (" << config.workers()
-            << " worker(s), database " << config.database() << ")" << std::endl;
+            << " worker(s), database " << database.redacted << ")" << std::endl;
   return daemon;
 }
 

@@ -1,6 +1,9 @@
 #include "grader/server/workers.h"
 
+#include <condition_variable>
 #include <iostream>
+#include <stop_token>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -36,6 +39,9 @@ absl::StatusOr<std::unique_ptr<WorkerPool>> WorkerPool::Start(WorkerPoolOptions 
   pool->running_threads_ = workers;
   for (int i = 0; i < workers; ++i)
     pool->threads_.emplace_back([p = pool.get(), i] { p->RunWorker(i); });
+  if (pool->options_.reap_every > absl::ZeroDuration()) {
+    pool->reaper_ = std::jthread([p = pool.get()](std::stop_token done) { p->Reap(done); });
+  }
   return pool;
 }
 
@@ -60,7 +66,59 @@ void WorkerPool::StopGrading(const std::string& submission_id) {
   if (found != running_.end()) found->second.request_stop();
 }
 
+namespace {
+
+// Sleeps `period` or until `done` is requested; false when done.
+bool SleepUnlessDone(absl::Duration period, std::stop_token done) {
+  std::mutex mutex;
+  std::condition_variable_any never;
+  std::unique_lock<std::mutex> lock(mutex);
+  return !never.wait_for(lock, done, absl::ToChronoNanoseconds(period), [] { return false; });
+}
+
+}  // namespace
+
+void WorkerPool::Reap(std::stop_token done) {
+  while (SleepUnlessDone(options_.reap_every, done)) {
+    absl::StatusOr<store::Reaped> reaped = options_.store->ReapExpiredLeases();
+    if (!reaped.ok()) {
+      std::cerr << "gograderd: reaper: " << reaped.status() << "\n";
+      continue;
+    }
+    for (const std::string& id : reaped->requeued) {
+      std::cerr << "gograderd: " << id << ": its lease expired (its node stopped renewing); "
+                << "queued again\n";
+    }
+    for (const std::string& id : reaped->failed) {
+      std::cerr << "gograderd: " << id << ": lost too many times; grading failed\n";
+      AppendFinalEvent(id);
+    }
+    if (!reaped->requeued.empty()) Wake();
+  }
+}
+
+void WorkerPool::RenewLease(const store::Claim& claim, const std::string& running_id,
+                            std::stop_token done) {
+  while (SleepUnlessDone(options_.renew_every, done)) {
+    absl::Status renewed = options_.store->RenewLease(claim);
+    if (renewed.ok()) continue;
+    if (absl::IsFailedPrecondition(renewed)) {
+      std::cerr << "gograderd: " << running_id << ": claim " << claim.claim
+                << " lost (" << renewed.message() << "); stopping its grading\n";
+      StopGrading(running_id);
+      return;
+    }
+    // The database is unreachable: keep grading and try again; if the
+    // lease runs out meanwhile, the finish will be refused.
+    std::cerr << "gograderd: " << running_id << ": cannot renew the lease: " << renewed << "\n";
+  }
+}
+
 absl::Status WorkerPool::Stop(absl::Duration grace) {
+  if (reaper_.joinable()) {
+    reaper_.request_stop();
+    reaper_.join();
+  }
   std::unique_lock<std::mutex> lock(mutex_);
   stopping_ = true;
   wake_.notify_all();
@@ -127,7 +185,12 @@ void WorkerPool::RunWorker(int index) {
       }
       if (auto depth = options_.store->QueueDepth(); depth.ok())
         RecordQueue(options_.metrics, *depth);
-      GradeClaim(grade, **claim, stop);
+      {
+        std::jthread renewal([this, &claim, &id](std::stop_token done) {
+          RenewLease(**claim, id, done);
+        });
+        GradeClaim(grade, **claim, stop);
+      }
       std::lock_guard<std::mutex> lock(mutex_);
       running_.erase(id);
       --busy_;
@@ -211,19 +274,25 @@ void WorkerPool::GradeClaim(const GradeFunction& grade, const store::Claim& clai
               << "\n";
     return;
   }
-  WatchEvent event;
-  if (auto stored = options_.store->Get(id); stored.ok()) {
-    *event.mutable_finished() = *std::move(stored);
-  } else {
-    *event.mutable_finished() = claim.submission;
-    event.mutable_finished()->set_state(Submission::DONE);
-    *event.mutable_finished()->mutable_report() = report;
-  }
-  append(std::move(event));
+  AppendFinalEvent(id);
   std::cerr << "gograderd: " << id << " (" << exercise_id << "): "
             << (graded ? absl::StrCat("graded ", report.score(), "/", report.max_score())
                        : absl::StrCat("grading failed: ", report.error()))
             << "\n";
+}
+
+void WorkerPool::AppendFinalEvent(const std::string& submission_id) {
+  absl::StatusOr<Submission> stored = options_.store->Get(submission_id);
+  if (!stored.ok()) {
+    std::cerr << "gograderd: " << submission_id << ": no final event: " << stored.status() << "\n";
+    return;
+  }
+  WatchEvent event;
+  *event.mutable_finished() = *std::move(stored);
+  if (auto appended = options_.events->Append(submission_id, std::move(event)); !appended.ok()) {
+    std::cerr << "gograderd: " << submission_id << ": cannot store an event: " << appended.status()
+              << "\n";
+  }
 }
 
 }  // namespace gograder::server

@@ -7,7 +7,12 @@
 // appended as WatchEvents through the EventHub (which wakes Watch and Grade),
 // and Store::Finish stores the report for that claim only (a cancelled or
 // requeued claim cannot add a report). Then the final event is appended.
-// Idle workers sleep until Wake() or a short poll.
+// Idle workers sleep until Wake() or a short poll. While a worker grades, a
+// thread of its own renews the claim's lease (Store::RenewLease); a refused
+// renewal (the claim was cancelled, or another node's reaper took it back
+// after this node stalled) stops the grading at once and drops its result.
+// A reaper thread takes back claims whose lease expired on any node
+// (Store::ReapExpiredLeases) and wakes the workers.
 #ifndef GOGRADER_GRADER_SERVER_WORKERS_H_
 #define GOGRADER_GRADER_SERVER_WORKERS_H_
 
@@ -48,6 +53,9 @@ struct WorkerPoolOptions {
   std::vector<GradeFunction> graders;        // one per worker
   MetricsHandle metrics;
   absl::Duration poll = absl::Milliseconds(250);
+  // A quarter of the store's lease: three renewals may fail before it expires.
+  absl::Duration renew_every = absl::Seconds(15);
+  absl::Duration reap_every = absl::Seconds(15);  // ZeroDuration: no reaper
 };
 
 class WorkerPool {
@@ -84,6 +92,13 @@ class WorkerPool {
   explicit WorkerPool(WorkerPoolOptions options) : options_(std::move(options)) {}
   void RunWorker(int index);
   void GradeClaim(const GradeFunction& grade, const store::Claim& claim, std::stop_token stop);
+  // Renews `claim`'s lease until stopped; stops the grading `running_id` when
+  // a renewal is refused.
+  void RenewLease(const store::Claim& claim, const std::string& running_id, std::stop_token done);
+  // Takes back expired claims every reap_every until stopped.
+  void Reap(std::stop_token done);
+  // Appends the final event of a submission that is DONE now.
+  void AppendFinalEvent(const std::string& submission_id);
 
   WorkerPoolOptions options_;
   mutable std::mutex mutex_;
@@ -95,6 +110,7 @@ class WorkerPool {
   uint64_t wakeups_ = 0;
   std::map<std::string, std::stop_source> running_;  // by submission id
   std::vector<std::thread> threads_;
+  std::jthread reaper_;
 };
 
 }  // namespace gograder::server
