@@ -115,9 +115,30 @@ class RawDb {
   sqlite3* db_ = nullptr;
 };
 
+// Takes a database of the current schema back to version 4: no leases,
+// no batch submissions, the queued indexes of version 3.
+inline void DowngradeToVersion4(RawDb& raw) {
+  for (const char* sql :
+       {"DROP INDEX submissions_running_by_lease", "DROP INDEX regrade_items_running_by_lease",
+        "DROP INDEX submissions_queued", "DROP INDEX submissions_queued_by_student",
+        "ALTER TABLE submissions DROP COLUMN batch", "ALTER TABLE submissions DROP COLUMN node_id",
+        "ALTER TABLE submissions DROP COLUMN lease_expires_ms",
+        "ALTER TABLE submissions DROP COLUMN attempts",
+        "ALTER TABLE regrade_items DROP COLUMN node_id",
+        "ALTER TABLE regrade_items DROP COLUMN lease_expires_ms",
+        "ALTER TABLE regrade_items DROP COLUMN attempts",
+        "CREATE INDEX submissions_queued ON submissions (queue_seq) WHERE state = 1",
+        "CREATE INDEX submissions_queued_by_student ON submissions (course_id, student_id, "
+        "queue_seq) WHERE state = 1",
+        "UPDATE schema_version SET version = 4"}) {
+    raw.Query(sql);
+  }
+}
+
 // Takes a database of the current schema back to version 3: no regrades,
 // no current report per submission, reports without status and score.
 inline void DowngradeToVersion3(RawDb& raw) {
+  DowngradeToVersion4(raw);
   for (const char* sql :
        {"DROP TABLE regrade_items", "DROP TABLE regrades",
         "ALTER TABLE submissions DROP COLUMN current_report",
