@@ -38,8 +38,33 @@
 // failed grading never replaces a GRADED report), recording why not in the
 // item's note. The item keeps the report current at the start
 // (before_report), which RevertRegrade makes current again.
+//
+// Batch submissions (batch = 1) are a second level of the queue: ClaimNext
+// serves the interactive level, then the batch level (the same round robin;
+// the levels share the turns), then the regrade items.
+//
+// Leases: a claim (of a submission or an item) records its node and when
+// its lease expires (lease_expires_ms, unix ms); RenewLease moves that on
+// while the claim is current. ReapExpiredLeases, one write transaction like
+// every call, so reapers of several processes never take a claim twice,
+// counts each expired claim in the row's attempts and queues the row again
+// as recovery does (claim number and queue_seq kept), or at max_attempts
+// finishes it as Finish would, with a GRADING_FAILED report that says why
+// (an item: failed, nothing applied). Requeue starts the count again. The
+// claim number stays the fencing token: a lost worker's late Finish is
+// refused because the row is no longer RUNNING under its claim.
+//
+// News: the calls that queue, cancel or add an event collect it
+// (PendingNews) and hand it to the listener once their transaction
+// committed and the lock is released, on the calling thread, so a listener
+// may call back into the store.
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <climits>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <set>
@@ -181,22 +206,63 @@ CREATE UNIQUE INDEX regrade_items_by_queue_seq ON regrade_items (queue_seq);
 CREATE INDEX regrade_items_pending ON regrade_items (queue_seq) WHERE state = 0;
 CREATE INDEX regrade_items_by_position ON regrade_items (regrade_id, position);
 )sql",
+    // 5: leases and batch work. A claim (of a submission or of a regrade
+    // item) records its node and when its lease expires (unix ms; 0 on rows
+    // from before this version, which counts as expired); attempts counts
+    // the claims lost since the submission was queued. Batch submissions
+    // queue behind interactive ones: the queued indexes take the level, to
+    // serve the claim order level by level, and the reaper finds expired
+    // leases through the running ones.
+    R"sql(
+ALTER TABLE submissions ADD COLUMN batch INTEGER NOT NULL DEFAULT 0 CHECK (batch IN (0, 1));
+ALTER TABLE submissions ADD COLUMN node_id TEXT NOT NULL DEFAULT '';   -- of the latest claim
+ALTER TABLE submissions ADD COLUMN lease_expires_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE submissions ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;  -- claims lost
+ALTER TABLE regrade_items ADD COLUMN node_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE regrade_items ADD COLUMN lease_expires_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE regrade_items ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+
+DROP INDEX submissions_queued;
+DROP INDEX submissions_queued_by_student;
+CREATE INDEX submissions_queued ON submissions (batch, queue_seq) WHERE state = 1;
+CREATE INDEX submissions_queued_by_student
+  ON submissions (course_id, student_id, batch, queue_seq) WHERE state = 1;
+CREATE INDEX submissions_running_by_lease ON submissions (lease_expires_ms) WHERE state = 2;
+CREATE INDEX regrade_items_running_by_lease ON regrade_items (lease_expires_ms) WHERE state = 1;
+)sql",
 };
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
-// The SQL writes "state = 1" as a literal where the partial index on queued
-// rows must apply.
+// The SQL writes "state = 1" and "state = 2" as literals where the partial
+// indexes on queued and running rows must apply.
 static_assert(Submission::QUEUED == 1);
+static_assert(Submission::RUNNING == 2);
 
 // regrade_items.state. A dropped item (its regrade was reverted before it
 // was graded) is never claimed again.
 enum ItemState : int {
   kItemPending = 0,  // the SQL writes "state = 0" for the partial index on pending items
-  kItemRunning = 1,
+  kItemRunning = 1,  // and "state = 1" for the one on running items
   kItemGraded = 2,
   kItemFailed = 3,
   kItemDropped = 4,
 };
+
+// What a submission in `state` is, for a message about a claim of it.
+std::string SubmissionStateWords(Submission::State state) {
+  switch (state) {
+    case Submission::QUEUED:
+      return "queued again";
+    case Submission::RUNNING:
+      return "being graded";
+    case Submission::DONE:
+      return "finished";
+    case Submission::CANCELLED:
+      return "cancelled";
+    default:
+      return Submission::State_Name(state);
+  }
+}
 
 std::string ItemStateName(int64_t state) {
   switch (state) {
@@ -228,7 +294,9 @@ constexpr absl::string_view kPageTokenVersion = "1";
 // Columns read by ReadRow, in its order.
 constexpr absl::string_view kColumns =
     "id, exercise_id, course_id, student_id, attempt_id, state, submitted_at, finished_at, "
-    "digest, regrades, files_dir, claim, queue_seq, intake_notes, current_report";
+    "digest, regrades, files_dir, claim, queue_seq, intake_notes, current_report, batch, node_id";
+
+constexpr int kColumnCount = 17;  // in kColumns
 
 // A submissions row: the proto plus what only the store sees.
 struct Row {
@@ -238,6 +306,8 @@ struct Row {
   int64_t queue_seq = 0;
   std::vector<std::string> intake_notes;
   std::optional<int64_t> current_report;  // reports.id
+  bool batch = false;
+  std::string node_id;  // of the latest claim; '' when queued again
 };
 
 // Column `index` of the current row, nullopt when NULL.
@@ -269,6 +339,8 @@ Row ReadRow(const Statement& statement) {
   row.queue_seq = statement.ColumnInt(12);
   row.intake_notes = absl::StrSplit(statement.ColumnText(13), '\n', absl::SkipEmpty());
   row.current_report = OptionalInt(statement, 14);
+  row.batch = statement.ColumnInt(15) != 0;
+  row.node_id = statement.ColumnText(16);
   return row;
 }
 
@@ -376,9 +448,67 @@ std::string ReasonToKeepCurrent(const Outcome& outcome, const std::optional<Outc
   return "";
 }
 
+// Why a grading was given up after its claims' leases expired
+// `attempts` times, the last one on `node_id`.
+std::string LostGradingNote(int64_t attempts, const std::string& node_id) {
+  return absl::StrCat("the grading was lost ",
+                      attempts == 1 ? "once" : absl::StrCat(attempts, " times"),
+                      " (its node stopped renewing its lease: node ", node_id, ")");
+}
+
+// What a renewal of claim `claim` of `what` (a submission or a regrade item,
+// for the message) finds: OK when it is still current - running
+// (`running`), `claim` its latest claim, taken by this node - else
+// FailedPrecondition saying why not. `state` names the state it is in
+// instead; `latest` and `latest_node` are its latest claim and that
+// claim's node.
+absl::Status CheckClaimCurrent(const std::string& what, int64_t claim, bool running,
+                               absl::string_view state, int64_t latest,
+                               const std::string& latest_node, const std::string& node_id) {
+  std::string why;
+  if (latest != claim) {
+    why = absl::StrCat("it was taken over by claim ", latest,
+                       latest_node.empty() ? "" : absl::StrCat(" of node ", latest_node),
+                       " and is now ", state);
+  } else if (!running) {
+    why = absl::StrCat("it is ", state);
+  } else if (latest_node != node_id) {
+    why = absl::StrCat("it is claimed by node ", latest_node, ", not by this node (", node_id, ")");
+  } else {
+    return absl::OkStatus();
+  }
+  return absl::FailedPreconditionError(
+      absl::StrCat(what, ": claim ", claim, " is no longer current: ", why));
+}
+
+// `options` with the defaults filled in; InvalidArgument when a value is
+// out of range.
+absl::StatusOr<StoreOptions> ResolveOptions(StoreOptions options) {
+  if (options.lease <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("the lease must be positive, not ", absl::FormatDuration(options.lease)));
+  }
+  if (options.max_attempts < 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("max_attempts must be at least 1, not ", options.max_attempts));
+  }
+  if (options.node_id.empty()) {
+    char host[HOST_NAME_MAX + 1] = {};
+    if (gethostname(host, sizeof(host) - 1) != 0) {
+      return ErrnoStatus("gethostname, for the default node id");
+    }
+    options.node_id = absl::StrCat(host, "-", getpid());
+  }
+  return options;
+}
+
 class SqliteStore : public Store {
  public:
-  explicit SqliteStore(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+  // `options` as ResolveOptions returns them.
+  SqliteStore(std::unique_ptr<Database> db, StoreOptions options)
+      : options_(std::move(options)),
+        lease_ms_(absl::ToInt64Milliseconds(absl::Ceil(options_.lease, absl::Milliseconds(1)))),
+        db_(std::move(db)) {}
 
   // Creates the schema or brings it to kSchemaVersion.
   absl::Status Migrate() {
@@ -417,6 +547,7 @@ class SqliteStore : public Store {
                                        const QueueLimits& limits) override {
     if (submission.exercise_id.empty()) return absl::InvalidArgumentError("exercise_id is empty");
     if (submission.files_dir.empty()) return absl::InvalidArgumentError("files_dir is empty");
+    PendingNews news(*this);
     absl::MutexLock lock(&mu_);
     ASSIGN_OR_RETURN(auto transaction, Transaction::Begin(*db_, Mode::kImmediate));
 
@@ -456,13 +587,14 @@ class SqliteStore : public Store {
     s.set_submission_digest(submission.digest);
     row.files_dir = submission.files_dir;
     row.intake_notes = submission.intake_notes;
+    row.batch = submission.batch;
     ASSIGN_OR_RETURN(row.queue_seq, NextQueueSeq());
     {
       ASSIGN_OR_RETURN(auto insert,
                        db_->Prepare("INSERT INTO submissions (id, exercise_id, course_id, "
                                     "student_id, attempt_id, idempotency_key, files_dir, digest, "
-                                    "state, submitted_at, queue_seq, intake_notes) "
-                                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                                    "state, submitted_at, queue_seq, intake_notes, batch) "
+                                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
       insert->BindText(1, s.submission_id())
           .BindText(2, s.exercise_id())
           .BindText(3, s.course_id())
@@ -473,7 +605,8 @@ class SqliteStore : public Store {
           .BindInt(9, s.state())
           .BindText(10, s.submitted_at())
           .BindInt(11, row.queue_seq)
-          .BindText(12, absl::StrJoin(row.intake_notes, "\n"));
+          .BindText(12, absl::StrJoin(row.intake_notes, "\n"))
+          .BindInt(13, row.batch);
       if (submission.idempotency_key.empty()) {
         insert->BindNull(6);
       } else {
@@ -484,6 +617,7 @@ class SqliteStore : public Store {
     InsertOutcome outcome;
     ASSIGN_OR_RETURN(outcome.queue_position, PositionOf(row));
     RETURN_IF_ERROR(transaction->Commit());
+    news.Add(News::Kind::kQueued, s.submission_id());
     outcome.submission = std::move(row.submission);
     return outcome;
   }
@@ -545,50 +679,17 @@ class SqliteStore : public Store {
   absl::StatusOr<std::optional<Claim>> ClaimNext() override {
     absl::MutexLock lock(&mu_);
     ASSIGN_OR_RETURN(auto transaction, Transaction::Begin(*db_, Mode::kImmediate));
-    ASSIGN_OR_RETURN(std::vector<Line> courses, CourseLines());
-    if (courses.empty()) {
-      // Regrades wait until no ordinary submission is queued.
-      ASSIGN_OR_RETURN(std::optional<Claim> item, ClaimRegradeItem());
-      RETURN_IF_ERROR(transaction->Commit());
-      return item;
+    int64_t lease_expires_ms = absl::ToUnixMillis(absl::Now()) + lease_ms_;
+    std::optional<Claim> claim;
+    // Interactive submissions, then batch ones, then regrade items.
+    for (bool batch : {false, true}) {
+      ASSIGN_OR_RETURN(claim, ClaimSubmission(batch, lease_expires_ms));
+      if (claim.has_value()) break;
     }
-    const std::string& course_id = courses.front().key;
-    ASSIGN_OR_RETURN(std::vector<Line> students, StudentLines(course_id));
-    if (students.empty()) {
-      return absl::InternalError(
-          absl::StrCat("course '", course_id, "' has queued submissions but no students"));
-    }
-    const std::string& student_id = students.front().key;
-    std::optional<Row> next;
-    {
-      ASSIGN_OR_RETURN(auto select, db_->Prepare(absl::StrCat(
-                                        "SELECT ", kColumns,
-                                        " FROM submissions WHERE state = 1 AND course_id = ? AND "
-                                        "student_id = ? ORDER BY queue_seq LIMIT 1")));
-      select->BindText(1, course_id).BindText(2, student_id);
-      ASSIGN_OR_RETURN(bool found, select->Step());
-      if (found) next = ReadRow(*select);
-    }
-    if (!next.has_value()) {
-      return absl::InternalError(absl::StrCat("student '", student_id, "' of course '", course_id,
-                                              "' has no queued submission"));
-    }
-    RETURN_IF_ERROR(RecordTurn(course_id, student_id));
-    {
-      ASSIGN_OR_RETURN(auto update, db_->Prepare("UPDATE submissions SET state = ?, claim = ? "
-                                                 "WHERE id = ?"));
-      RETURN_IF_ERROR(update->BindInt(1, Submission::RUNNING)
-                          .BindInt(2, next->claim + 1)
-                          .BindText(3, next->submission.submission_id())
-                          .Run());
+    if (!claim.has_value()) {
+      ASSIGN_OR_RETURN(claim, ClaimRegradeItem(lease_expires_ms));
     }
     RETURN_IF_ERROR(transaction->Commit());
-    Claim claim;
-    claim.claim = next->claim + 1;
-    claim.files_dir = std::move(next->files_dir);
-    claim.intake_notes = std::move(next->intake_notes);
-    claim.submission = std::move(next->submission);
-    claim.submission.set_state(Submission::RUNNING);
     return claim;
   }
 
@@ -602,28 +703,18 @@ class SqliteStore : public Store {
           "submission '", submission_id, "': claim ", claim, " is not current (the submission is ",
           Submission::State_Name(row.submission.state()), ", latest claim ", row.claim, ")"));
     }
-    std::string now = NowRfc3339();
-    ASSIGN_OR_RETURN(int64_t report_id, InsertReport(submission_id, claim, now, report));
-    ASSIGN_OR_RETURN(std::optional<Outcome> current, LoadOutcome(row.current_report));
-    std::optional<int64_t> current_report = row.current_report;
-    if (ReasonToKeepCurrent(OutcomeOf(report), current, /*keep_max=*/false).empty()) {
-      current_report = report_id;
-    }
-    {
-      ASSIGN_OR_RETURN(auto update, db_->Prepare("UPDATE submissions SET state = ?, finished_at = "
-                                                 "?, current_report = ? WHERE id = ?"));
-      update->BindInt(1, Submission::DONE).BindText(2, now).BindText(4, submission_id);
-      RETURN_IF_ERROR(BindOptionalInt(*update, 3, current_report).Run());
-    }
+    RETURN_IF_ERROR(StoreFinalReport(row, report));
     return transaction->Commit();
   }
 
   absl::StatusOr<Submission> Cancel(const std::string& submission_id) override {
+    PendingNews news(*this);
     absl::MutexLock lock(&mu_);
     ASSIGN_OR_RETURN(auto transaction, Transaction::Begin(*db_, Mode::kImmediate));
     ASSIGN_OR_RETURN(Row row, Load(submission_id));
     Submission& s = row.submission;
-    if (s.state() == Submission::QUEUED || s.state() == Submission::RUNNING) {
+    bool cancels = s.state() == Submission::QUEUED || s.state() == Submission::RUNNING;
+    if (cancels) {
       s.set_state(Submission::CANCELLED);
       s.set_finished_at(NowRfc3339());
       ASSIGN_OR_RETURN(
@@ -636,10 +727,12 @@ class SqliteStore : public Store {
     }
     RETURN_IF_ERROR(AttachCurrentReport(row));
     RETURN_IF_ERROR(transaction->Commit());
+    if (cancels) news.Add(News::Kind::kCancelled, submission_id);
     return std::move(s);
   }
 
   absl::StatusOr<InsertOutcome> Requeue(const std::string& submission_id) override {
+    PendingNews news(*this);
     absl::MutexLock lock(&mu_);
     ASSIGN_OR_RETURN(auto transaction, Transaction::Begin(*db_, Mode::kImmediate));
     ASSIGN_OR_RETURN(Row row, Load(submission_id));
@@ -654,8 +747,10 @@ class SqliteStore : public Store {
     s.clear_finished_at();
     ASSIGN_OR_RETURN(row.queue_seq, NextQueueSeq());
     {
+      // A new grading: the claims lost before count no more.
       ASSIGN_OR_RETURN(auto update, db_->Prepare("UPDATE submissions SET state = ?, regrades = ?, "
-                                                 "finished_at = '', queue_seq = ? WHERE id = ?"));
+                                                 "finished_at = '', queue_seq = ?, attempts = 0 "
+                                                 "WHERE id = ?"));
       RETURN_IF_ERROR(update->BindInt(1, s.state())
                           .BindInt(2, s.regrades())
                           .BindInt(3, row.queue_seq)
@@ -665,10 +760,15 @@ class SqliteStore : public Store {
     InsertOutcome outcome;
     ASSIGN_OR_RETURN(outcome.queue_position, PositionOf(row));
     RETURN_IF_ERROR(transaction->Commit());
+    news.Add(News::Kind::kQueued, submission_id);
     outcome.submission = std::move(s);
     return outcome;
   }
 
+  // SQLite is one node's store (the data dir is local), so every RUNNING
+  // submission and running item is this node's, whatever node id its claim
+  // recorded (a restart with a new pid has a new default node id): all go
+  // back to the queue. An interrupted claim is no lost attempt.
   absl::StatusOr<int> RecoverAfterCrash() override {
     absl::MutexLock lock(&mu_);
     ASSIGN_OR_RETURN(auto transaction, Transaction::Begin(*db_, Mode::kImmediate));
@@ -677,19 +777,89 @@ class SqliteStore : public Store {
       // The claim number stays: the next claim increments it, so a worker
       // still holding the interrupted claim cannot finish.
       ASSIGN_OR_RETURN(auto update,
-                       db_->Prepare("UPDATE submissions SET state = ? WHERE state = ?"));
+                       db_->Prepare("UPDATE submissions SET state = ?, node_id = '' WHERE "
+                                    "state = ?"));
       RETURN_IF_ERROR(update->BindInt(1, Submission::QUEUED).BindInt(2, Submission::RUNNING).Run());
       recovered = db_->Changes();
     }
     {
       // Likewise for regrade items, which keep their place in the order.
       ASSIGN_OR_RETURN(auto update,
-                       db_->Prepare("UPDATE regrade_items SET state = ? WHERE state = ?"));
+                       db_->Prepare("UPDATE regrade_items SET state = ?, node_id = '' WHERE "
+                                    "state = ?"));
       RETURN_IF_ERROR(update->BindInt(1, kItemPending).BindInt(2, kItemRunning).Run());
       recovered += db_->Changes();
     }
     RETURN_IF_ERROR(transaction->Commit());
     return recovered;
+  }
+
+  absl::Status RenewLease(const Claim& claim) override {
+    absl::MutexLock lock(&mu_);
+    ASSIGN_OR_RETURN(auto transaction, Transaction::Begin(*db_, Mode::kImmediate));
+    const std::string& submission_id = claim.submission.submission_id();
+    int64_t lease_expires_ms = absl::ToUnixMillis(absl::Now()) + lease_ms_;
+    if (claim.regrade_id.empty()) {
+      ASSIGN_OR_RETURN(Row row, Load(submission_id));
+      Submission::State state = row.submission.state();
+      RETURN_IF_ERROR(CheckClaimCurrent(absl::StrCat("submission '", submission_id, "'"),
+                                        claim.claim, state == Submission::RUNNING,
+                                        SubmissionStateWords(state), row.claim, row.node_id,
+                                        options_.node_id));
+      ASSIGN_OR_RETURN(auto update,
+                       db_->Prepare("UPDATE submissions SET lease_expires_ms = ? WHERE id = ?"));
+      RETURN_IF_ERROR(update->BindInt(1, lease_expires_ms).BindText(2, submission_id).Run());
+    } else {
+      std::string item =
+          absl::StrCat("regrade '", claim.regrade_id, "' of submission '", submission_id, "'");
+      {
+        ASSIGN_OR_RETURN(auto select,
+                         db_->Prepare("SELECT state, claim, node_id FROM regrade_items WHERE "
+                                      "regrade_id = ? AND submission_id = ?"));
+        select->BindText(1, claim.regrade_id).BindText(2, submission_id);
+        ASSIGN_OR_RETURN(bool found, select->Step());
+        if (!found) return absl::NotFoundError(absl::StrCat(item, " not found"));
+        int64_t state = select->ColumnInt(0);
+        RETURN_IF_ERROR(
+            CheckClaimCurrent(item, claim.claim, state == kItemRunning,
+                              state == kItemPending ? "pending again" : ItemStateName(state),
+                              select->ColumnInt(1), select->ColumnText(2), options_.node_id));
+      }
+      ASSIGN_OR_RETURN(auto update,
+                       db_->Prepare("UPDATE regrade_items SET lease_expires_ms = ? WHERE "
+                                    "regrade_id = ? AND submission_id = ?"));
+      RETURN_IF_ERROR(update->BindInt(1, lease_expires_ms)
+                          .BindText(2, claim.regrade_id)
+                          .BindText(3, submission_id)
+                          .Run());
+    }
+    return transaction->Commit();
+  }
+
+  absl::StatusOr<Reaped> ReapExpiredLeases() override {
+    PendingNews news(*this);
+    absl::MutexLock lock(&mu_);
+    ASSIGN_OR_RETURN(auto transaction, Transaction::Begin(*db_, Mode::kImmediate));
+    // The clock is read with the write lock held, so a reaper of another
+    // process that ran meanwhile has already taken what it saw expired.
+    int64_t now_ms = absl::ToUnixMillis(absl::Now());
+    Reaped reaped;
+    RETURN_IF_ERROR(ReapSubmissions(now_ms, reaped));
+    size_t submissions_requeued = reaped.requeued.size();
+    RETURN_IF_ERROR(ReapRegradeItems(now_ms, reaped));
+    RETURN_IF_ERROR(transaction->Commit());
+    for (size_t i = 0; i < reaped.requeued.size(); ++i) {
+      // A regrade item queued again is news of the regrades, without an id.
+      news.Add(News::Kind::kQueued, i < submissions_requeued ? reaped.requeued[i] : "");
+    }
+    return reaped;
+  }
+
+  // SQLite: synchronously, on the thread that made the change, once its
+  // transaction committed and the store's lock is released.
+  void SetNewsListener(std::function<void(const News&)> listener) override {
+    absl::MutexLock lock(&listener_mu_);
+    listener_ = std::move(listener);
   }
 
   absl::StatusOr<int> QueuePosition(const std::string& submission_id) override {
@@ -712,6 +882,7 @@ class SqliteStore : public Store {
 
   absl::StatusOr<WatchEvent> AppendEvent(const std::string& submission_id,
                                          WatchEvent event) override {
+    PendingNews news(*this);
     absl::MutexLock lock(&mu_);
     ASSIGN_OR_RETURN(auto transaction, Transaction::Begin(*db_, Mode::kImmediate));
     RETURN_IF_ERROR(CheckExists(submission_id));
@@ -735,6 +906,7 @@ class SqliteStore : public Store {
           insert->BindText(1, submission_id).BindInt(2, event.sequence()).BindBlob(3, blob).Run());
     }
     RETURN_IF_ERROR(transaction->Commit());
+    news.Add(News::Kind::kEvent, submission_id);
     return event;
   }
 
@@ -803,6 +975,7 @@ class SqliteStore : public Store {
     if (submission_ids.empty()) {
       return absl::InvalidArgumentError("a regrade needs at least one submission");
     }
+    PendingNews news(*this);
     absl::MutexLock lock(&mu_);
     ASSIGN_OR_RETURN(auto transaction, Transaction::Begin(*db_, Mode::kImmediate));
     std::vector<Row> rows;
@@ -845,6 +1018,7 @@ class SqliteStore : public Store {
     }
     ASSIGN_OR_RETURN(Regrade regrade, ReadRegrade(regrade_id));
     RETURN_IF_ERROR(transaction->Commit());
+    news.Add(News::Kind::kQueued);
     return regrade;
   }
 
@@ -988,6 +1162,113 @@ class SqliteStore : public Store {
     return ReadRow(*select);
   }
 
+  // Stores `report` under the current claim of `row` and marks the
+  // submission DONE; the report becomes current unless it is not GRADED
+  // and the current one is.
+  absl::Status StoreFinalReport(const Row& row, const GradeReport& report)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    const std::string& submission_id = row.submission.submission_id();
+    std::string now = NowRfc3339();
+    ASSIGN_OR_RETURN(int64_t report_id, InsertReport(submission_id, row.claim, now, report));
+    ASSIGN_OR_RETURN(std::optional<Outcome> current, LoadOutcome(row.current_report));
+    std::optional<int64_t> current_report = row.current_report;
+    if (ReasonToKeepCurrent(OutcomeOf(report), current, /*keep_max=*/false).empty()) {
+      current_report = report_id;
+    }
+    ASSIGN_OR_RETURN(auto update, db_->Prepare("UPDATE submissions SET state = ?, finished_at = "
+                                               "?, current_report = ? WHERE id = ?"));
+    update->BindInt(1, Submission::DONE).BindText(2, now).BindText(4, submission_id);
+    return BindOptionalInt(*update, 3, current_report).Run();
+  }
+
+  // Takes back the submissions whose claim's lease expired before `now_ms`
+  // (see ReapExpiredLeases), adding their ids to `reaped`.
+  absl::Status ReapSubmissions(int64_t now_ms, Reaped& reaped) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    std::vector<std::pair<Row, int64_t>> lost;  // with its claims lost before
+    {
+      ASSIGN_OR_RETURN(auto select, db_->Prepare(absl::StrCat(
+                                        "SELECT ", kColumns,
+                                        ", attempts FROM submissions WHERE state = 2 AND "
+                                        "lease_expires_ms < ? ORDER BY lease_expires_ms")));
+      select->BindInt(1, now_ms);
+      while (true) {
+        ASSIGN_OR_RETURN(bool found, select->Step());
+        if (!found) break;
+        lost.emplace_back(ReadRow(*select), select->ColumnInt(kColumnCount));
+      }
+    }
+    for (const auto& [row, attempts_before] : lost) {
+      const std::string& submission_id = row.submission.submission_id();
+      int64_t attempts = attempts_before + 1;
+      if (attempts < options_.max_attempts) {
+        // Its claim number and queue_seq stay: the front of its student's
+        // line, and the lost worker's claim is no longer current.
+        ASSIGN_OR_RETURN(auto update,
+                         db_->Prepare("UPDATE submissions SET state = ?, node_id = '', "
+                                      "attempts = ? WHERE id = ?"));
+        RETURN_IF_ERROR(update->BindInt(1, Submission::QUEUED)
+                            .BindInt(2, attempts)
+                            .BindText(3, submission_id)
+                            .Run());
+        reaped.requeued.push_back(submission_id);
+        continue;
+      }
+      {
+        ASSIGN_OR_RETURN(auto update,
+                         db_->Prepare("UPDATE submissions SET attempts = ? WHERE id = ?"));
+        RETURN_IF_ERROR(update->BindInt(1, attempts).BindText(2, submission_id).Run());
+      }
+      GradeReport report;
+      report.set_status(GradeReport::GRADING_FAILED);
+      report.set_exercise_id(row.submission.exercise_id());
+      report.set_submission_digest(row.submission.submission_digest());
+      report.set_error(
+          absl::StrCat(LostGradingNote(attempts, row.node_id), "; the submission can be regraded"));
+      RETURN_IF_ERROR(StoreFinalReport(row, report));
+      reaped.failed.push_back(submission_id);
+    }
+    return absl::OkStatus();
+  }
+
+  // Takes back the regrade items whose claim's lease expired before
+  // `now_ms`, adding their submission ids to `reaped`. A failed item
+  // applies nothing; its note says why.
+  absl::Status ReapRegradeItems(int64_t now_ms, Reaped& reaped) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    struct LostItem {
+      std::string regrade_id, submission_id, node_id;
+      int64_t attempts = 0;
+    };
+    std::vector<LostItem> lost;
+    {
+      ASSIGN_OR_RETURN(auto select,
+                       db_->Prepare("SELECT regrade_id, submission_id, node_id, attempts FROM "
+                                    "regrade_items WHERE state = 1 AND lease_expires_ms < ? "
+                                    "ORDER BY lease_expires_ms"));
+      select->BindInt(1, now_ms);
+      while (true) {
+        ASSIGN_OR_RETURN(bool found, select->Step());
+        if (!found) break;
+        lost.push_back(LostItem{select->ColumnText(0), select->ColumnText(1), select->ColumnText(2),
+                                select->ColumnInt(3) + 1});
+      }
+    }
+    for (const LostItem& item : lost) {
+      bool fails = item.attempts >= options_.max_attempts;
+      ASSIGN_OR_RETURN(auto update,
+                       db_->Prepare("UPDATE regrade_items SET state = ?, node_id = ?, attempts = "
+                                    "?, note = ? WHERE regrade_id = ? AND submission_id = ?"));
+      RETURN_IF_ERROR(update->BindInt(1, fails ? kItemFailed : kItemPending)
+                          .BindText(2, fails ? item.node_id : "")
+                          .BindInt(3, item.attempts)
+                          .BindText(4, fails ? LostGradingNote(item.attempts, item.node_id) : "")
+                          .BindText(5, item.regrade_id)
+                          .BindText(6, item.submission_id)
+                          .Run());
+      (fails ? reaped.failed : reaped.requeued).push_back(item.submission_id);
+    }
+    return absl::OkStatus();
+  }
+
   absl::Status CheckExists(const std::string& submission_id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     ASSIGN_OR_RETURN(auto select, db_->Prepare("SELECT 1 FROM submissions WHERE id = ?"));
     select->BindText(1, submission_id);
@@ -995,9 +1276,62 @@ class SqliteStore : public Store {
     return found ? absl::OkStatus() : NotFound(submission_id);
   }
 
-  // Claims the pending regrade item first in the queue order: nullopt when
-  // there is none. The submission itself stays as it is (DONE).
-  absl::StatusOr<std::optional<Claim>> ClaimRegradeItem() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+  // Claims the next queued submission of the interactive (`batch` false)
+  // or the batch level, leased until `lease_expires_ms`: nullopt when that
+  // level has none queued.
+  absl::StatusOr<std::optional<Claim>> ClaimSubmission(bool batch, int64_t lease_expires_ms)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    ASSIGN_OR_RETURN(std::vector<Line> courses, CourseLines(batch));
+    if (courses.empty()) return std::nullopt;
+    const std::string& course_id = courses.front().key;
+    ASSIGN_OR_RETURN(std::vector<Line> students, StudentLines(course_id, batch));
+    if (students.empty()) {
+      return absl::InternalError(
+          absl::StrCat("course '", course_id, "' has queued submissions but no students"));
+    }
+    const std::string& student_id = students.front().key;
+    std::optional<Row> next;
+    {
+      ASSIGN_OR_RETURN(
+          auto select,
+          db_->Prepare(absl::StrCat("SELECT ", kColumns,
+                                    " FROM submissions WHERE state = 1 AND course_id = ? AND "
+                                    "student_id = ? AND batch = ? ORDER BY queue_seq LIMIT 1")));
+      select->BindText(1, course_id).BindText(2, student_id).BindInt(3, batch);
+      ASSIGN_OR_RETURN(bool found, select->Step());
+      if (found) next = ReadRow(*select);
+    }
+    if (!next.has_value()) {
+      return absl::InternalError(absl::StrCat("student '", student_id, "' of course '", course_id,
+                                              "' has no queued submission"));
+    }
+    RETURN_IF_ERROR(RecordTurn(course_id, student_id));
+    {
+      ASSIGN_OR_RETURN(auto update,
+                       db_->Prepare("UPDATE submissions SET state = ?, claim = ?, node_id = ?, "
+                                    "lease_expires_ms = ? WHERE id = ?"));
+      RETURN_IF_ERROR(update->BindInt(1, Submission::RUNNING)
+                          .BindInt(2, next->claim + 1)
+                          .BindText(3, options_.node_id)
+                          .BindInt(4, lease_expires_ms)
+                          .BindText(5, next->submission.submission_id())
+                          .Run());
+    }
+    Claim claim;
+    claim.claim = next->claim + 1;
+    claim.files_dir = std::move(next->files_dir);
+    claim.intake_notes = std::move(next->intake_notes);
+    claim.submission = std::move(next->submission);
+    claim.submission.set_state(Submission::RUNNING);
+    claim.lease_expires = absl::FromUnixMillis(lease_expires_ms);
+    return claim;
+  }
+
+  // Claims the pending regrade item first in the queue order, leased until
+  // `lease_expires_ms`: nullopt when there is none. The submission itself
+  // stays as it is (DONE).
+  absl::StatusOr<std::optional<Claim>> ClaimRegradeItem(int64_t lease_expires_ms)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     Claim claim;
     {
       ASSIGN_OR_RETURN(auto select,
@@ -1011,14 +1345,18 @@ class SqliteStore : public Store {
     }
     {
       ASSIGN_OR_RETURN(auto update,
-                       db_->Prepare("UPDATE regrade_items SET state = ?, claim = ? WHERE "
-                                    "regrade_id = ? AND submission_id = ?"));
+                       db_->Prepare("UPDATE regrade_items SET state = ?, claim = ?, node_id = ?, "
+                                    "lease_expires_ms = ? WHERE regrade_id = ? AND "
+                                    "submission_id = ?"));
       RETURN_IF_ERROR(update->BindInt(1, kItemRunning)
                           .BindInt(2, claim.claim)
-                          .BindText(3, claim.regrade_id)
-                          .BindText(4, claim.submission.submission_id())
+                          .BindText(3, options_.node_id)
+                          .BindInt(4, lease_expires_ms)
+                          .BindText(5, claim.regrade_id)
+                          .BindText(6, claim.submission.submission_id())
                           .Run());
     }
+    claim.lease_expires = absl::FromUnixMillis(lease_expires_ms);
     ASSIGN_OR_RETURN(Row row, Load(claim.submission.submission_id()));
     claim.submission = std::move(row.submission);
     claim.files_dir = std::move(row.files_dir);
@@ -1186,15 +1524,25 @@ class SqliteStore : public Store {
     if (s.state() != Submission::QUEUED) return 0;
     int64_t rank = 0;  // in its student's line
     {
-      ASSIGN_OR_RETURN(auto select,
-                       db_->Prepare("SELECT COUNT(*) FROM submissions WHERE state = 1 AND "
-                                    "course_id = ? AND student_id = ? AND queue_seq <= ?"));
-      select->BindText(1, s.course_id()).BindText(2, s.student_id()).BindInt(3, row.queue_seq);
+      ASSIGN_OR_RETURN(auto select, db_->Prepare("SELECT COUNT(*) FROM submissions WHERE state = "
+                                                 "1 AND course_id = ? AND student_id = ? AND "
+                                                 "batch = ? AND queue_seq <= ?"));
+      select->BindText(1, s.course_id())
+          .BindText(2, s.student_id())
+          .BindInt(3, row.batch)
+          .BindInt(4, row.queue_seq);
       ASSIGN_OR_RETURN(bool found, select->Step());
       if (found) rank = select->ColumnInt(0);
     }
-    ASSIGN_OR_RETURN(std::vector<Line> students, StudentLines(s.course_id()));
-    ASSIGN_OR_RETURN(std::vector<Line> courses, CourseLines());
+    int64_t ahead = 0;  // the whole interactive level comes before a batch submission
+    if (row.batch) {
+      ASSIGN_OR_RETURN(auto select, db_->Prepare("SELECT COUNT(*) FROM submissions WHERE state = "
+                                                 "1 AND batch = 0"));
+      ASSIGN_OR_RETURN(bool found, select->Step());
+      if (found) ahead = select->ColumnInt(0);
+    }
+    ASSIGN_OR_RETURN(std::vector<Line> students, StudentLines(s.course_id(), row.batch));
+    ASSIGN_OR_RETURN(std::vector<Line> courses, CourseLines(row.batch));
     std::optional<size_t> student = Find(students, s.student_id());
     std::optional<size_t> course = Find(courses, s.course_id());
     if (rank < 1 || !student.has_value() || !course.has_value()) {
@@ -1202,31 +1550,35 @@ class SqliteStore : public Store {
           absl::StrCat("submission '", s.submission_id(), "' is queued but not in the queue"));
     }
     int64_t in_course = RoundRobinPlace(Lengths(students), *student, rank);
-    return static_cast<int>(RoundRobinPlace(Lengths(courses), *course, in_course));
+    return static_cast<int>(ahead + RoundRobinPlace(Lengths(courses), *course, in_course));
   }
 
-  // The courses with queued work, in the order the round robin serves them.
-  absl::StatusOr<std::vector<Line>> CourseLines() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+  // The courses with work queued in the interactive (`batch` false) or the
+  // batch level, in the order the round robin serves them. Both levels
+  // share the turns.
+  absl::StatusOr<std::vector<Line>> CourseLines(bool batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     ASSIGN_OR_RETURN(auto select,
                      db_->Prepare("SELECT q.course_id, q.queued FROM (SELECT course_id, COUNT(*) "
                                   "AS queued, MIN(queue_seq) AS first FROM submissions WHERE "
-                                  "state = 1 GROUP BY course_id) AS q LEFT JOIN course_turns AS t "
-                                  "ON t.course_id = q.course_id ORDER BY COALESCE(t.turn, 0), "
-                                  "q.first"));
+                                  "state = 1 AND batch = ? GROUP BY course_id) AS q LEFT JOIN "
+                                  "course_turns AS t ON t.course_id = q.course_id ORDER BY "
+                                  "COALESCE(t.turn, 0), q.first"));
+    select->BindInt(1, batch);
     return ReadLines(*select);
   }
 
-  // The students of `course_id` with queued work, in the order the round
-  // robin serves them.
-  absl::StatusOr<std::vector<Line>> StudentLines(const std::string& course_id)
+  // The students of `course_id` with work queued in that level, in the
+  // order the round robin serves them.
+  absl::StatusOr<std::vector<Line>> StudentLines(const std::string& course_id, bool batch)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     ASSIGN_OR_RETURN(
         auto select,
         db_->Prepare("SELECT q.student_id, q.queued FROM (SELECT student_id, COUNT(*) AS queued, "
                      "MIN(queue_seq) AS first FROM submissions WHERE state = 1 AND course_id = ?1 "
-                     "GROUP BY student_id) AS q LEFT JOIN student_turns AS t ON t.course_id = ?1 "
-                     "AND t.student_id = q.student_id ORDER BY COALESCE(t.turn, 0), q.first"));
-    select->BindText(1, course_id);
+                     "AND batch = ?2 GROUP BY student_id) AS q LEFT JOIN student_turns AS t ON "
+                     "t.course_id = ?1 AND t.student_id = q.student_id ORDER BY "
+                     "COALESCE(t.turn, 0), q.first"));
+    select->BindText(1, course_id).BindInt(2, batch);
     return ReadLines(*select);
   }
 
@@ -1355,16 +1707,54 @@ class SqliteStore : public Store {
     return time;
   }
 
+  // Hands `news` to the listener, if one is set, in order.
+  void Publish(const std::vector<News>& news) ABSL_LOCKS_EXCLUDED(mu_, listener_mu_) {
+    std::function<void(const News&)> listener;
+    {
+      absl::MutexLock lock(&listener_mu_);
+      listener = listener_;
+    }
+    if (!listener) return;
+    for (const News& one : news) listener(one);
+  }
+
+  // The news of one call, handed to the listener when this goes away.
+  // Declared before the call's MutexLock, it goes away after the lock is
+  // released; add to it only once the transaction committed.
+  class PendingNews {
+   public:
+    explicit PendingNews(SqliteStore& store) : store_(store) {}
+    PendingNews(const PendingNews&) = delete;
+    PendingNews& operator=(const PendingNews&) = delete;
+    ~PendingNews() {
+      if (!news_.empty()) store_.Publish(news_);
+    }
+
+    void Add(News::Kind kind, std::string submission_id = "") {
+      news_.push_back(News{kind, std::move(submission_id)});
+    }
+
+   private:
+    SqliteStore& store_;
+    std::vector<News> news_;
+  };
+
+  const StoreOptions options_;  // resolved: node_id set
+  const int64_t lease_ms_;      // options_.lease, rounded up to ms
   absl::Mutex mu_;
   std::unique_ptr<Database> db_ ABSL_GUARDED_BY(mu_);
   absl::BitGen bitgen_ ABSL_GUARDED_BY(mu_);
+  absl::Mutex listener_mu_;
+  std::function<void(const News&)> listener_ ABSL_GUARDED_BY(listener_mu_);
 };
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
+absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
+                                                       const StoreOptions& options) {
+  ASSIGN_OR_RETURN(StoreOptions resolved, ResolveOptions(options));
   ASSIGN_OR_RETURN(std::unique_ptr<Database> db, Database::Open(path));
-  auto store = std::make_unique<SqliteStore>(std::move(db));
+  auto store = std::make_unique<SqliteStore>(std::move(db), std::move(resolved));
   RETURN_IF_ERROR(store->Migrate());
   return store;
 }

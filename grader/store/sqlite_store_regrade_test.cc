@@ -464,7 +464,7 @@ TEST_F(RegradeTest, MigratesAVersion3DatabaseWithTheLatestReportsCurrent) {
   Reopen();
   {
     RawDb raw(path_);
-    EXPECT_EQ(raw.QueryInt("SELECT version FROM schema_version"), 4);
+    EXPECT_EQ(raw.QueryInt("SELECT version FROM schema_version"), 5);
     EXPECT_EQ(raw.QueryInt("SELECT COUNT(*) FROM reports WHERE status IS NULL"), 3);
     EXPECT_EQ(raw.QueryText("PRAGMA integrity_check"), "ok");
   }

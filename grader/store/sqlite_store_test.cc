@@ -7,7 +7,9 @@ namespace {
 using gograder::v1::GradeReport;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::IsEmpty;
 using ::testing::MatchesRegex;
+using ::testing::UnorderedElementsAre;
 
 TEST_F(SqliteStoreTest, InsertThenGet) {
   ASSERT_OK_AND_ASSIGN(InsertOutcome first, store_->Insert(MakeSubmission("c1", "k1"), {}));
@@ -456,7 +458,7 @@ TEST_F(SqliteStoreTest, DurableAcrossReopen) {
 
   RawDb raw(path_);
   EXPECT_EQ(raw.QueryText("PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(raw.QueryInt("SELECT version FROM schema_version"), 4);
+  EXPECT_EQ(raw.QueryInt("SELECT version FROM schema_version"), 5);
   EXPECT_EQ(raw.QueryInt("SELECT COUNT(*) FROM schema_version"), 1);
   EXPECT_EQ(raw.QueryText("PRAGMA integrity_check"), "ok");
 }
@@ -480,7 +482,75 @@ TEST_F(SqliteStoreTest, MigratesAVersion1Database) {
   ASSERT_TRUE(claim.has_value());
   EXPECT_TRUE(claim->intake_notes.empty());
   RawDb raw(path_);
-  EXPECT_EQ(raw.QueryInt("SELECT version FROM schema_version"), 4);
+  EXPECT_EQ(raw.QueryInt("SELECT version FROM schema_version"), 5);
+}
+
+TEST_F(SqliteStoreTest, MigratesAVersion4Database) {
+  std::string running = Insert("c1", "", "s1"), queued = Insert("c1", "", "s2");
+  ASSERT_OK_AND_ASSIGN(std::optional<Claim> claim, store_->ClaimNext());
+  ASSERT_EQ(claim->submission.submission_id(), running);
+  store_.reset();
+  {
+    RawDb raw(path_);
+    DowngradeToVersion4(raw);
+  }
+  Reopen();
+  {
+    RawDb raw(path_);
+    EXPECT_EQ(raw.QueryInt("SELECT version FROM schema_version"), 5);
+    EXPECT_EQ(raw.QueryText("PRAGMA integrity_check"), "ok");
+    EXPECT_THAT(raw.Query("SELECT batch, node_id, lease_expires_ms, attempts FROM submissions "
+                          "ORDER BY queue_seq"),
+                ElementsAre(ElementsAre("0", "", "0", "0"), ElementsAre("0", "", "0", "0")));
+    EXPECT_EQ(raw.QueryInt("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN "
+                           "('submissions_queued', 'submissions_queued_by_student', "
+                           "'submissions_running_by_lease', 'regrade_items_running_by_lease') "
+                           "AND sql LIKE '%WHERE state = %'"),
+              4);
+  }
+  // A claim from before leases has none: the reaper takes it back.
+  ASSERT_OK_AND_ASSIGN(Reaped reaped, store_->ReapExpiredLeases());
+  EXPECT_THAT(reaped.requeued, ElementsAre(running));
+  EXPECT_EQ(store_->QueuePosition(queued).value(), 1);  // s1 was served last
+  EXPECT_EQ(store_->QueuePosition(running).value(), 2);
+  ASSERT_OK_AND_ASSIGN(claim, store_->ClaimNext());
+  EXPECT_EQ(claim->submission.submission_id(), queued);
+  EXPECT_GT(claim->lease_expires, absl::Now());
+  ASSERT_OK(store_->RenewLease(*claim));
+  ASSERT_OK(store_->Finish(queued, claim->claim, MakeReport(7)));
+}
+
+// SQLite is one node's store: a restart recovers every claim, whatever node
+// (process) took it, and an interrupted claim is no lost attempt.
+TEST_F(SqliteStoreTest, RecoverAfterCrashRequeuesEveryNodesClaimsWithoutCountingThem) {
+  store_.reset();
+  StoreOptions options;
+  options.node_id = "n1";
+  options.lease = absl::Milliseconds(200);
+  options.max_attempts = 2;
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<Store> first, OpenSqliteStore(path_, options));
+  options.node_id = "n2";
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<Store> second, OpenSqliteStore(path_, options));
+  std::string x =
+      first->Insert(MakeSubmission("c1", "", "s1"), {}).value().submission.submission_id();
+  std::string y =
+      first->Insert(MakeSubmission("c1", "", "s2"), {}).value().submission.submission_id();
+  ASSERT_TRUE(first->ClaimNext().value().has_value());
+  ASSERT_TRUE(second->ClaimNext().value().has_value());
+
+  EXPECT_EQ(second->RecoverAfterCrash().value(), 2);
+  std::vector<std::string> claimed;
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_OK_AND_ASSIGN(std::optional<Claim> claim, first->ClaimNext());
+    ASSERT_TRUE(claim.has_value());
+    EXPECT_EQ(claim->claim, 2);
+    claimed.push_back(claim->submission.submission_id());
+  }
+  EXPECT_THAT(claimed, UnorderedElementsAre(x, y));
+  absl::SleepFor(absl::Milliseconds(260));
+  ASSERT_OK_AND_ASSIGN(Reaped reaped, second->ReapExpiredLeases());
+  EXPECT_THAT(reaped.requeued, UnorderedElementsAre(x, y));  // the first lost attempt
+  EXPECT_THAT(reaped.failed, IsEmpty());
 }
 
 TEST_F(SqliteStoreTest, RefusesANewerSchema) {

@@ -1,6 +1,6 @@
-// Test support for the SQLite store's tests: submissions and reports to
-// insert, raw access to the database file, and a fixture with a fresh store
-// in a temporary directory.
+// Test support for the SQLite store's tests: raw access to the database
+// file, and a fixture with a fresh store in a temporary directory
+// (submissions and reports to insert: store_backends_testing.h).
 #ifndef GOGRADER_GRADER_STORE_SQLITE_STORE_TEST_SUPPORT_H_
 #define GOGRADER_GRADER_STORE_SQLITE_STORE_TEST_SUPPORT_H_
 
@@ -36,6 +36,7 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "grader/store/store.h"
+#include "grader/store/store_backends_testing.h"
 #include "gtest/gtest.h"
 #include "proto/gograder/v1/api.pb.h"
 #include "proto/gograder/v1/report.pb.h"
@@ -43,30 +44,6 @@
 namespace gograder::store {
 
 using gograder::v1::GradeReport;
-
-inline NewSubmission MakeSubmission(std::string course, std::string key = "",
-                                    std::string student = "s1",
-                                    std::string exercise = "phase1/concurrent-web-scraper") {
-  NewSubmission s;
-  s.exercise_id = std::move(exercise);
-  s.course_id = std::move(course);
-  s.student_id = std::move(student);
-  s.attempt_id = "a1";
-  s.idempotency_key = std::move(key);
-  s.files_dir = "/data/submissions/x";
-  s.digest = "sha256:abc";
-  return s;
-}
-
-inline GradeReport MakeReport(double score) {
-  GradeReport report;
-  report.set_status(GradeReport::GRADED);
-  report.set_exercise_id("phase1/concurrent-web-scraper");
-  report.set_score(score);
-  report.set_max_score(100);
-  report.add_flags("flag");
-  return report;
-}
 
 // A second, raw connection for looking under the store's hood.
 class RawDb {
@@ -115,9 +92,30 @@ class RawDb {
   sqlite3* db_ = nullptr;
 };
 
+// Takes a database of the current schema back to version 4: no leases,
+// no batch submissions, the queued indexes of version 3.
+inline void DowngradeToVersion4(RawDb& raw) {
+  for (const char* sql :
+       {"DROP INDEX submissions_running_by_lease", "DROP INDEX regrade_items_running_by_lease",
+        "DROP INDEX submissions_queued", "DROP INDEX submissions_queued_by_student",
+        "ALTER TABLE submissions DROP COLUMN batch", "ALTER TABLE submissions DROP COLUMN node_id",
+        "ALTER TABLE submissions DROP COLUMN lease_expires_ms",
+        "ALTER TABLE submissions DROP COLUMN attempts",
+        "ALTER TABLE regrade_items DROP COLUMN node_id",
+        "ALTER TABLE regrade_items DROP COLUMN lease_expires_ms",
+        "ALTER TABLE regrade_items DROP COLUMN attempts",
+        "CREATE INDEX submissions_queued ON submissions (queue_seq) WHERE state = 1",
+        "CREATE INDEX submissions_queued_by_student ON submissions (course_id, student_id, "
+        "queue_seq) WHERE state = 1",
+        "UPDATE schema_version SET version = 4"}) {
+    raw.Query(sql);
+  }
+}
+
 // Takes a database of the current schema back to version 3: no regrades,
 // no current report per submission, reports without status and score.
 inline void DowngradeToVersion3(RawDb& raw) {
+  DowngradeToVersion4(raw);
   for (const char* sql :
        {"DROP TABLE regrade_items", "DROP TABLE regrades",
         "ALTER TABLE submissions DROP COLUMN current_report",

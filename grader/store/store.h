@@ -63,7 +63,7 @@ struct NewSubmission {
 struct StoreOptions {
   std::string node_id;                       // names this node's claims; empty: "<hostname>-<pid>"
   absl::Duration lease = absl::Seconds(60);  // a claim not renewed for this long is lost
-  int max_attempts = 3;                      // claims lost before a submission is GRADING_FAILED
+  int max_attempts = 3;                      // claims lost (per Insert/Requeue) till GRADING_FAILED
   // PostgreSQL: where a claimed submission's files are unpacked from the
   // database (any node can grade any submission). Unused by SQLite, whose
   // files stay in their directory under the data dir.
@@ -80,7 +80,8 @@ struct News {
 // What ReapExpiredLeases did.
 struct Reaped {
   std::vector<std::string> requeued;  // submission ids queued again (or regrade items pending)
-  std::vector<std::string> failed;    // submission ids finished GRADING_FAILED (max_attempts)
+  std::vector<std::string> failed;    // submission ids finished GRADING_FAILED (max_attempts),
+                                      // or of regrade items failed
 };
 
 struct InsertOutcome {
@@ -199,7 +200,8 @@ class Store {
   // Calls `listener` (from a thread of the store's) with the news of every
   // node sharing the store: a submission queued (wake the workers), one
   // cancelled (stop its grading if it runs here), a new event (wake its
-  // watchers). SQLite: this process's news only. Set once, before use.
+  // watchers). SQLite: this process's news only, synchronously, on the
+  // thread that made the change. Set once, before use.
   virtual void SetNewsListener(std::function<void(const News&)> listener) = 0;
 
   // 1-based position in the order ClaimNext would take the queue as it is
