@@ -73,7 +73,8 @@ bool SleepUnlessDone(absl::Duration period, std::stop_token done) {
   std::mutex mutex;
   std::condition_variable_any never;
   std::unique_lock<std::mutex> lock(mutex);
-  return !never.wait_for(lock, done, absl::ToChronoNanoseconds(period), [] { return false; });
+  never.wait_for(lock, done, absl::ToChronoNanoseconds(period), [] { return false; });
+  return !done.stop_requested();
 }
 
 }  // namespace
