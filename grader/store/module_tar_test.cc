@@ -2,8 +2,6 @@
 // directory, with hostile archives written here by libarchive.
 #include "grader/store/module_tar.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -19,6 +17,7 @@
 #include "base/temp_dir.h"
 #include "gmock/gmock.h"
 #include "grader/core/files/digest.h"
+#include "grader/store/files_testing.h"
 #include "gtest/gtest.h"
 
 namespace gograder::store {
@@ -27,16 +26,6 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-
-// path -> content of the regular files below `dir`; directories as "<dir>".
-std::map<std::string, std::string> Tree(const fs::path& dir) {
-  std::map<std::string, std::string> tree;
-  for (const fs::directory_entry& entry : fs::recursive_directory_iterator(dir)) {
-    std::string path = entry.path().lexically_relative(dir).generic_string();
-    tree[path] = entry.is_directory() ? "<dir>" : ReadFileOrEmpty(entry.path());
-  }
-  return tree;
-}
 
 void Write(const fs::path& path, const std::string& content) {
   fs::create_directories(path.parent_path());
@@ -57,52 +46,6 @@ void MakeModule(const fs::path& dir, bool reverse) {
   if (reverse) std::reverse(files.begin(), files.end());
   for (const auto& [path, content] : files) Write(dir / path, content);
   fs::create_directories(dir / "empty");
-}
-
-// A tar of `entries` (path, type, content), written as given.
-struct RawEntry {
-  std::string path;
-  mode_t type = AE_IFREG;
-  std::string content;
-  std::string link;  // symlink target or hardlink source
-};
-
-RawEntry File(std::string path, std::string content) {
-  return RawEntry{std::move(path), AE_IFREG, std::move(content), ""};
-}
-RawEntry Special(std::string path, mode_t type, std::string link = "") {
-  return RawEntry{std::move(path), type, "", std::move(link)};
-}
-
-std::string RawTar(const std::vector<RawEntry>& entries) {
-  std::string tar;
-  struct archive* a = archive_write_new();
-  archive_write_set_format_pax_restricted(a);
-  archive_write_open(
-      a, &tar, nullptr,
-      [](struct archive*, void* out, const void* buffer, size_t length) -> la_ssize_t {
-        static_cast<std::string*>(out)->append(static_cast<const char*>(buffer), length);
-        return static_cast<la_ssize_t>(length);
-      },
-      nullptr);
-  for (const RawEntry& raw : entries) {
-    struct archive_entry* entry = archive_entry_new();
-    archive_entry_set_pathname(entry, raw.path.c_str());
-    archive_entry_set_filetype(entry, raw.type);
-    archive_entry_set_perm(entry, 0644);
-    if (raw.type == AE_IFLNK) archive_entry_set_symlink(entry, raw.link.c_str());
-    if (raw.type == AE_IFREG && !raw.link.empty()) {
-      archive_entry_set_hardlink(entry, raw.link.c_str());
-    } else {
-      archive_entry_set_size(entry, static_cast<la_int64_t>(raw.content.size()));
-    }
-    archive_write_header(a, entry);
-    if (!raw.content.empty()) archive_write_data(a, raw.content.data(), raw.content.size());
-    archive_entry_free(entry);
-  }
-  archive_write_close(a);
-  archive_write_free(a);
-  return tar;
 }
 
 class ModuleTarTest : public ::testing::Test {
@@ -134,8 +77,9 @@ TEST_F(ModuleTarTest, UnpackGivesBackTheTreeByteForByte) {
   ASSERT_OK_AND_ASSIGN(std::string tar, PackModule(Path("module").string()));
   fs::create_directory(Path("out"));
   ASSERT_OK(UnpackModule(tar, Path("out").string()));
-  EXPECT_EQ(Tree(Path("out")), Tree(Path("module")));
-  EXPECT_EQ(Tree(Path("out"))["testdata/blob.bin"], std::string("\0\x01\xff\0tail", 8));
+  EXPECT_EQ(ReadTree(Path("out").string()), ReadTree(Path("module").string()));
+  EXPECT_EQ(ReadTree(Path("out").string())["testdata/blob.bin"],
+            std::string("\0\x01\xff\0tail", 8));
   struct stat info;
   ASSERT_EQ(stat((Path("out") / "go.mod").c_str(), &info), 0);
   EXPECT_EQ(info.st_mode & 07777, 0644u);
@@ -158,31 +102,32 @@ TEST_F(ModuleTarTest, PackRefusesLinksAndSpecialFiles) {
 
 TEST_F(ModuleTarTest, UnpackRefusesEntriesThatCouldEscapeOrLink) {
   struct Case {
-    std::vector<RawEntry> entries;
+    std::vector<TarEntry> entries;
     std::string message;
   };
   const std::vector<Case> cases = {
-      {{File("../evil.go", "x")}, "'..' component"},
-      {{File("a/../../evil.go", "x")}, "'..' component"},
-      {{File("/tmp/evil.go", "x")}, "absolute path"},
-      {{File("a//b.go", "x")}, "empty path component"},
-      {{File("./a.go", "x")}, "'.' component"},
-      {{Special("link", AE_IFLNK, "/etc")}, "neither a regular file nor a directory"},
-      {{File("a.go", "x"), Special("b.go", AE_IFREG, "a.go")},
+      {{TarFile("../evil.go", "x")}, "'..' component"},
+      {{TarFile("a/../../evil.go", "x")}, "'..' component"},
+      {{TarFile("/tmp/evil.go", "x")}, "absolute path"},
+      {{TarFile("a//b.go", "x")}, "empty path component"},
+      {{TarFile("./a.go", "x")}, "'.' component"},
+      {{TarSpecial("link", AE_IFLNK, "/etc")}, "neither a regular file nor a directory"},
+      {{TarFile("a.go", "x"), TarSpecial("b.go", AE_IFREG, "a.go")},
        "neither a regular file nor a directory"},
-      {{Special("fifo", AE_IFIFO)}, "neither a regular file nor a directory"},
-      {{File("a.go", "x"), File("a.go", "y")}, "twice"},
+      {{TarSpecial("fifo", AE_IFIFO)}, "neither a regular file nor a directory"},
+      {{TarFile("a.go", "x"), TarFile("a.go", "y")}, "twice"},
   };
   int n = 0;
   for (const Case& c : cases) {
     fs::path out = Path(absl::StrCat("out", n++));
     fs::create_directories(out / "sub");
-    EXPECT_THAT(UnpackModule(RawTar(c.entries), (out / "sub").string()),
+    EXPECT_THAT(UnpackModule(TarOf(c.entries), (out / "sub").string()),
                 StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(c.message)))
         << c.entries[0].path;
     // Nothing beside the destination.
-    EXPECT_THAT(Tree(out), ::testing::Contains(::testing::Key("sub")));
-    for (const auto& [path, content] : Tree(out)) EXPECT_TRUE(path.rfind("sub", 0) == 0) << path;
+    EXPECT_THAT(ReadTree(out.string()), ::testing::Contains(::testing::Key("sub")));
+    for (const auto& [path, content] : ReadTree(out.string()))
+      EXPECT_TRUE(path.rfind("sub", 0) == 0) << path;
   }
   EXPECT_FALSE(fs::exists(Path("evil.go")));
   EXPECT_FALSE(fs::exists("/tmp/evil.go"));
@@ -204,7 +149,7 @@ TEST_F(ModuleTarTest, CacheUnpacksOnceAndVerifiesTheDigest) {
   };
   ASSERT_OK_AND_ASSIGN(std::string dir, CachedModuleDir(cache, digest, fetch));
   EXPECT_EQ(dir, (fs::path(cache) / digest).string());
-  EXPECT_EQ(Tree(dir), Tree(Path("module")));
+  EXPECT_EQ(ReadTree(dir), ReadTree(Path("module").string()));
   ASSERT_OK_AND_ASSIGN(std::string again, CachedModuleDir(cache, digest, fetch));
   EXPECT_EQ(again, dir);
   EXPECT_EQ(fetches, 1);
@@ -228,12 +173,12 @@ TEST_F(ModuleTarTest, CacheUnpacksOnceAndVerifiesTheDigest) {
 }
 
 TEST_F(ModuleTarTest, CacheRefusesAHostileTarAndKeepsNothing) {
-  const std::string tar = RawTar({File("ok.go", "x"), File("../escape.go", "y")});
+  const std::string tar = TarOf({TarFile("ok.go", "x"), TarFile("../escape.go", "y")});
   const std::string cache = Path("cache").string();
   EXPECT_THAT(CachedModuleDir(cache, core::Sha256Hex(tar),
                               [&]() -> absl::StatusOr<std::string> { return tar; }),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("'..' component")));
-  EXPECT_THAT(Tree(cache), IsEmpty());  // no temporary directory left either
+  EXPECT_THAT(ReadTree(cache), IsEmpty());  // no temporary directory left either
   EXPECT_FALSE(fs::exists(Path("escape.go")));
 }
 
@@ -252,9 +197,9 @@ TEST_F(ModuleTarTest, ConcurrentFirstUsesAgreeOnOneDirectory) {
   }
   for (std::thread& thread : threads) thread.join();
   for (const auto& dir : dirs) EXPECT_THAT(dir, IsOkAndHolds((fs::path(cache) / digest).string()));
-  EXPECT_THAT(Tree(cache), ::testing::Contains(::testing::Key(digest)));
-  for (const auto& [path, content] : Tree(cache)) EXPECT_EQ(path.rfind(digest, 0), 0u) << path;
-  EXPECT_EQ(Tree(fs::path(cache) / digest), Tree(Path("module")));
+  EXPECT_THAT(ReadTree(cache), ::testing::Contains(::testing::Key(digest)));
+  for (const auto& [path, content] : ReadTree(cache)) EXPECT_EQ(path.rfind(digest, 0), 0u) << path;
+  EXPECT_EQ(ReadTree((fs::path(cache) / digest).string()), ReadTree(Path("module").string()));
 }
 
 }  // namespace

@@ -66,9 +66,6 @@ class Heard {
 };
 
 class PgListenerTest : public PgClusterTest<PgListenerTest> {
- public:
-  static PgTestClusterOptions ClusterOptions() { return {}; }
-
  protected:
   void SetUp() override {
     PgClusterTest::SetUp();

@@ -23,9 +23,6 @@ namespace {
 using Isolation = PgTransaction::Isolation;
 
 class PgPoolTest : public PgClusterTest<PgPoolTest> {
- public:
-  static PgTestClusterOptions ClusterOptions() { return {}; }
-
  protected:
   void SetUp() override {
     PgClusterTest::SetUp();

@@ -102,6 +102,12 @@ namespace {
 
 using gograder::v1::GradeReport;
 using Isolation = PgTransaction::Isolation;
+using internal::kItemDropped;
+using internal::kItemFailed;
+using internal::kItemGraded;
+using internal::kItemPending;
+using internal::kItemRunning;
+using internal::Line;
 using internal::Outcome;
 using internal::OutcomeOf;
 using internal::ReasonToKeepCurrent;
@@ -240,31 +246,9 @@ constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 // where the partial indexes must apply.
 static_assert(Submission::QUEUED == 1 && Submission::RUNNING == 2);
 
-// regrade_items.state, as in the SQLite store. A dropped item (its regrade
-// was reverted before it was graded) is never claimed again.
-enum ItemState : int {
-  kItemPending = 0,  // the SQL writes "state = 0" for the partial index
-  kItemRunning = 1,  // and "state = 1"
-  kItemGraded = 2,
-  kItemFailed = 3,
-  kItemDropped = 4,
-};
-
-std::string ItemStateName(int64_t state) {
-  switch (state) {
-    case kItemPending:
-      return "pending";
-    case kItemRunning:
-      return "running";
-    case kItemGraded:
-      return "graded";
-    case kItemFailed:
-      return "failed";
-    case kItemDropped:
-      return "dropped";
-  }
-  return absl::StrCat("in state ", state);
-}
+// The SQL writes "state = 0" (pending) and "state = 1" (running) of
+// regrade_items as literals where the partial indexes must apply.
+static_assert(internal::kItemPending == 0 && internal::kItemRunning == 1);
 
 // Advisory locks: the migration's (one 64-bit key), and the two-key ones of
 // Insert's limits (the two key spaces never collide).
@@ -367,29 +351,6 @@ absl::Status ReadReport(const PgResult& result, int i, int column, Submission& s
       absl::StrCat("the current report of submission '", result.Text(i, 0), "' does not parse"));
 }
 
-// Whom a limit counts: a course, or one student of a course; its condition
-// takes parameters $1 (and $2).
-struct Scope {
-  const std::string& course_id;
-  const std::string* student_id = nullptr;  // null: the whole course
-
-  std::string Condition() const {
-    return student_id == nullptr ? "course_id = $1" : "course_id = $1 AND student_id = $2";
-  }
-  std::vector<PgParam> Params() const {
-    std::vector<PgParam> params = {PgParam::Text(course_id)};
-    if (student_id != nullptr) params.push_back(PgParam::Text(*student_id));
-    return params;
-  }
-};
-
-// One line of the round robin: a course or a student, and how many
-// submissions it has queued.
-struct Line {
-  std::string key;
-  int64_t queued = 0;
-};
-
 absl::StatusOr<std::vector<Line>> ReadLines(const PgResult& result) {
   std::vector<Line> lines;
   for (int i = 0; i < result.rows(); ++i) {
@@ -397,20 +358,6 @@ absl::StatusOr<std::vector<Line>> ReadLines(const PgResult& result) {
     lines.push_back(Line{result.Text(i, 0), queued});
   }
   return lines;
-}
-
-// The position of `key` in `lines`, or nullopt.
-std::optional<size_t> Find(const std::vector<Line>& lines, const std::string& key) {
-  for (size_t i = 0; i < lines.size(); ++i) {
-    if (lines[i].key == key) return i;
-  }
-  return std::nullopt;
-}
-
-std::vector<int64_t> Lengths(const std::vector<Line>& lines) {
-  std::vector<int64_t> lengths;
-  for (const Line& line : lines) lengths.push_back(line.queued);
-  return lengths;
 }
 
 // The first (only) integer of a result.
@@ -442,6 +389,20 @@ std::optional<News> ParseNews(absl::string_view payload) {
     return std::nullopt;
   }
   return news;
+}
+
+// NotFound: regrade `regrade_id` has no item of `submission_id`.
+absl::Status NoSuchItem(const std::string& regrade_id, const std::string& submission_id) {
+  return absl::NotFoundError(
+      absl::StrCat("regrade '", regrade_id, "' has no submission '", submission_id, "'"));
+}
+
+// FailedPrecondition: `claim` of `row` is not current.
+absl::Status ClaimNotCurrent(const Row& row, int64_t claim) {
+  return absl::FailedPreconditionError(absl::StrCat(
+      "submission '", row.submission.submission_id(), "': claim ", claim,
+      " is not current (the submission is ", Submission::State_Name(row.submission.state()),
+      ", latest claim ", row.claim, ")"));
 }
 
 // What "<hostname>-<pid>" names this process.
@@ -640,10 +601,7 @@ class PostgresStore : public Store {
     return Write([&](PgConnection& db) -> absl::Status {
       ASSIGN_OR_RETURN(Row row, LoadForUpdate(db, submission_id));
       if (row.submission.state() != Submission::RUNNING || row.claim != claim) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "submission '", submission_id, "': claim ", claim,
-            " is not current (the submission is ", Submission::State_Name(row.submission.state()),
-            ", latest claim ", row.claim, ")"));
+        return ClaimNotCurrent(row, claim);
       }
       return FinishRow(db, row, report);
     });
@@ -724,9 +682,7 @@ class PostgresStore : public Store {
                      {PgParam::Text(id), PgParam::Int(claim.claim), LeaseMicros()}));
         if (renewed.affected_rows() == 1) return absl::OkStatus();
         ASSIGN_OR_RETURN(Row row, LoadForUpdate(db, id));
-        return absl::FailedPreconditionError(absl::StrCat(
-            "submission '", id, "': claim ", claim.claim, " is not current (the submission is ",
-            Submission::State_Name(row.submission.state()), ", latest claim ", row.claim, ")"));
+        return ClaimNotCurrent(row, claim.claim);
       }
       ASSIGN_OR_RETURN(
           PgResult renewed,
@@ -942,8 +898,7 @@ class PostgresStore : public Store {
                    "i.regrade_id = $1 AND i.submission_id = $2 FOR UPDATE OF i",
                    {PgParam::Text(regrade_id), PgParam::Text(submission_id)}));
       if (item.rows() == 0) {
-        return absl::NotFoundError(
-            absl::StrCat("regrade '", regrade_id, "' has no submission '", submission_id, "'"));
+        return NoSuchItem(regrade_id, submission_id);
       }
       ASSIGN_OR_RETURN(int64_t state, item.Int64(0, 0));
       ASSIGN_OR_RETURN(int64_t latest_claim, item.Int64(0, 1));
@@ -1141,13 +1096,12 @@ class PostgresStore : public Store {
                               "submission_id = $2",
                               {PgParam::Text(regrade_id), PgParam::Text(submission_id)}));
     if (item.rows() == 0) {
-      return absl::NotFoundError(
-          absl::StrCat("regrade '", regrade_id, "' has no submission '", submission_id, "'"));
+      return NoSuchItem(regrade_id, submission_id);
     }
     ASSIGN_OR_RETURN(int64_t state, item.Int64(0, 0));
     return absl::FailedPreconditionError(
         absl::StrCat("regrade '", regrade_id, "' of submission '", submission_id, "': claim ",
-                     claim, " is not current (the item is ", ItemStateName(state),
+                     claim, " is not current (the item is ", internal::ItemStateName(state),
                      ", latest claim ", item.Text(0, 1), ")"));
   }
 
@@ -1286,16 +1240,7 @@ class PostgresStore : public Store {
     absl::StatusOr<Row> row = Load(db, submission_id, "FOR SHARE");
     if (absl::IsNotFound(row.status())) return absl::InvalidArgumentError(row.status().message());
     if (!row.ok()) return row.status();
-    const Submission& s = row->submission;
-    std::string problem;
-    if (s.state() != Submission::DONE) {
-      problem = absl::StrCat("is ", Submission::State_Name(s.state()), ", not DONE");
-    } else if (s.exercise_id() != spec.exercise_id) {
-      problem =
-          absl::StrCat("is of exercise '", s.exercise_id(), "', not '", spec.exercise_id, "'");
-    } else if (!spec.course_id.empty() && s.course_id() != spec.course_id) {
-      problem = absl::StrCat("is of course '", s.course_id(), "', not '", spec.course_id, "'");
-    }
+    std::string problem = internal::RegradeProblem(row->submission, spec);
     if (!problem.empty()) {
       return absl::InvalidArgumentError(absl::StrCat("submission '", submission_id, "' ", problem));
     }
@@ -1336,16 +1281,7 @@ class PostgresStore : public Store {
       item.course_id = items.Text(i, 1);
       item.student_id = items.Text(i, 2);
       ASSIGN_OR_RETURN(int64_t state, items.Int64(i, 3));
-      switch (state) {
-        case kItemGraded:
-          item.state = RegradeItem::State::kGraded;
-          break;
-        case kItemFailed:
-          item.state = RegradeItem::State::kFailed;
-          break;
-        default:  // pending, running, or dropped (see the note)
-          item.state = RegradeItem::State::kPending;
-      }
+      item.state = internal::PublicItemState(state);
       ASSIGN_OR_RETURN(item.before, GradedScore(items, i, 4));
       ASSIGN_OR_RETURN(item.after, GradedScore(items, i, 6));
       item.applied = BoolAt(items, i, 8);
@@ -1393,22 +1329,20 @@ class PostgresStore : public Store {
                  {Bool(row.batch)}));
     ASSIGN_OR_RETURN(std::vector<Line> students, ReadLines(student_lines));
     ASSIGN_OR_RETURN(std::vector<Line> courses, ReadLines(course_lines));
-    std::optional<size_t> student = Find(students, s.student_id());
-    std::optional<size_t> course = Find(courses, s.course_id());
-    if (rank < 1 || !student.has_value() || !course.has_value()) {
+    std::optional<int64_t> place =
+        internal::RoundRobinPosition(courses, s.course_id(), students, s.student_id(), rank);
+    if (!place.has_value()) {
       return absl::InternalError(
           absl::StrCat("submission '", s.submission_id(), "' is queued but not in the queue"));
     }
-    int64_t in_course = RoundRobinPlace(Lengths(students), *student, rank);
-    int64_t place = RoundRobinPlace(Lengths(courses), *course, in_course);
     if (row.batch) {
       ASSIGN_OR_RETURN(int64_t interactive,
                        QueryInt(db,
                                 "SELECT count(*) FROM submissions WHERE state = 1 AND NOT "
                                 "batch"));
-      place += interactive;
+      *place += interactive;
     }
-    return static_cast<int>(std::min<int64_t>(place, INT_MAX));
+    return static_cast<int>(std::min<int64_t>(*place, INT_MAX));
   }
 
   // Takes the advisory locks that make Insert's limit checks and insert
@@ -1429,71 +1363,49 @@ class PostgresStore : public Store {
     return absl::OkStatus();
   }
 
-  // OK when one more submission fits `limits`; else the RefusalStatus of
-  // the first limit it would exceed: the student's, the course's, the
-  // whole queue's.
+  // OK when one more submission fits `limits` (CheckQueueLimits), counted
+  // in `db`'s transaction on the database's clock.
   absl::Status CheckLimits(PgConnection& db, const NewSubmission& submission,
                            const QueueLimits& limits) {
     ASSIGN_OR_RETURN(int64_t now,
                      QueryInt(db, absl::StrCat("SELECT ", Micros("clock_timestamp()"))));
-    Refusal refusal;
-    refusal.course_id = submission.course_id;
-    refusal.student_id = submission.student_id;
-    refusal.now = absl::FromUnixMicros(now);
-    const int64_t since = now - absl::ToInt64Microseconds(absl::Hours(1));
-    for (bool per_student : {true, false}) {
-      Scope scope{submission.course_id, per_student ? &submission.student_id : nullptr};
-      int queued_limit = per_student ? limits.queued_per_student : limits.queued_per_course;
-      if (queued_limit > 0) {
-        ASSIGN_OR_RETURN(int64_t count,
-                         QueryInt(db,
-                                  absl::StrCat("SELECT count(*) FROM submissions WHERE state = 1 "
-                                               "AND ",
-                                               scope.Condition()),
-                                  scope.Params()));
-        refusal.count = static_cast<int>(count);
-        if (refusal.count >= queued_limit) {
-          refusal.limit =
-              per_student ? QueueLimit::kQueuedPerStudent : QueueLimit::kQueuedPerCourse;
-          refusal.value = queued_limit;
-          return RefusalStatus(refusal);
-        }
+    // "course_id = $1 [AND student_id = $2]" and its parameters.
+    auto scope = [](const std::string& course_id, const std::string* student_id) {
+      std::vector<PgParam> params = {PgParam::Text(course_id)};
+      if (student_id == nullptr) return std::make_pair(std::string("course_id = $1"), params);
+      params.push_back(PgParam::Text(*student_id));
+      return std::make_pair(std::string("course_id = $1 AND student_id = $2"), params);
+    };
+    internal::LimitQueries queries;
+    queries.queued = [&](const std::string* course_id,
+                         const std::string* student_id) -> absl::StatusOr<int64_t> {
+      if (course_id == nullptr) {
+        return QueryInt(db, "SELECT count(*) FROM submissions WHERE state = 1");
       }
-      int hourly_limit = per_student ? limits.hourly_per_student : limits.hourly_per_course;
-      if (hourly_limit > 0) {
-        // Oldest first: once all but hourly_limit - 1 of them have left the
-        // window, there is room again.
-        std::vector<PgParam> params = scope.Params();
-        params.push_back(PgParam::Int(since));
-        ASSIGN_OR_RETURN(
-            PgResult recent,
-            db.Query(absl::StrCat("SELECT ", Micros("submitted_at"), " FROM submissions WHERE ",
-                                  scope.Condition(), " AND submitted_at > ",
-                                  FromMicros(absl::StrCat("$", params.size())),
-                                  " ORDER BY submitted_at"),
-                     params));
-        refusal.count = recent.rows();
-        if (refusal.count >= hourly_limit) {
-          refusal.limit =
-              per_student ? QueueLimit::kHourlyPerStudent : QueueLimit::kHourlyPerCourse;
-          refusal.value = hourly_limit;
-          ASSIGN_OR_RETURN(int64_t leaves, recent.Int64(refusal.count - hourly_limit, 0));
-          refusal.retry_at = absl::FromUnixMicros(leaves) + absl::Hours(1);
-          return RefusalStatus(refusal);
-        }
+      auto [condition, params] = scope(*course_id, student_id);
+      return QueryInt(
+          db, absl::StrCat("SELECT count(*) FROM submissions WHERE state = 1 AND ", condition),
+          params);
+    };
+    queries.accepted_since = [&](const std::string& course_id, const std::string* student_id,
+                                 absl::Time since) -> absl::StatusOr<std::vector<absl::Time>> {
+      auto [condition, params] = scope(course_id, student_id);
+      params.push_back(PgParam::Int(absl::ToUnixMicros(since)));
+      ASSIGN_OR_RETURN(
+          PgResult accepted,
+          db.Query(
+              absl::StrCat("SELECT ", Micros("submitted_at"), " FROM submissions WHERE ", condition,
+                           " AND submitted_at > ", FromMicros(absl::StrCat("$", params.size())),
+                           " ORDER BY submitted_at"),
+              params));
+      std::vector<absl::Time> times;
+      for (int i = 0; i < accepted.rows(); ++i) {
+        ASSIGN_OR_RETURN(int64_t micros, accepted.Int64(i, 0));
+        times.push_back(absl::FromUnixMicros(micros));
       }
-    }
-    if (limits.queued > 0) {
-      ASSIGN_OR_RETURN(int64_t count,
-                       QueryInt(db, "SELECT count(*) FROM submissions WHERE state = 1"));
-      refusal.count = static_cast<int>(count);
-      if (refusal.count >= limits.queued) {
-        refusal.limit = QueueLimit::kQueued;
-        refusal.value = limits.queued;
-        return RefusalStatus(refusal);
-      }
-    }
-    return absl::OkStatus();
+      return times;
+    };
+    return internal::CheckQueueLimits(submission, limits, absl::FromUnixMicros(now), queries);
   }
 
   const std::string conninfo_;

@@ -3,9 +3,6 @@
 // recovery, files kept in the database, news between nodes, migrations of
 // nodes starting together. The Store contract itself is
 // store_conformance_test.cc's.
-#include <archive.h>
-#include <archive_entry.h>
-
 #include <atomic>
 #include <filesystem>
 #include <map>
@@ -25,6 +22,7 @@
 #include "base/temp_dir.h"
 #include "gmock/gmock.h"
 #include "grader/core/files/digest.h"
+#include "grader/store/files_testing.h"
 #include "grader/store/pg_db.h"
 #include "grader/store/store.h"
 #include "grader/store/store_backends_testing.h"
@@ -48,57 +46,6 @@ GradeReport MakeReport(double score) {
   report.set_score(score);
   return report;
 }
-
-// A tar holding `path` with `content`, whatever the path says.
-std::string RawTar(const std::string& path, const std::string& content) {
-  std::string tar;
-  struct archive* a = archive_write_new();
-  archive_write_set_format_gnutar(a);
-  archive_write_open(
-      a, &tar, nullptr,
-      [](struct archive*, void* out, const void* buffer, size_t length) -> la_ssize_t {
-        static_cast<std::string*>(out)->append(static_cast<const char*>(buffer), length);
-        return static_cast<la_ssize_t>(length);
-      },
-      nullptr);
-  struct archive_entry* entry = archive_entry_new();
-  archive_entry_set_pathname(entry, path.c_str());
-  archive_entry_set_filetype(entry, AE_IFREG);
-  archive_entry_set_perm(entry, 0644);
-  archive_entry_set_size(entry, static_cast<la_int64_t>(content.size()));
-  archive_write_header(a, entry);
-  archive_write_data(a, content.data(), content.size());
-  archive_entry_free(entry);
-  archive_write_close(a);
-  archive_write_free(a);
-  return tar;
-}
-
-// What a news listener heard.
-class Heard {
- public:
-  std::function<void(const News&)> Listener() {
-    return [this](const News& news) {
-      absl::MutexLock lock(&mu_);
-      news_.push_back(news);
-    };
-  }
-  // Waits up to 10 s for news of `kind` about `id`.
-  bool WaitFor(News::Kind kind, const std::string& id) {
-    absl::MutexLock lock(&mu_);
-    auto heard = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-      for (const News& news : news_) {
-        if (news.kind == kind && news.submission_id == id) return true;
-      }
-      return false;
-    };
-    return mu_.AwaitWithTimeout(absl::Condition(&heard), absl::Seconds(10));
-  }
-
- private:
-  absl::Mutex mu_;
-  std::vector<News> news_ ABSL_GUARDED_BY(mu_);
-};
 
 class PgStoreTest : public ::testing::Test {
  protected:
@@ -166,7 +113,7 @@ class PgStoreTest : public ::testing::Test {
       {"testdata/input.bin", std::string("\0\x01\x02\xff\xfe binary\n", 12)},
       {std::string(40, 'd') + "/" + std::string(90, 'f') + ".go", "package long\n"},
   };
-  Heard heard_;  // outlives the stores of a test, whose listeners may call it
+  NewsLog heard_;  // outlives the stores of a test, whose listeners may call it
 };
 
 TEST_F(PgStoreTest, TwoNodesClaimingConcurrentlyNeverTakeTheSameSubmission) {
@@ -352,7 +299,7 @@ TEST_F(PgStoreTest, AnotherNodeGetsTheFilesByteForByteAfterTheInsertersCopyIsGon
 TEST_F(PgStoreTest, FilesThatCannotBeUnpackedEndTheClaimGradingFailed) {
   std::unique_ptr<Store> a = Open(NodeOptions("node-a"));
   std::string hostile = Insert(*a, "c1"), corrupt = Insert(*a, "c2");
-  const std::string tar = RawTar("../escaped.go", "package evil\n");
+  const std::string tar = TarOf({TarFile("../escaped.go", "package evil\n")});
   const std::string digest = core::Sha256Hex(tar);
   ASSERT_OK(raw_->Query("INSERT INTO blobs (digest, bytes) VALUES ($1, $2)",
                         {PgParam::Text(digest), PgParam::Bytes(tar)})

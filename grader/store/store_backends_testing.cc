@@ -1,5 +1,6 @@
 #include "grader/store/store_backends_testing.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <utility>
@@ -7,7 +8,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
-#include "base/files.h"
+#include "absl/time/time.h"
 #include "base/status_macros.h"
 #include "grader/store/pg_db.h"
 #include "grader/store/pg_test_cluster.h"
@@ -94,25 +95,28 @@ absl::StatusOr<std::unique_ptr<Store>> OpenPostgresForDir(const std::string& dir
 
 absl::StatusOr<std::string> FreshPostgresDatabase() { return SharedCluster::Get().FreshDatabase(); }
 
-std::map<std::string, std::string> ReadTree(const std::string& dir) {
-  namespace fs = std::filesystem;
-  std::map<std::string, std::string> tree;
-  std::error_code error;
-  for (fs::recursive_directory_iterator it(dir, error), end; !error && it != end;
-       it.increment(error)) {
-    std::string path = it->path().lexically_relative(dir).generic_string();
-    tree[path] = it->is_directory() ? "<dir>" : ReadFileOrEmpty(it->path());
-  }
-  return tree;
+std::function<void(const News&)> NewsLog::Listener() {
+  return [this](const News& news) {
+    absl::MutexLock lock(&mu_);
+    heard_.push_back(news);
+  };
 }
 
-void WriteTree(const std::string& dir, const std::map<std::string, std::string>& files) {
-  for (const auto& [path, content] : files) {
-    std::filesystem::path file = std::filesystem::path(dir) / path;
-    std::filesystem::create_directories(file.parent_path());
-    absl::Status written = WriteWholeFile(file, content);
-    if (!written.ok()) ADD_FAILURE() << written;
-  }
+bool NewsLog::WaitFor(News::Kind kind, const std::string& submission_id) {
+  return WaitUntilHeard(
+      [&](const News& news) { return news.kind == kind && news.submission_id == submission_id; });
+}
+
+bool NewsLog::WaitForAny(News::Kind kind) {
+  return WaitUntilHeard([&](const News& news) { return news.kind == kind; });
+}
+
+bool NewsLog::WaitUntilHeard(std::function<bool(const News&)> wanted) {
+  absl::MutexLock lock(&mu_);
+  auto heard = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return std::any_of(heard_.begin(), heard_.end(), wanted);
+  };
+  return mu_.AwaitWithTimeout(absl::Condition(&heard), absl::Seconds(10));
 }
 
 std::vector<StoreBackend> StoreBackends() {

@@ -8,13 +8,14 @@
 #define GOGRADER_GRADER_STORE_STORE_BACKENDS_TESTING_H_
 
 #include <functional>
-#include <map>
 #include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "grader/store/store.h"
 
 namespace gograder::store {
@@ -38,11 +39,24 @@ std::vector<StoreBackend> StoreBackends();
 // test cluster (started on first use).
 absl::StatusOr<std::string> FreshPostgresDatabase();
 
-// The files below `dir`: relative path -> content, directories as "<dir>".
-std::map<std::string, std::string> ReadTree(const std::string& dir);
+// What a news listener (Store::SetNewsListener) heard. Must outlive the
+// store it listens to.
+class NewsLog {
+ public:
+  // The listener to give the store.
+  std::function<void(const News&)> Listener();
+  // Waits up to 10 s for news of `kind` about `submission_id`; whether it came.
+  bool WaitFor(News::Kind kind, const std::string& submission_id);
+  // Waits up to 10 s for any news of `kind`; whether it came.
+  bool WaitForAny(News::Kind kind);
 
-// Writes `files` (relative path -> content) below `dir`, making directories.
-void WriteTree(const std::string& dir, const std::map<std::string, std::string>& files);
+ private:
+  // Waits up to 10 s until one of the news heard matches `wanted`.
+  bool WaitUntilHeard(std::function<bool(const News&)> wanted);
+
+  absl::Mutex mu_;
+  std::vector<News> heard_ ABSL_GUARDED_BY(mu_);
+};
 
 // For GoogleTest's messages.
 inline void PrintTo(const StoreBackend& backend, std::ostream* out) { *out << backend.name; }

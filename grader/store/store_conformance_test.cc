@@ -24,6 +24,7 @@
 #include "base/temp_dir.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
+#include "grader/store/files_testing.h"
 #include "grader/store/store.h"
 #include "grader/store/store_backends_testing.h"
 #include "gtest/gtest.h"
@@ -81,39 +82,6 @@ RegradeSpec Spec(bool dry_run = false, bool keep_max = false) {
   spec.rubric_digest = "sha256:rubric";
   return spec;
 }
-
-// What a news listener heard.
-class NewsLog {
- public:
-  std::function<void(const News&)> Listener() {
-    return [this](const News& news) {
-      absl::MutexLock lock(&mu_);
-      heard_.push_back(news);
-    };
-  }
-  // Waits up to 10 s for news of `kind` about `id`.
-  bool WaitFor(News::Kind kind, const std::string& id) {
-    absl::MutexLock lock(&mu_);
-    auto heard = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-      return std::any_of(heard_.begin(), heard_.end(), [&](const News& news) {
-        return news.kind == kind && news.submission_id == id;
-      });
-    };
-    return mu_.AwaitWithTimeout(absl::Condition(&heard), absl::Seconds(10));
-  }
-  bool WaitForAnyQueued() {
-    absl::MutexLock lock(&mu_);
-    auto heard = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-      return std::any_of(heard_.begin(), heard_.end(),
-                         [](const News& news) { return news.kind == News::Kind::kQueued; });
-    };
-    return mu_.AwaitWithTimeout(absl::Condition(&heard), absl::Seconds(10));
-  }
-
- private:
-  absl::Mutex mu_;
-  std::vector<News> heard_ ABSL_GUARDED_BY(mu_);
-};
 
 class StoreConformanceTest : public ::testing::TestWithParam<StoreBackend> {
  protected:
@@ -1143,7 +1111,7 @@ TEST_P(StoreConformanceTest, TheListenerHearsARegradeQueued) {
   NewsLog& log = news_;
   store_->SetNewsListener(log.Listener());
   ASSERT_OK(store_->StartRegrade(Spec(), {id}).status());
-  EXPECT_TRUE(log.WaitForAnyQueued());
+  EXPECT_TRUE(log.WaitForAny(News::Kind::kQueued));
 }
 
 // --- Current reports and regrades ----------------------------------------------
