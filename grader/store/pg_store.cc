@@ -291,12 +291,15 @@ std::string Columns() {
 }
 constexpr int kColumnCount = 17;
 
+// Parameters of the types PgParam leaves to the server to infer: a boolean,
+// a double (exactly, 17 digits), an integer or NULL.
 PgParam Bool(bool value) { return PgParam::Text(value ? "true" : "false"); }
 PgParam Double(double value) { return PgParam::Text(absl::StrFormat("%.17g", value)); }
 PgParam OptionalInt(std::optional<int64_t> value) {
   return value.has_value() ? PgParam::Int(*value) : PgParam::Null();
 }
 
+// A boolean value (text "t" or "f"), and an integer that may be NULL.
 bool BoolAt(const PgResult& result, int row, int column) { return result.Text(row, column) == "t"; }
 
 absl::StatusOr<std::optional<int64_t>> OptionalIntAt(const PgResult& result, int row, int column) {
@@ -316,6 +319,7 @@ struct Row {
   int64_t attempts = 0;
 };
 
+// Row `i` of a result of Columns().
 absl::StatusOr<Row> ReadRow(const PgResult& result, int i) {
   Row row;
   Submission& s = row.submission;
@@ -351,6 +355,7 @@ absl::Status ReadReport(const PgResult& result, int i, int column, Submission& s
       absl::StrCat("the current report of submission '", result.Text(i, 0), "' does not parse"));
 }
 
+// The lines of a result of (key, queued count) rows, in its order.
 absl::StatusOr<std::vector<Line>> ReadLines(const PgResult& result) {
   std::vector<Line> lines;
   for (int i = 0; i < result.rows(); ++i) {
@@ -360,15 +365,14 @@ absl::StatusOr<std::vector<Line>> ReadLines(const PgResult& result) {
   return lines;
 }
 
-// The first (only) integer of a result.
-absl::StatusOr<int64_t> Scalar(const PgResult& result) { return result.Int64(0, 0); }
-
+// The one integer `sql` returns.
 absl::StatusOr<int64_t> QueryInt(PgConnection& db, absl::string_view sql,
                                  absl::Span<const PgParam> params = {}) {
   ASSIGN_OR_RETURN(PgResult result, db.Query(sql, params));
-  return Scalar(result);
+  return result.Int64(0, 0);
 }
 
+// Sends "<kind>:<submission id>" to every node at commit.
 absl::Status Notify(PgConnection& db, absl::string_view kind, absl::string_view submission_id) {
   return db.Notify(kNewsChannel, absl::StrCat(kind, ":", submission_id));
 }
