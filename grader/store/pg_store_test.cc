@@ -155,7 +155,7 @@ TEST_F(PgStoreTest, TwoNodesClaimingConcurrentlyNeverTakeTheSameSubmission) {
 }
 
 TEST_F(PgStoreTest, AnExpiredClaimIsReapedByTheOtherNodeAndTheFirstIsFenced) {
-  std::unique_ptr<Store> a = Open(NodeOptions("node-a", absl::Milliseconds(300)));
+  std::unique_ptr<Store> a = Open(NodeOptions("node-a", absl::Milliseconds(1000)));
   std::unique_ptr<Store> b = Open(NodeOptions("node-b", absl::Seconds(60)));
   std::string id = Insert(*a);
   ASSERT_OK_AND_ASSIGN(std::optional<Claim> first, a->ClaimNext());
@@ -166,7 +166,7 @@ TEST_F(PgStoreTest, AnExpiredClaimIsReapedByTheOtherNodeAndTheFirstIsFenced) {
   ASSERT_OK_AND_ASSIGN(Reaped none, b->ReapExpiredLeases());
   EXPECT_THAT(none.requeued, IsEmpty());
   // ...and takes back one that A stopped renewing.
-  absl::SleepFor(absl::Milliseconds(500));
+  absl::SleepFor(absl::Milliseconds(1300));
   ASSERT_OK_AND_ASSIGN(Reaped reaped, b->ReapExpiredLeases());
   EXPECT_THAT(reaped.requeued, ElementsAre(id));
   ASSERT_OK_AND_ASSIGN(std::optional<Claim> second, b->ClaimNext());
