@@ -76,14 +76,18 @@ class PgTestCluster {
 };
 
 // A GoogleTest fixture whose suite shares one cluster, started with
-// `Suite::ClusterOptions()` before its first test and stopped after its last.
-// Every test of the suite fails in SetUp when the cluster could not start.
+// `Suite::ClusterOptions()` (the defaults unless the suite says otherwise)
+// before its first test and stopped after its last. Every test of the suite
+// fails in SetUp when the cluster could not start.
 //   class FooTest : public PgClusterTest<FooTest> {
 //    public:
-//     static PgTestClusterOptions ClusterOptions() { return {}; }
+//     static PgTestClusterOptions ClusterOptions() { return {.tcp = true}; }
 //   };
 template <typename Suite>
 class PgClusterTest : public ::testing::Test {
+ public:
+  static PgTestClusterOptions ClusterOptions() { return {}; }
+
  protected:
   static void SetUpTestSuite() {
     absl::StatusOr<std::unique_ptr<PgTestCluster>> cluster =

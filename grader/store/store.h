@@ -5,7 +5,8 @@
 //
 // Guarantees every implementation keeps:
 // - A submission is durable once Insert returns (the files are already in
-//   its directory under the data dir; the row is committed).
+//   its directory under the data dir, or with PostgreSQL in the database;
+//   the row is committed).
 // - A grading finishes at most once: Finish succeeds only for the claim
 //   (submission id + claim number) that is current, so a stale worker (e.g.
 //   from before a crash) cannot add a second report.
@@ -68,6 +69,9 @@ struct StoreOptions {
   // database (any node can grade any submission). Unused by SQLite, whose
   // files stay in their directory under the data dir.
   std::string files_cache_dir;
+  // PostgreSQL: connections to the database that the Store calls share (a
+  // call holds one while it runs); the news listener has one more.
+  int pool_size = 4;
 };
 
 // What happened to a submission, as every node sharing the store hears it.
@@ -261,8 +265,11 @@ absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
 // string or postgresql:// URL, password included: see pg_conninfo.h), with
 // its schema migrated (versioned migrations, under an advisory lock so nodes
 // starting together migrate once). Submission files are stored in the
-// database, content-addressed and deduplicated; a claim unpacks them under
-// options.files_cache_dir. Safe to use from several threads.
+// database, content-addressed and deduplicated: Insert packs the module at
+// NewSubmission::files_dir into it and does not keep that directory (the
+// caller may delete it once Insert returned); a claim, and FilesDir, unpack
+// the files under options.files_cache_dir (made if missing; InvalidArgument
+// when empty), once per node. Safe to use from several threads.
 absl::StatusOr<std::unique_ptr<Store>> OpenPostgresStore(const std::string& conninfo,
                                                          const StoreOptions& options);
 

@@ -1,20 +1,133 @@
 #include "grader/store/store_backends_testing.h"
 
+#include <algorithm>
 #include <filesystem>
+#include <map>
+#include <utility>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "base/status_macros.h"
+#include "grader/store/pg_db.h"
+#include "grader/store/pg_test_cluster.h"
+#include "gtest/gtest.h"
 
 namespace gograder::store {
+namespace {
 
-std::vector<StoreBackend> StoreBackends() {
-  return {
-      StoreBackend{"Sqlite",
-                   [](const std::string& dir, const StoreOptions& options) {
-                     return OpenSqliteStore((std::filesystem::path(dir) / "gograder.db").string(),
-                                            options);
-                   }},
+// The binary's PostgreSQL cluster and the databases made in it: started at
+// first use, stopped after the last test (StopSharedCluster), never
+// destroyed (at exit, what stopping needs may be gone already).
+class SharedCluster {
+ public:
+  static SharedCluster& Get() {
+    static SharedCluster* shared = new SharedCluster;
+    return *shared;
+  }
+
+  void Stop() {
+    absl::MutexLock lock(&mu_);
+    cluster_.reset();
+    by_dir_.clear();
+  }
+
+  absl::StatusOr<std::string> FreshDatabase() {
+    absl::MutexLock lock(&mu_);
+    if (cluster_ == nullptr) {
+      if (!start_error_.ok()) return start_error_;  // tried once: do not wait again
+      absl::StatusOr<std::unique_ptr<PgTestCluster>> started = PgTestCluster::Start();
+      if (!started.ok()) {
+        start_error_ = started.status();
+        return start_error_;
+      }
+      cluster_ = *std::move(started);
+    }
+    const std::string name = absl::StrCat("t", ++databases_);
+    ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> admin, PgConnection::Open(cluster_->conninfo()));
+    RETURN_IF_ERROR(admin->Exec(absl::StrCat("CREATE DATABASE ", name)));
+    return absl::StrCat(cluster_->conninfo(), " dbname=", name);
+  }
+
+  // The database of `dir`, made on its first use.
+  absl::StatusOr<std::string> DatabaseOf(const std::string& dir) {
+    {
+      absl::MutexLock lock(&mu_);
+      auto found = by_dir_.find(dir);
+      if (found != by_dir_.end()) return found->second;
+    }
+    ASSIGN_OR_RETURN(std::string conninfo, FreshDatabase());
+    absl::MutexLock lock(&mu_);
+    return by_dir_.emplace(dir, std::move(conninfo)).first->second;
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::unique_ptr<PgTestCluster> cluster_ ABSL_GUARDED_BY(mu_);
+  absl::Status start_error_ ABSL_GUARDED_BY(mu_);
+  int databases_ ABSL_GUARDED_BY(mu_) = 0;
+  std::map<std::string, std::string> by_dir_ ABSL_GUARDED_BY(mu_);
+};
+
+// Stops the shared cluster once every test has run.
+class StopSharedCluster : public ::testing::Environment {
+ public:
+  void TearDown() override { SharedCluster::Get().Stop(); }
+};
+
+// Registered as the binary starts (GoogleTest allows it before
+// RUN_ALL_TESTS): a test binary that uses StoreBackends links this file.
+[[maybe_unused]] ::testing::Environment* const kStopSharedCluster =
+    ::testing::AddGlobalTestEnvironment(new StopSharedCluster);
+
+absl::StatusOr<std::unique_ptr<Store>> OpenPostgresForDir(const std::string& dir,
+                                                          const StoreOptions& options) {
+  ASSIGN_OR_RETURN(std::string conninfo, SharedCluster::Get().DatabaseOf(dir));
+  StoreOptions with_cache = options;
+  if (with_cache.files_cache_dir.empty()) {
+    with_cache.files_cache_dir = (std::filesystem::path(dir) / "files").string();
+  }
+  return OpenPostgresStore(conninfo, with_cache);
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> FreshPostgresDatabase() { return SharedCluster::Get().FreshDatabase(); }
+
+std::function<void(const News&)> NewsLog::Listener() {
+  return [this](const News& news) {
+    absl::MutexLock lock(&mu_);
+    heard_.push_back(news);
   };
 }
 
-void PrintTo(const StoreBackend& backend, std::ostream* os) { *os << backend.name; }
+bool NewsLog::WaitFor(News::Kind kind, const std::string& submission_id) {
+  return WaitUntilHeard(
+      [&](const News& news) { return news.kind == kind && news.submission_id == submission_id; });
+}
+
+bool NewsLog::WaitForAny(News::Kind kind) {
+  return WaitUntilHeard([&](const News& news) { return news.kind == kind; });
+}
+
+bool NewsLog::WaitUntilHeard(std::function<bool(const News&)> wanted) {
+  absl::MutexLock lock(&mu_);
+  auto heard = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return std::any_of(heard_.begin(), heard_.end(), wanted);
+  };
+  return mu_.AwaitWithTimeout(absl::Condition(&heard), absl::Seconds(10));
+}
+
+std::vector<StoreBackend> StoreBackends() {
+  std::vector<StoreBackend> backends;
+  backends.push_back(StoreBackend{
+      "Sqlite", [](const std::string& dir, const StoreOptions& options) {
+        return OpenSqliteStore((std::filesystem::path(dir) / "gograder.db").string(), options);
+      }});
+  backends.push_back(StoreBackend{"Postgres", OpenPostgresForDir});
+  return backends;
+}
 
 std::string StoreBackendName(const ::testing::TestParamInfo<StoreBackend>& info) {
   return info.param.name;

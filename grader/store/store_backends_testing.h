@@ -1,7 +1,11 @@
 // Test support: submissions and reports to insert, and the Store
-// implementations a backend-independent test suite runs against (a
-// value-parameterized suite instantiated with
-// ::testing::ValuesIn(StoreBackends()), named by StoreBackendName).
+// implementations that a backend-independent test suite (a value-
+// parameterized suite instantiated with ::testing::ValuesIn(StoreBackends()),
+// named by StoreBackendName) runs against, each opened on data of its own.
+//
+// PostgreSQL: one throwaway cluster per test binary, started on first use
+// and stopped at exit; every new directory gets a fresh database in it, and
+// opening the same directory again reopens that database (a restart).
 #ifndef GOGRADER_GRADER_STORE_STORE_BACKENDS_TESTING_H_
 #define GOGRADER_GRADER_STORE_STORE_BACKENDS_TESTING_H_
 
@@ -12,7 +16,9 @@
 #include <utility>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "grader/store/store.h"
 #include "gtest/gtest.h"
 #include "proto/gograder/v1/report.pb.h"
@@ -46,25 +52,48 @@ inline gograder::v1::GradeReport MakeReport(double score) {
   return report;
 }
 
-// One implementation of Store, opened afresh in a test's directory.
 struct StoreBackend {
-  std::string name;  // a test name part: letters and digits
-  // Opens the store kept in (or named after) the empty directory `dir`;
-  // opening it again with the same `dir` opens the same store, as another
-  // process or node would.
+  std::string name;  // "sqlite", "postgres": a test name suffix
+  // Opens the store whose data belongs to `dir` (an existing directory of
+  // the test's): the first call for a directory starts with no data, later
+  // calls see what earlier stores of that directory wrote. An empty
+  // options.files_cache_dir becomes `dir`/files.
   std::function<absl::StatusOr<std::unique_ptr<Store>>(const std::string& dir,
                                                        const StoreOptions& options)>
       open;
 };
 
-// Prints the backend's name (gtest's names of failed tests with their value).
-void PrintTo(const StoreBackend& backend, std::ostream* os);
-
-// The backends to test: SQLite (dir/gograder.db).
+// The backends: SQLite (dir/gograder.db) and PostgreSQL.
 std::vector<StoreBackend> StoreBackends();
 
 // The name of a test instantiated with `info`: its backend's.
 std::string StoreBackendName(const ::testing::TestParamInfo<StoreBackend>& info);
+
+// A conninfo for a new, empty database on the binary's shared PostgreSQL
+// test cluster (started on first use).
+absl::StatusOr<std::string> FreshPostgresDatabase();
+
+// What a news listener (Store::SetNewsListener) heard. Must outlive the
+// store it listens to.
+class NewsLog {
+ public:
+  // The listener to give the store.
+  std::function<void(const News&)> Listener();
+  // Waits up to 10 s for news of `kind` about `submission_id`; whether it came.
+  bool WaitFor(News::Kind kind, const std::string& submission_id);
+  // Waits up to 10 s for any news of `kind`; whether it came.
+  bool WaitForAny(News::Kind kind);
+
+ private:
+  // Waits up to 10 s until one of the news heard matches `wanted`.
+  bool WaitUntilHeard(std::function<bool(const News&)> wanted);
+
+  absl::Mutex mu_;
+  std::vector<News> heard_ ABSL_GUARDED_BY(mu_);
+};
+
+// For GoogleTest's messages.
+inline void PrintTo(const StoreBackend& backend, std::ostream* out) { *out << backend.name; }
 
 }  // namespace gograder::store
 
