@@ -51,7 +51,7 @@ int main(int argc, char** argv) {
                  "PostgreSQL: the password is this environment variable's value");
   app.add_option("--node-id", node_id, "this node's name in a shared queue (default host-pid)");
   app.add_option("--lease-seconds", lease_seconds,
-                 "a claim not renewed for this long is taken over by another node (default 60)");
+                 "a claim not renewed for this long is taken over by another node (default 50)");
   app.add_option("--rubrics", rubrics, "rubrics directory");
   app.add_option("--workers", workers, "gradings at once (default: twice the cores)");
   app.add_option("--queue-limit", queue_limit, "queued submissions before RESOURCE_EXHAUSTED");

@@ -106,7 +106,7 @@ void ApplyDefaults(DaemonConfig& config, const std::string& binary_dir) {
   if (config.first_slot() == 0) config.set_first_slot(100);
   if (config.database().empty())
     config.set_database((fs::path(config.data_dir()) / "gograder.db").string());
-  if (config.lease_seconds() == 0) config.set_lease_seconds(60);
+  if (config.lease_seconds() == 0) config.set_lease_seconds(50);
 }
 
 const store::QueueLimits& AdmissionLimits::For(const std::string& course_id) const {

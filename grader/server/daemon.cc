@@ -1,5 +1,6 @@
 #include "grader/server/daemon.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 
@@ -73,7 +74,7 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Create(DaemonOptions options) {
   pool.events = daemon->events_.get();
   pool.metrics = daemon->metrics_;
   pool.renew_every = shared.lease / 4;
-  pool.reap_every = shared.lease / 4;
+  pool.reap_every = std::min(shared.lease / 4, absl::Seconds(5));
   for (int i = 0; i < config.workers(); ++i) {
     core::GraderOptions grader;
     grader.toolchain = *toolchain;
