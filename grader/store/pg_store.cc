@@ -37,8 +37,9 @@
 // pending regrade item with the lowest queue_seq is claimed the same way. The
 // turn tables are per class, so a class's order does not depend on the
 // other's claims. A claim sets node_id, lease_expires = now + lease and
-// claim = claim + 1; the claim number is the fencing token that RenewLease,
-// Finish and FinishRegrade check (with the state) under the row's lock.
+// claim = claim + 1; the claim number is the fencing token that RenewLease
+// (with the node id), Finish and FinishRegrade check (with the state) under
+// the row's lock.
 //
 // Leases. ReapExpiredLeases locks the running rows and items whose lease
 // expired, SKIP LOCKED, so reapers on several nodes share the work. A reaped
@@ -287,9 +288,9 @@ std::string Columns() {
       "s.id, s.exercise_id, s.course_id, s.student_id, s.attempt_id, s.state, ",
       TimeText("s.submitted_at"), ", ", TimeText("s.finished_at"),
       ", s.digest, s.regrades, s.files_digest, s.claim, s.queue_seq, s.intake_notes, "
-      "s.current_report, s.batch, s.attempts");
+      "s.current_report, s.batch, s.attempts, s.node_id");
 }
-constexpr int kColumnCount = 17;
+constexpr int kColumnCount = 18;
 
 // Parameters of the types PgParam leaves to the server to infer: a boolean,
 // a double (exactly, 17 digits), an integer or NULL.
@@ -317,6 +318,7 @@ struct Row {
   std::optional<int64_t> current_report;  // reports.id
   bool batch = false;
   int64_t attempts = 0;
+  std::string node_id;  // of the running claim; '' when not running
 };
 
 // Row `i` of a result of Columns().
@@ -342,6 +344,7 @@ absl::StatusOr<Row> ReadRow(const PgResult& result, int i) {
   ASSIGN_OR_RETURN(row.current_report, OptionalIntAt(result, i, 14));
   row.batch = BoolAt(result, i, 15);
   ASSIGN_OR_RETURN(row.attempts, result.Int64(i, 16));
+  row.node_id = result.Text(i, 17);
   return row;
 }
 
@@ -675,28 +678,39 @@ class PostgresStore : public Store {
     });
   }
 
+  // The row is locked and checked first, so a refusal says why (see
+  // internal::CheckClaimCurrent) of the row as the renewal found it.
   absl::Status RenewLease(const Claim& claim) override {
     const std::string& id = claim.submission.submission_id();
     return Write([&](PgConnection& db) -> absl::Status {
       if (claim.regrade_id.empty()) {
-        ASSIGN_OR_RETURN(
-            PgResult renewed,
-            db.Query(absl::StrCat("UPDATE submissions SET lease_expires = ", LeaseEnd("$3"),
-                                  " WHERE id = $1 AND state = 2 AND claim = $2"),
-                     {PgParam::Text(id), PgParam::Int(claim.claim), LeaseMicros()}));
-        if (renewed.affected_rows() == 1) return absl::OkStatus();
         ASSIGN_OR_RETURN(Row row, LoadForUpdate(db, id));
-        return ClaimNotCurrent(row, claim.claim);
+        Submission::State state = row.submission.state();
+        RETURN_IF_ERROR(internal::CheckClaimCurrent(
+            absl::StrCat("submission '", id, "'"), claim.claim, state == Submission::RUNNING,
+            internal::SubmissionStateWords(state), row.claim, row.node_id, options_.node_id));
+        return db
+            .Query(absl::StrCat("UPDATE submissions SET lease_expires = ", LeaseEnd("$2"),
+                                " WHERE id = $1"),
+                   {PgParam::Text(id), LeaseMicros()})
+            .status();
       }
-      ASSIGN_OR_RETURN(
-          PgResult renewed,
-          db.Query(absl::StrCat("UPDATE regrade_items SET lease_expires = ", LeaseEnd("$4"),
-                                " WHERE regrade_id = $1 AND submission_id = $2 AND "
-                                "state = 1 AND claim = $3"),
-                   {PgParam::Text(claim.regrade_id), PgParam::Text(id), PgParam::Int(claim.claim),
-                    LeaseMicros()}));
-      if (renewed.affected_rows() == 1) return absl::OkStatus();
-      return ItemClaimNotCurrent(db, claim.regrade_id, id, claim.claim);
+      std::string what = absl::StrCat("regrade '", claim.regrade_id, "' of submission '", id, "'");
+      ASSIGN_OR_RETURN(PgResult item,
+                       db.Query("SELECT state, claim, node_id FROM regrade_items WHERE "
+                                "regrade_id = $1 AND submission_id = $2 FOR UPDATE",
+                                {PgParam::Text(claim.regrade_id), PgParam::Text(id)}));
+      if (item.rows() == 0) return absl::NotFoundError(absl::StrCat(what, " not found"));
+      ASSIGN_OR_RETURN(int64_t state, item.Int64(0, 0));
+      ASSIGN_OR_RETURN(int64_t latest, item.Int64(0, 1));
+      RETURN_IF_ERROR(internal::CheckClaimCurrent(what, claim.claim, state == kItemRunning,
+                                                  internal::ItemStateWords(state), latest,
+                                                  item.Text(0, 2), options_.node_id));
+      return db
+          .Query(absl::StrCat("UPDATE regrade_items SET lease_expires = ", LeaseEnd("$3"),
+                              " WHERE regrade_id = $1 AND submission_id = $2"),
+                 {PgParam::Text(claim.regrade_id), PgParam::Text(id), LeaseMicros()})
+          .status();
     });
   }
 
@@ -720,7 +734,7 @@ class PostgresStore : public Store {
           failed.set_status(GradeReport::GRADING_FAILED);
           failed.set_exercise_id(row.submission.exercise_id());
           failed.set_submission_digest(row.submission.submission_digest());
-          failed.set_error(LostTooOftenMessage(attempts));
+          failed.set_error(internal::LostGradingError(attempts, row.node_id));
           RETURN_IF_ERROR(FinishRow(db, row, failed));
           reaped.failed.push_back(id);
         } else {
@@ -734,9 +748,9 @@ class PostgresStore : public Store {
       }
       ASSIGN_OR_RETURN(
           PgResult items,
-          db.Query("SELECT regrade_id, submission_id, attempts FROM regrade_items WHERE state = 1 "
-                   "AND lease_expires < clock_timestamp() ORDER BY queue_seq FOR UPDATE SKIP "
-                   "LOCKED"));
+          db.Query("SELECT regrade_id, submission_id, attempts, node_id FROM regrade_items WHERE "
+                   "state = 1 AND lease_expires < clock_timestamp() ORDER BY queue_seq FOR UPDATE "
+                   "SKIP LOCKED"));
       for (int i = 0; i < items.rows(); ++i) {
         ASSIGN_OR_RETURN(int64_t attempts, items.Int64(i, 2));
         ++attempts;
@@ -747,7 +761,8 @@ class PostgresStore : public Store {
                      "submission_id = $2",
                      {PgParam::Text(items.Text(i, 0)), PgParam::Text(items.Text(i, 1)),
                       PgParam::Int(failed ? kItemFailed : kItemPending), PgParam::Int(attempts),
-                      PgParam::Text(failed ? LostTooOftenMessage(attempts) : "")})
+                      PgParam::Text(failed ? internal::LostGradingNote(attempts, items.Text(i, 3))
+                                           : "")})
                 .status());
         (failed ? reaped.failed : reaped.requeued).push_back(items.Text(i, 1));
       }
@@ -999,13 +1014,6 @@ class PostgresStore : public Store {
     return absl::StrCat("clock_timestamp() + ", parameter, "::bigint * interval '1 microsecond'");
   }
   PgParam LeaseMicros() const { return PgParam::Int(absl::ToInt64Microseconds(options_.lease)); }
-
-  std::string LostTooOftenMessage(int64_t attempts) const {
-    return absl::StrCat("the grading was lost ", attempts,
-                        " times (its node stopped renewing the lease of its claim); gave up "
-                        "after max_attempts = ",
-                        options_.max_attempts);
-  }
 
   // The submissions row `submission_id` (NotFound if none), read with
   // `lock` appended to the query ("" or "FOR UPDATE").

@@ -177,8 +177,8 @@ TEST_F(PgStoreTest, AnExpiredClaimIsReapedByTheOtherNodeAndTheFirstIsFenced) {
   EXPECT_EQ(Scalar("SELECT node_id FROM submissions"), "node-b");
 
   // A's late worker is refused whatever it tries.
-  EXPECT_THAT(a->RenewLease(*first),
-              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("not current")));
+  EXPECT_THAT(a->RenewLease(*first), StatusIs(absl::StatusCode::kFailedPrecondition,
+                                              HasSubstr("taken over by claim 2 of node node-b")));
   EXPECT_THAT(a->Finish(id, first->claim, MakeReport(10)),
               StatusIs(absl::StatusCode::kFailedPrecondition));
   ASSERT_OK(b->Finish(id, second->claim, MakeReport(90)));

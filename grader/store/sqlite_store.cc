@@ -39,13 +39,18 @@
 // item's note. The item keeps the report current at the start
 // (before_report), which RevertRegrade makes current again.
 //
-// Batch submissions (batch = 1) are a second level of the queue: ClaimNext
-// serves the interactive level, then the batch level (the same round robin;
-// the levels share the turns), then the regrade items.
+// Batch submissions (batch = 1) are a second class of work: ClaimNext
+// serves the interactive class, then the batch class, then the regrade
+// items. Each class has its own round robin: the turn tables are keyed by
+// class (schema version 6), so a class's order does not depend on the
+// other's claims, and a batch submission's position is the interactive
+// queue's length plus its place in the batch round robin.
 //
 // Leases: a claim (of a submission or an item) records its node and when
 // its lease expires (lease_expires_ms, unix ms); RenewLease moves that on
-// while the claim is current. ReapExpiredLeases, one write transaction like
+// while the claim is current - its number and node match (the messages of
+// a refusal and of a grading given up are store_internal's, shared with
+// PostgreSQL). ReapExpiredLeases, one write transaction like
 // every call, so reapers of several processes never take a claim twice,
 // counts each expired claim in the row's attempts and queues the row again
 // as recovery does (claim number and queue_seq kept), or at max_attempts
@@ -76,7 +81,6 @@
 #include "absl/random/random.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -87,6 +91,7 @@
 #include "grader/store/fair_queue.h"
 #include "grader/store/sqlite_db.h"
 #include "grader/store/store.h"
+#include "grader/store/store_internal.h"
 #include "proto/gograder/v1/api.pb.h"
 #include "proto/gograder/v1/report.pb.h"
 
@@ -94,6 +99,17 @@ namespace gograder::store {
 namespace {
 
 using gograder::v1::GradeReport;
+using internal::kItemDropped;
+using internal::kItemFailed;
+using internal::kItemGraded;
+using internal::kItemPending;
+using internal::kItemRunning;
+using internal::Line;
+using internal::Outcome;
+using internal::OutcomeOf;
+using internal::ReasonToKeepCurrent;
+using internal::RegradeNotFound;
+using internal::SubmissionNotFound;
 using Mode = Transaction::Mode;
 
 // Schema migrations: kMigrations[i] takes the schema from version i to i+1.
@@ -230,6 +246,35 @@ CREATE INDEX submissions_queued_by_student
 CREATE INDEX submissions_running_by_lease ON submissions (lease_expires_ms) WHERE state = 2;
 CREATE INDEX regrade_items_running_by_lease ON regrade_items (lease_expires_ms) WHERE state = 1;
 )sql",
+    // 6: turns per class of work (batch 0: interactive, 1: batch), so that
+    // one class's claims do not reorder the other's round robin. The turns
+    // recorded so far, shared by both classes, become each class's.
+    R"sql(
+CREATE TABLE course_turns_by_class (
+  batch     INTEGER NOT NULL CHECK (batch IN (0, 1)),
+  course_id TEXT NOT NULL,
+  turn      INTEGER NOT NULL,
+  PRIMARY KEY (batch, course_id)
+) WITHOUT ROWID;
+INSERT INTO course_turns_by_class (batch, course_id, turn)
+  SELECT b.batch, t.course_id, t.turn FROM course_turns AS t,
+    (SELECT 0 AS batch UNION ALL SELECT 1) AS b;
+DROP TABLE course_turns;
+ALTER TABLE course_turns_by_class RENAME TO course_turns;
+
+CREATE TABLE student_turns_by_class (
+  batch      INTEGER NOT NULL CHECK (batch IN (0, 1)),
+  course_id  TEXT NOT NULL,
+  student_id TEXT NOT NULL,
+  turn       INTEGER NOT NULL,
+  PRIMARY KEY (batch, course_id, student_id)
+) WITHOUT ROWID;
+INSERT INTO student_turns_by_class (batch, course_id, student_id, turn)
+  SELECT b.batch, t.course_id, t.student_id, t.turn FROM student_turns AS t,
+    (SELECT 0 AS batch UNION ALL SELECT 1) AS b;
+DROP TABLE student_turns;
+ALTER TABLE student_turns_by_class RENAME TO student_turns;
+)sql",
 };
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
@@ -238,58 +283,9 @@ constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(Submission::QUEUED == 1);
 static_assert(Submission::RUNNING == 2);
 
-// regrade_items.state. A dropped item (its regrade was reverted before it
-// was graded) is never claimed again.
-enum ItemState : int {
-  kItemPending = 0,  // the SQL writes "state = 0" for the partial index on pending items
-  kItemRunning = 1,  // and "state = 1" for the one on running items
-  kItemGraded = 2,
-  kItemFailed = 3,
-  kItemDropped = 4,
-};
-
-// What a submission in `state` is, for a message about a claim of it.
-std::string SubmissionStateWords(Submission::State state) {
-  switch (state) {
-    case Submission::QUEUED:
-      return "queued again";
-    case Submission::RUNNING:
-      return "being graded";
-    case Submission::DONE:
-      return "finished";
-    case Submission::CANCELLED:
-      return "cancelled";
-    default:
-      return Submission::State_Name(state);
-  }
-}
-
-std::string ItemStateName(int64_t state) {
-  switch (state) {
-    case kItemPending:
-      return "pending";
-    case kItemRunning:
-      return "running";
-    case kItemGraded:
-      return "graded";
-    case kItemFailed:
-      return "failed";
-    case kItemDropped:
-      return "dropped";
-  }
-  return absl::StrCat("in state ", state);
-}
-
-constexpr absl::string_view kRegradeIdPrefix = "rg-";
-constexpr absl::string_view kNoteDryRun = "dry run";
-constexpr absl::string_view kNoteFailedKeepsGraded =
-    "grading failed on our side: the GRADED report stays";
-constexpr absl::string_view kNoteKeepMax = "keep-max: the current score is higher";
-constexpr absl::string_view kNoteDropped = "dropped: the regrade was reverted";
-
-constexpr int kDefaultPageSize = 50;
-constexpr int kMaxPageSize = 500;
-constexpr absl::string_view kPageTokenVersion = "1";
+// The SQL writes "state = 0" (pending) and "state = 1" (running) of
+// regrade_items as literals where the partial indexes must apply.
+static_assert(kItemPending == 0 && kItemRunning == 1);
 
 // Columns read by ReadRow, in its order.
 constexpr absl::string_view kColumns =
@@ -355,66 +351,17 @@ std::string Rfc3339(absl::Time time) {
 
 std::string NowRfc3339() { return Rfc3339(absl::Now()); }
 
-// Whom a limit counts: a course, or one student of a course. Its condition
-// takes parameters ?1 (and ?2).
-struct Scope {
-  const std::string& course_id;
-  const std::string* student_id = nullptr;  // null: the whole course
-
-  std::string Condition() const {
-    return student_id == nullptr ? "course_id = ?1" : "course_id = ?1 AND student_id = ?2";
-  }
-  Statement& Bind(Statement& statement) const {
-    statement.BindText(1, course_id);
-    if (student_id != nullptr) statement.BindText(2, *student_id);
-    return statement;
-  }
-};
-
-// One line of the round robin: a course or a student, and how many
-// submissions it has queued.
-struct Line {
-  std::string key;
-  int64_t queued = 0;
-};
-
-// The position of `key` in `lines`, or nullopt.
-std::optional<size_t> Find(const std::vector<Line>& lines, const std::string& key) {
-  for (size_t i = 0; i < lines.size(); ++i) {
-    if (lines[i].key == key) return i;
-  }
-  return std::nullopt;
+// The condition of a limit's count: the queue (no course), a course, or one
+// student of a course, as parameters ?1 and ?2; "1" for the whole queue.
+std::string ScopeCondition(const std::string* course_id, const std::string* student_id) {
+  if (course_id == nullptr) return "1";
+  return student_id == nullptr ? "course_id = ?1" : "course_id = ?1 AND student_id = ?2";
 }
-
-std::vector<int64_t> Lengths(const std::vector<Line>& lines) {
-  std::vector<int64_t> lengths;
-  for (const Line& line : lines) lengths.push_back(line.queued);
-  return lengths;
-}
-
-std::string EncodePageToken(const Submission& last) {
-  return absl::WebSafeBase64Escape(
-      absl::StrCat(kPageTokenVersion, "|", last.submitted_at(), "|", last.submission_id()));
-}
-
-// The (submitted_at, id) after which the next page starts.
-absl::StatusOr<std::pair<std::string, std::string>> DecodePageToken(const std::string& token) {
-  std::string raw;
-  if (absl::WebSafeBase64Unescape(token, &raw)) {
-    std::vector<std::string> parts = absl::StrSplit(raw, '|');
-    if (parts.size() == 3 && parts[0] == kPageTokenVersion) {
-      return std::make_pair(std::move(parts[1]), std::move(parts[2]));
-    }
-  }
-  return absl::InvalidArgumentError(absl::StrCat("invalid page token '", token, "'"));
-}
-
-absl::Status NotFound(const std::string& submission_id) {
-  return absl::NotFoundError(absl::StrCat("submission '", submission_id, "' not found"));
-}
-
-absl::Status RegradeNotFound(const std::string& regrade_id) {
-  return absl::NotFoundError(absl::StrCat("regrade '", regrade_id, "' not found"));
+Statement& BindScope(Statement& statement, const std::string* course_id,
+                     const std::string* student_id) {
+  if (course_id != nullptr) statement.BindText(1, *course_id);
+  if (student_id != nullptr) statement.BindText(2, *student_id);
+  return statement;
 }
 
 absl::Status MissingReport(int64_t report_id) {
@@ -424,61 +371,6 @@ absl::Status MissingReport(int64_t report_id) {
 absl::Status ParseReport(const std::string& blob, int64_t report_id, GradeReport& report) {
   if (report.ParseFromString(blob)) return absl::OkStatus();
   return absl::DataLossError(absl::StrCat("report ", report_id, " does not parse"));
-}
-
-// What the current-report rules compare of a report.
-struct Outcome {
-  bool graded = false;  // status GRADED
-  double score = 0;
-};
-
-Outcome OutcomeOf(const GradeReport& report) {
-  return Outcome{report.status() == GradeReport::GRADED, report.score()};
-}
-
-// Why a new report with `outcome` must not replace the current report
-// (`current`; nullopt when there is none); empty when it may. A report
-// that is not GRADED never replaces a GRADED one; with `keep_max`, a lower
-// score does not either.
-std::string ReasonToKeepCurrent(const Outcome& outcome, const std::optional<Outcome>& current,
-                                bool keep_max) {
-  if (!current.has_value() || !current->graded) return "";
-  if (!outcome.graded) return std::string(kNoteFailedKeepsGraded);
-  if (keep_max && outcome.score < current->score) return std::string(kNoteKeepMax);
-  return "";
-}
-
-// Why a grading was given up after its claims' leases expired
-// `attempts` times, the last one on `node_id`.
-std::string LostGradingNote(int64_t attempts, const std::string& node_id) {
-  return absl::StrCat("the grading was lost ",
-                      attempts == 1 ? "once" : absl::StrCat(attempts, " times"),
-                      " (its node stopped renewing its lease: node ", node_id, ")");
-}
-
-// What a renewal of claim `claim` of `what` (a submission or a regrade item,
-// for the message) finds: OK when it is still current - running
-// (`running`), `claim` its latest claim, taken by this node - else
-// FailedPrecondition saying why not. `state` names the state it is in
-// instead; `latest` and `latest_node` are its latest claim and that
-// claim's node.
-absl::Status CheckClaimCurrent(const std::string& what, int64_t claim, bool running,
-                               absl::string_view state, int64_t latest,
-                               const std::string& latest_node, const std::string& node_id) {
-  std::string why;
-  if (latest != claim) {
-    why = absl::StrCat("it was taken over by claim ", latest,
-                       latest_node.empty() ? "" : absl::StrCat(" of node ", latest_node),
-                       " and is now ", state);
-  } else if (!running) {
-    why = absl::StrCat("it is ", state);
-  } else if (latest_node != node_id) {
-    why = absl::StrCat("it is claimed by node ", latest_node, ", not by this node (", node_id, ")");
-  } else {
-    return absl::OkStatus();
-  }
-  return absl::FailedPreconditionError(
-      absl::StrCat(what, ": claim ", claim, " is no longer current: ", why));
 }
 
 // `options` with the defaults filled in; InvalidArgument when a value is
@@ -632,11 +524,10 @@ class SqliteStore : public Store {
   }
 
   absl::StatusOr<ListPage> List(const ListFilter& filter) override {
-    int page_size =
-        filter.page_size <= 0 ? kDefaultPageSize : std::min(filter.page_size, kMaxPageSize);
+    int page_size = internal::PageSize(filter.page_size);
     std::optional<std::pair<std::string, std::string>> after;
     if (!filter.page_token.empty()) {
-      ASSIGN_OR_RETURN(after, DecodePageToken(filter.page_token));
+      ASSIGN_OR_RETURN(after, internal::DecodePageToken(filter.page_token));
     }
     // One statement per combination of filters, so each can use its index.
     std::vector<std::string> conditions;
@@ -668,7 +559,7 @@ class SqliteStore : public Store {
       ASSIGN_OR_RETURN(bool found, select->Step());
       if (!found) break;
       if (static_cast<int>(page.submissions.size()) == page_size) {
-        page.next_page_token = EncodePageToken(page.submissions.back());
+        page.next_page_token = internal::EncodePageToken(page.submissions.back());
         break;
       }
       page.submissions.push_back(ReadRow(*select).submission);
@@ -802,10 +693,10 @@ class SqliteStore : public Store {
     if (claim.regrade_id.empty()) {
       ASSIGN_OR_RETURN(Row row, Load(submission_id));
       Submission::State state = row.submission.state();
-      RETURN_IF_ERROR(CheckClaimCurrent(absl::StrCat("submission '", submission_id, "'"),
-                                        claim.claim, state == Submission::RUNNING,
-                                        SubmissionStateWords(state), row.claim, row.node_id,
-                                        options_.node_id));
+      RETURN_IF_ERROR(internal::CheckClaimCurrent(absl::StrCat("submission '", submission_id, "'"),
+                                                  claim.claim, state == Submission::RUNNING,
+                                                  internal::SubmissionStateWords(state), row.claim,
+                                                  row.node_id, options_.node_id));
       ASSIGN_OR_RETURN(auto update,
                        db_->Prepare("UPDATE submissions SET lease_expires_ms = ? WHERE id = ?"));
       RETURN_IF_ERROR(update->BindInt(1, lease_expires_ms).BindText(2, submission_id).Run());
@@ -820,10 +711,9 @@ class SqliteStore : public Store {
         ASSIGN_OR_RETURN(bool found, select->Step());
         if (!found) return absl::NotFoundError(absl::StrCat(item, " not found"));
         int64_t state = select->ColumnInt(0);
-        RETURN_IF_ERROR(
-            CheckClaimCurrent(item, claim.claim, state == kItemRunning,
-                              state == kItemPending ? "pending again" : ItemStateName(state),
-                              select->ColumnInt(1), select->ColumnText(2), options_.node_id));
+        RETURN_IF_ERROR(internal::CheckClaimCurrent(
+            item, claim.claim, state == kItemRunning, internal::ItemStateWords(state),
+            select->ColumnInt(1), select->ColumnText(2), options_.node_id));
       }
       ASSIGN_OR_RETURN(auto update,
                        db_->Prepare("UPDATE regrade_items SET lease_expires_ms = ? WHERE "
@@ -940,7 +830,7 @@ class SqliteStore : public Store {
     ASSIGN_OR_RETURN(auto select, db_->Prepare("SELECT files_dir FROM submissions WHERE id = ?"));
     select->BindText(1, submission_id);
     ASSIGN_OR_RETURN(bool found, select->Step());
-    if (!found) return NotFound(submission_id);
+    if (!found) return SubmissionNotFound(submission_id);
     return select->ColumnText(0);
   }
 
@@ -987,7 +877,7 @@ class SqliteStore : public Store {
       ASSIGN_OR_RETURN(Row row, LoadToRegrade(spec, id));
       rows.push_back(std::move(row));
     }
-    std::string regrade_id = absl::StrCat(kRegradeIdPrefix, NewId());
+    std::string regrade_id = absl::StrCat(internal::kRegradeIdPrefix, NewId());
     {
       ASSIGN_OR_RETURN(auto insert, db_->Prepare("INSERT INTO regrades (id, exercise_id, "
                                                  "course_id, scope, dry_run, keep_max, "
@@ -1048,7 +938,7 @@ class SqliteStore : public Store {
     if (state != kItemRunning || latest_claim != claim) {
       return absl::FailedPreconditionError(
           absl::StrCat("regrade '", regrade_id, "' of submission '", submission_id, "': claim ",
-                       claim, " is not current (the item is ", ItemStateName(state),
+                       claim, " is not current (the item is ", internal::ItemStateName(state),
                        ", latest claim ", latest_claim, ")"));
     }
     // Compared with the report current now, which a grading finished since
@@ -1056,7 +946,7 @@ class SqliteStore : public Store {
     ASSIGN_OR_RETURN(Row row, Load(submission_id));
     ASSIGN_OR_RETURN(int64_t report_id,
                      InsertReport(submission_id, -queue_seq, NowRfc3339(), report));
-    std::string note(kNoteDryRun);
+    std::string note(internal::kNoteDryRun);
     if (!dry_run) {
       ASSIGN_OR_RETURN(std::optional<Outcome> current, LoadOutcome(row.current_report));
       note = ReasonToKeepCurrent(OutcomeOf(report), current, keep_max);
@@ -1127,7 +1017,7 @@ class SqliteStore : public Store {
                        db_->Prepare("UPDATE regrade_items SET state = ?, note = ? WHERE "
                                     "regrade_id = ? AND state IN (?, ?)"));
       RETURN_IF_ERROR(update->BindInt(1, kItemDropped)
-                          .BindText(2, kNoteDropped)
+                          .BindText(2, internal::kNoteDropped)
                           .BindText(3, regrade_id)
                           .BindInt(4, kItemPending)
                           .BindInt(5, kItemRunning)
@@ -1142,15 +1032,9 @@ class SqliteStore : public Store {
   }
 
  private:
-  // A new id: the time in ms (48 bits) then 80 random bits, as 32 hex digits,
-  // so ids sort roughly by creation time.
+  // A new id (internal::NewId).
   std::string NewId() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    uint64_t ms =
-        static_cast<uint64_t>(absl::ToUnixMillis(absl::Now())) & ((uint64_t{1} << 48) - 1);
-    uint64_t high = absl::Uniform<uint64_t>(bitgen_);
-    uint64_t low = absl::Uniform<uint64_t>(bitgen_) & 0xffff;
-    return absl::StrCat(absl::Hex(ms, absl::kZeroPad12), absl::Hex(high, absl::kZeroPad16),
-                        absl::Hex(low, absl::kZeroPad4));
+    return internal::NewId(absl::Now(), bitgen_);
   }
 
   absl::StatusOr<Row> Load(const std::string& submission_id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
@@ -1158,7 +1042,7 @@ class SqliteStore : public Store {
                                                             " FROM submissions WHERE id = ?")));
     select->BindText(1, submission_id);
     ASSIGN_OR_RETURN(bool found, select->Step());
-    if (!found) return NotFound(submission_id);
+    if (!found) return SubmissionNotFound(submission_id);
     return ReadRow(*select);
   }
 
@@ -1222,8 +1106,7 @@ class SqliteStore : public Store {
       report.set_status(GradeReport::GRADING_FAILED);
       report.set_exercise_id(row.submission.exercise_id());
       report.set_submission_digest(row.submission.submission_digest());
-      report.set_error(
-          absl::StrCat(LostGradingNote(attempts, row.node_id), "; the submission can be regraded"));
+      report.set_error(internal::LostGradingError(attempts, row.node_id));
       RETURN_IF_ERROR(StoreFinalReport(row, report));
       reaped.failed.push_back(submission_id);
     }
@@ -1257,13 +1140,14 @@ class SqliteStore : public Store {
       ASSIGN_OR_RETURN(auto update,
                        db_->Prepare("UPDATE regrade_items SET state = ?, node_id = ?, attempts = "
                                     "?, note = ? WHERE regrade_id = ? AND submission_id = ?"));
-      RETURN_IF_ERROR(update->BindInt(1, fails ? kItemFailed : kItemPending)
-                          .BindText(2, fails ? item.node_id : "")
-                          .BindInt(3, item.attempts)
-                          .BindText(4, fails ? LostGradingNote(item.attempts, item.node_id) : "")
-                          .BindText(5, item.regrade_id)
-                          .BindText(6, item.submission_id)
-                          .Run());
+      RETURN_IF_ERROR(
+          update->BindInt(1, fails ? kItemFailed : kItemPending)
+              .BindText(2, fails ? item.node_id : "")
+              .BindInt(3, item.attempts)
+              .BindText(4, fails ? internal::LostGradingNote(item.attempts, item.node_id) : "")
+              .BindText(5, item.regrade_id)
+              .BindText(6, item.submission_id)
+              .Run());
       (fails ? reaped.failed : reaped.requeued).push_back(item.submission_id);
     }
     return absl::OkStatus();
@@ -1273,7 +1157,7 @@ class SqliteStore : public Store {
     ASSIGN_OR_RETURN(auto select, db_->Prepare("SELECT 1 FROM submissions WHERE id = ?"));
     select->BindText(1, submission_id);
     ASSIGN_OR_RETURN(bool found, select->Step());
-    return found ? absl::OkStatus() : NotFound(submission_id);
+    return found ? absl::OkStatus() : SubmissionNotFound(submission_id);
   }
 
   // Claims the next queued submission of the interactive (`batch` false)
@@ -1305,7 +1189,7 @@ class SqliteStore : public Store {
       return absl::InternalError(absl::StrCat("student '", student_id, "' of course '", course_id,
                                               "' has no queued submission"));
     }
-    RETURN_IF_ERROR(RecordTurn(course_id, student_id));
+    RETURN_IF_ERROR(RecordTurn(batch, course_id, student_id));
     {
       ASSIGN_OR_RETURN(auto update,
                        db_->Prepare("UPDATE submissions SET state = ?, claim = ?, node_id = ?, "
@@ -1371,16 +1255,7 @@ class SqliteStore : public Store {
     absl::StatusOr<Row> row = Load(submission_id);
     if (absl::IsNotFound(row.status())) return absl::InvalidArgumentError(row.status().message());
     if (!row.ok()) return row.status();
-    const Submission& s = row->submission;
-    std::string problem;
-    if (s.state() != Submission::DONE) {
-      problem = absl::StrCat("is ", Submission::State_Name(s.state()), ", not DONE");
-    } else if (s.exercise_id() != spec.exercise_id) {
-      problem =
-          absl::StrCat("is of exercise '", s.exercise_id(), "', not '", spec.exercise_id, "'");
-    } else if (!spec.course_id.empty() && s.course_id() != spec.course_id) {
-      problem = absl::StrCat("is of course '", s.course_id(), "', not '", spec.course_id, "'");
-    }
+    std::string problem = internal::RegradeProblem(row->submission, spec);
     if (!problem.empty()) {
       return absl::InvalidArgumentError(absl::StrCat("submission '", submission_id, "' ", problem));
     }
@@ -1424,16 +1299,7 @@ class SqliteStore : public Store {
       item.submission_id = select->ColumnText(0);
       item.course_id = select->ColumnText(1);
       item.student_id = select->ColumnText(2);
-      switch (select->ColumnInt(3)) {
-        case kItemGraded:
-          item.state = RegradeItem::State::kGraded;
-          break;
-        case kItemFailed:
-          item.state = RegradeItem::State::kFailed;
-          break;
-        default:  // pending, running, or dropped (see the note)
-          item.state = RegradeItem::State::kPending;
-      }
+      item.state = internal::PublicItemState(select->ColumnInt(3));
       ASSIGN_OR_RETURN(item.before, GradedScore(OptionalInt(*select, 4)));
       ASSIGN_OR_RETURN(item.after, GradedScore(OptionalInt(*select, 5)));
       item.applied = select->ColumnInt(6) != 0;
@@ -1543,31 +1409,29 @@ class SqliteStore : public Store {
     }
     ASSIGN_OR_RETURN(std::vector<Line> students, StudentLines(s.course_id(), row.batch));
     ASSIGN_OR_RETURN(std::vector<Line> courses, CourseLines(row.batch));
-    std::optional<size_t> student = Find(students, s.student_id());
-    std::optional<size_t> course = Find(courses, s.course_id());
-    if (rank < 1 || !student.has_value() || !course.has_value()) {
+    std::optional<int64_t> place =
+        internal::RoundRobinPosition(courses, s.course_id(), students, s.student_id(), rank);
+    if (!place.has_value()) {
       return absl::InternalError(
           absl::StrCat("submission '", s.submission_id(), "' is queued but not in the queue"));
     }
-    int64_t in_course = RoundRobinPlace(Lengths(students), *student, rank);
-    return static_cast<int>(ahead + RoundRobinPlace(Lengths(courses), *course, in_course));
+    return static_cast<int>(ahead + *place);
   }
 
   // The courses with work queued in the interactive (`batch` false) or the
-  // batch level, in the order the round robin serves them. Both levels
-  // share the turns.
+  // batch class, in the order that class's round robin serves them.
   absl::StatusOr<std::vector<Line>> CourseLines(bool batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     ASSIGN_OR_RETURN(auto select,
                      db_->Prepare("SELECT q.course_id, q.queued FROM (SELECT course_id, COUNT(*) "
                                   "AS queued, MIN(queue_seq) AS first FROM submissions WHERE "
-                                  "state = 1 AND batch = ? GROUP BY course_id) AS q LEFT JOIN "
-                                  "course_turns AS t ON t.course_id = q.course_id ORDER BY "
-                                  "COALESCE(t.turn, 0), q.first"));
+                                  "state = 1 AND batch = ?1 GROUP BY course_id) AS q LEFT JOIN "
+                                  "course_turns AS t ON t.batch = ?1 AND t.course_id = "
+                                  "q.course_id ORDER BY COALESCE(t.turn, 0), q.first"));
     select->BindInt(1, batch);
     return ReadLines(*select);
   }
 
-  // The students of `course_id` with work queued in that level, in the
+  // The students of `course_id` with work queued in that class, in the
   // order the round robin serves them.
   absl::StatusOr<std::vector<Line>> StudentLines(const std::string& course_id, bool batch)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
@@ -1576,7 +1440,7 @@ class SqliteStore : public Store {
         db_->Prepare("SELECT q.student_id, q.queued FROM (SELECT student_id, COUNT(*) AS queued, "
                      "MIN(queue_seq) AS first FROM submissions WHERE state = 1 AND course_id = ?1 "
                      "AND batch = ?2 GROUP BY student_id) AS q LEFT JOIN student_turns AS t ON "
-                     "t.course_id = ?1 AND t.student_id = q.student_id ORDER BY "
+                     "t.batch = ?2 AND t.course_id = ?1 AND t.student_id = q.student_id ORDER BY "
                      "COALESCE(t.turn, 0), q.first"));
     select->BindText(1, course_id).BindInt(2, batch);
     return ReadLines(*select);
@@ -1591,8 +1455,9 @@ class SqliteStore : public Store {
     }
   }
 
-  // Marks the course and the student as served by the newest claim.
-  absl::Status RecordTurn(const std::string& course_id, const std::string& student_id)
+  // Marks the course and the student as served, in the `batch` class, by
+  // the newest claim. Turns increase across both classes.
+  absl::Status RecordTurn(bool batch, const std::string& course_id, const std::string& student_id)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     int64_t turn = 1;
     {
@@ -1603,108 +1468,74 @@ class SqliteStore : public Store {
     }
     {
       ASSIGN_OR_RETURN(auto upsert,
-                       db_->Prepare("INSERT INTO course_turns (course_id, turn) VALUES (?, ?) "
-                                    "ON CONFLICT (course_id) DO UPDATE SET turn = excluded.turn"));
-      RETURN_IF_ERROR(upsert->BindText(1, course_id).BindInt(2, turn).Run());
+                       db_->Prepare("INSERT INTO course_turns (batch, course_id, turn) VALUES (?, "
+                                    "?, ?) ON CONFLICT (batch, course_id) DO UPDATE SET turn = "
+                                    "excluded.turn"));
+      RETURN_IF_ERROR(upsert->BindInt(1, batch).BindText(2, course_id).BindInt(3, turn).Run());
     }
     ASSIGN_OR_RETURN(auto upsert,
-                     db_->Prepare("INSERT INTO student_turns (course_id, student_id, turn) VALUES "
-                                  "(?, ?, ?) ON CONFLICT (course_id, student_id) DO UPDATE SET "
-                                  "turn = excluded.turn"));
-    return upsert->BindText(1, course_id).BindText(2, student_id).BindInt(3, turn).Run();
+                     db_->Prepare("INSERT INTO student_turns (batch, course_id, student_id, turn) "
+                                  "VALUES (?, ?, ?, ?) ON CONFLICT (batch, course_id, student_id) "
+                                  "DO UPDATE SET turn = excluded.turn"));
+    return upsert->BindInt(1, batch)
+        .BindText(2, course_id)
+        .BindText(3, student_id)
+        .BindInt(4, turn)
+        .Run();
   }
 
-  // OK when one more submission fits `limits`; else the RefusalStatus of
-  // the first limit it would exceed: the student's, the course's, the
-  // whole queue's.
+  // OK when one more submission fits `limits` (internal::CheckQueueLimits
+  // over the committed queue).
   absl::Status CheckLimits(const NewSubmission& submission, const QueueLimits& limits)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    absl::Time now = absl::Now();
-    Refusal refusal;
-    refusal.course_id = submission.course_id;
-    refusal.student_id = submission.student_id;
-    refusal.now = now;
-    for (bool per_student : {true, false}) {
-      Scope scope{submission.course_id, per_student ? &submission.student_id : nullptr};
-      int queued_limit = per_student ? limits.queued_per_student : limits.queued_per_course;
-      if (queued_limit > 0) {
-        ASSIGN_OR_RETURN(refusal.count, CountQueued(scope));
-        if (refusal.count >= queued_limit) {
-          refusal.limit =
-              per_student ? QueueLimit::kQueuedPerStudent : QueueLimit::kQueuedPerCourse;
-          refusal.value = queued_limit;
-          return RefusalStatus(refusal);
-        }
-      }
-      int hourly_limit = per_student ? limits.hourly_per_student : limits.hourly_per_course;
-      if (hourly_limit > 0) {
-        std::string since = Rfc3339(now - absl::Hours(1));
-        ASSIGN_OR_RETURN(refusal.count, CountSubmittedSince(scope, since));
-        if (refusal.count >= hourly_limit) {
-          refusal.limit =
-              per_student ? QueueLimit::kHourlyPerStudent : QueueLimit::kHourlyPerCourse;
-          refusal.value = hourly_limit;
-          // Room again once all but hourly_limit - 1 have left the window.
-          ASSIGN_OR_RETURN(absl::Time leaves,
-                           NthSubmittedSince(scope, since, refusal.count - hourly_limit));
-          refusal.retry_at = leaves + absl::Hours(1);
-          return RefusalStatus(refusal);
-        }
-      }
-    }
-    if (limits.queued > 0) {
-      ASSIGN_OR_RETURN(refusal.count, CountQueued());
-      if (refusal.count >= limits.queued) {
-        refusal.limit = QueueLimit::kQueued;
-        refusal.value = limits.queued;
-        return RefusalStatus(refusal);
-      }
-    }
-    return absl::OkStatus();
+    internal::LimitQueries queries;
+    queries.queued = [this](const std::string* course_id, const std::string* student_id)
+                         ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) -> absl::StatusOr<int64_t> {
+      return CountQueued(course_id, student_id);
+    };
+    queries.accepted_since = [this](const std::string& course_id, const std::string* student_id,
+                                    absl::Time since) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      return AcceptedSince(course_id, student_id, since);
+    };
+    return internal::CheckQueueLimits(submission, limits, absl::Now(), queries);
   }
 
-  absl::StatusOr<int> CountQueued() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    ASSIGN_OR_RETURN(auto select, db_->Prepare("SELECT COUNT(*) FROM submissions WHERE state = 1"));
-    ASSIGN_OR_RETURN(bool found, select->Step());
-    return found ? static_cast<int>(select->ColumnInt(0)) : 0;
-  }
-
-  absl::StatusOr<int> CountQueued(const Scope& scope) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+  // The submissions queued now, of a student of a course, of a course
+  // (`student_id` null), or of the whole queue (both null).
+  absl::StatusOr<int64_t> CountQueued(const std::string* course_id, const std::string* student_id)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     ASSIGN_OR_RETURN(auto select,
                      db_->Prepare(absl::StrCat("SELECT COUNT(*) FROM submissions WHERE state = 1 "
                                                "AND ",
-                                               scope.Condition())));
-    ASSIGN_OR_RETURN(bool found, scope.Bind(*select).Step());
-    return found ? static_cast<int>(select->ColumnInt(0)) : 0;
+                                               ScopeCondition(course_id, student_id))));
+    ASSIGN_OR_RETURN(bool found, BindScope(*select, course_id, student_id).Step());
+    return found ? select->ColumnInt(0) : 0;
   }
 
-  // Submissions of `scope` accepted after `since` (stored time format).
-  absl::StatusOr<int> CountSubmittedSince(const Scope& scope, const std::string& since)
+  // When the submissions of a student of `course_id` (or of the whole
+  // course: `student_id` null) accepted after `since` were, oldest first.
+  absl::StatusOr<std::vector<absl::Time>> AcceptedSince(const std::string& course_id,
+                                                        const std::string* student_id,
+                                                        absl::Time since)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     ASSIGN_OR_RETURN(auto select,
-                     db_->Prepare(absl::StrCat("SELECT COUNT(*) FROM submissions WHERE ",
-                                               scope.Condition(), " AND submitted_at > ?3")));
-    ASSIGN_OR_RETURN(bool found, scope.Bind(*select).BindText(3, since).Step());
-    return found ? static_cast<int>(select->ColumnInt(0)) : 0;
-  }
-
-  // When the `n`-th (0-based, oldest first) of those was accepted.
-  absl::StatusOr<absl::Time> NthSubmittedSince(const Scope& scope, const std::string& since, int n)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    ASSIGN_OR_RETURN(
-        auto select,
-        db_->Prepare(absl::StrCat("SELECT submitted_at FROM submissions WHERE ", scope.Condition(),
-                                  " AND submitted_at > ?3 ORDER BY submitted_at "
-                                  "LIMIT 1 OFFSET ?4")));
-    ASSIGN_OR_RETURN(bool found, scope.Bind(*select).BindText(3, since).BindInt(4, n).Step());
-    absl::Time time;
-    std::string error;
-    if (!found || !absl::ParseTime(kTimeParseFormat, select->ColumnText(0), &time, &error)) {
-      return absl::DataLossError(absl::StrCat("cannot read the time of submission ", n + 1,
-                                              " since ", since, " of course '", scope.course_id,
-                                              "': ", error));
+                     db_->Prepare(absl::StrCat("SELECT submitted_at FROM submissions WHERE ",
+                                               ScopeCondition(&course_id, student_id),
+                                               " AND submitted_at > ?3 ORDER BY submitted_at")));
+    BindScope(*select, &course_id, student_id).BindText(3, Rfc3339(since));
+    std::vector<absl::Time> accepted;
+    while (true) {
+      ASSIGN_OR_RETURN(bool found, select->Step());
+      if (!found) return accepted;
+      absl::Time time;
+      std::string error;
+      if (!absl::ParseTime(kTimeParseFormat, select->ColumnText(0), &time, &error)) {
+        return absl::DataLossError(absl::StrCat("cannot read the time '", select->ColumnText(0),
+                                                "' of a submission of course '", course_id,
+                                                "': ", error));
+      }
+      accepted.push_back(time);
     }
-    return time;
   }
 
   // Hands `news` to the listener, if one is set, in order.

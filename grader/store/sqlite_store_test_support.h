@@ -92,9 +92,29 @@ class RawDb {
   sqlite3* db_ = nullptr;
 };
 
+// Takes a database of the current schema back to version 5: one set of
+// turns shared by interactive and batch work (a key's latest turn).
+inline void DowngradeToVersion5(RawDb& raw) {
+  for (const char* sql :
+       {"CREATE TABLE course_turns_5 (course_id TEXT PRIMARY KEY NOT NULL, turn INTEGER NOT "
+        "NULL) WITHOUT ROWID",
+        "INSERT INTO course_turns_5 SELECT course_id, MAX(turn) FROM course_turns GROUP BY "
+        "course_id",
+        "DROP TABLE course_turns", "ALTER TABLE course_turns_5 RENAME TO course_turns",
+        "CREATE TABLE student_turns_5 (course_id TEXT NOT NULL, student_id TEXT NOT NULL, turn "
+        "INTEGER NOT NULL, PRIMARY KEY (course_id, student_id)) WITHOUT ROWID",
+        "INSERT INTO student_turns_5 SELECT course_id, student_id, MAX(turn) FROM student_turns "
+        "GROUP BY course_id, student_id",
+        "DROP TABLE student_turns", "ALTER TABLE student_turns_5 RENAME TO student_turns",
+        "UPDATE schema_version SET version = 5"}) {
+    raw.Query(sql);
+  }
+}
+
 // Takes a database of the current schema back to version 4: no leases,
 // no batch submissions, the queued indexes of version 3.
 inline void DowngradeToVersion4(RawDb& raw) {
+  DowngradeToVersion5(raw);
   for (const char* sql :
        {"DROP INDEX submissions_running_by_lease", "DROP INDEX regrade_items_running_by_lease",
         "DROP INDEX submissions_queued", "DROP INDEX submissions_queued_by_student",

@@ -16,15 +16,21 @@
 // - A finished submission has one current report. A regrade (Requeue or
 //   StartRegrade) never replaces a GRADED current report with a
 //   GRADING_FAILED one: the failed report is kept, but not current.
-// - A claim is leased to its node (StoreOptions): the worker renews it
-//   (RenewLease) well within the lease; a claim whose lease expired is taken
-//   back by any node's reaper (ReapExpiredLeases) and queued again, up to
-//   max_attempts claims, after which the submission is DONE with a
-//   GRADING_FAILED report that says why. The claim number is the fencing
-//   token: a reaped claim's late RenewLease, Finish or FinishRegrade is
-//   refused, so a lost worker's result can never overwrite the new one.
+// - A claim is leased to its node (StoreOptions::node_id): only that node
+//   renews it (RenewLease), well within the lease; a claim whose lease
+//   expired is taken back by any node's reaper (ReapExpiredLeases) and
+//   queued again, up to max_attempts claims, after which the submission is
+//   DONE with a GRADING_FAILED report that says why ("the grading was lost 3
+//   times (its node stopped renewing its lease: node X); the submission can
+//   be regraded"). The claim number is the fencing token: a reaped claim's
+//   late RenewLease, Finish or FinishRegrade is refused, so a lost worker's
+//   result can never overwrite the new one.
 // - Interactive submissions are claimed before batch ones
-//   (NewSubmission::batch), and both before regrade items.
+//   (NewSubmission::batch), and both before regrade items. Each class
+//   (interactive, batch) has its own round robin: claims of one class never
+//   reorder the other's, so a batch submission's QueuePosition is the
+//   number of interactive submissions queued plus its place among the
+//   batch ones.
 // - The queue is fair (fair_queue.h): Insert enforces the QueueLimits inside
 //   its transaction, so concurrent inserts cannot both pass a limit, and
 //   ClaimNext takes work round-robin across courses, then across the students
@@ -33,12 +39,11 @@
 #define GOGRADER_GRADER_STORE_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <functional>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -190,8 +195,11 @@ class Store {
 
   // Extends the lease of `claim` (a submission's or a regrade item's) to now
   // + StoreOptions::lease. FailedPrecondition when the claim is no longer
-  // current (cancelled, reaped after its lease expired, finished): the
-  // worker must stop grading and drop its result.
+  // current - cancelled, finished, reaped after its lease expired (queued
+  // again, or taken over by a later claim), or claimed by another node id
+  // than this store's (even with the same claim number) - with a message
+  // saying which, e.g. "taken over by claim 3 of node n2": the worker must
+  // stop grading and drop its result.
   virtual absl::Status RenewLease(const Claim& claim) = 0;
 
   // Takes back every claim whose lease expired (its node died or stalled):

@@ -153,6 +153,54 @@ RegradeItem::State PublicItemState(int64_t state) {
   return RegradeItem::State::kPending;
 }
 
+std::string SubmissionStateWords(gograder::v1::Submission::State state) {
+  switch (state) {
+    case gograder::v1::Submission::QUEUED:
+      return "queued again";
+    case gograder::v1::Submission::RUNNING:
+      return "being graded";
+    case gograder::v1::Submission::DONE:
+      return "finished";
+    case gograder::v1::Submission::CANCELLED:
+      return "cancelled";
+    default:
+      return gograder::v1::Submission::State_Name(state);
+  }
+}
+
+std::string ItemStateWords(int64_t state) {
+  return state == kItemPending ? "pending again" : ItemStateName(state);
+}
+
+absl::Status CheckClaimCurrent(absl::string_view what, int64_t claim, bool running,
+                               absl::string_view state_words, int64_t latest,
+                               absl::string_view latest_node, absl::string_view node_id) {
+  std::string why;
+  if (latest != claim) {
+    why = absl::StrCat("it was taken over by claim ", latest,
+                       latest_node.empty() ? "" : absl::StrCat(" of node ", latest_node),
+                       " and is now ", state_words);
+  } else if (!running) {
+    why = absl::StrCat("it is ", state_words);
+  } else if (latest_node != node_id) {
+    why = absl::StrCat("it is claimed by node ", latest_node, ", not by this node (", node_id, ")");
+  } else {
+    return absl::OkStatus();
+  }
+  return absl::FailedPreconditionError(
+      absl::StrCat(what, ": claim ", claim, " is no longer current: ", why));
+}
+
+std::string LostGradingNote(int64_t attempts, absl::string_view node_id) {
+  return absl::StrCat("the grading was lost ",
+                      attempts == 1 ? "once" : absl::StrCat(attempts, " times"),
+                      " (its node stopped renewing its lease: node ", node_id, ")");
+}
+
+std::string LostGradingError(int64_t attempts, absl::string_view node_id) {
+  return absl::StrCat(LostGradingNote(attempts, node_id), "; the submission can be regraded");
+}
+
 std::string RegradeProblem(const gograder::v1::Submission& submission, const RegradeSpec& spec) {
   if (submission.state() != gograder::v1::Submission::DONE) {
     return absl::StrCat("is ", gograder::v1::Submission::State_Name(submission.state()),

@@ -2,7 +2,9 @@
 // and regrade ids, List's page tokens and page sizes, a queued submission's
 // place in the round robin, the rule that decides whether a new report
 // becomes current (with the notes a regrade item records when it does not),
-// regrade items' states and what may be regraded, and the NotFound errors.
+// regrade items' states and what may be regraded, the messages of a claim
+// that is no longer current and of a grading given up after lost leases,
+// and the NotFound errors.
 #ifndef GOGRADER_GRADER_STORE_STORE_INTERNAL_H_
 #define GOGRADER_GRADER_STORE_STORE_INTERNAL_H_
 
@@ -118,6 +120,31 @@ std::string ItemStateName(int64_t state);
 // The state RegradeItem shows for a stored `state` (running and dropped
 // items show as pending; the note says why a dropped one stays so).
 RegradeItem::State PublicItemState(int64_t state);
+
+// What a submission in `state` is, for a message about a claim of it:
+// "queued again", "being graded", "finished", "cancelled".
+std::string SubmissionStateWords(gograder::v1::Submission::State state);
+
+// What a regrade item in stored `state` is, likewise: "pending again",
+// "running", "graded", ...
+std::string ItemStateWords(int64_t state);
+
+// What a renewal (RenewLease) of claim `claim` of `what` (a submission or a
+// regrade item, named for the message) finds: OK when it is still current -
+// running (`running`), `claim` its latest claim (`latest`), taken by this
+// node (`latest_node` is `node_id`) - else FailedPrecondition saying why
+// not: taken over by a later claim (of its node), or `state_words` (the
+// state it is in instead), or claimed by another node.
+absl::Status CheckClaimCurrent(absl::string_view what, int64_t claim, bool running,
+                               absl::string_view state_words, int64_t latest,
+                               absl::string_view latest_node, absl::string_view node_id);
+
+// Why a grading was given up after its claims' leases expired `attempts`
+// times, the last one on `node_id` (a regrade item's note).
+std::string LostGradingNote(int64_t attempts, absl::string_view node_id);
+
+// The error of the GRADING_FAILED report of a submission given up so.
+std::string LostGradingError(int64_t attempts, absl::string_view node_id);
 
 // Why `submission` cannot be regraded under `spec` (not DONE, of another
 // exercise, or of another course when the spec names one), as the end of

@@ -147,6 +147,33 @@ TEST(StoreInternalTest, ItemStates) {
   }
 }
 
+TEST(StoreInternalTest, AClaimIsCurrentWhileRunningUnderItsNumberOnItsNode) {
+  EXPECT_OK(CheckClaimCurrent("submission 'a'", 2, true, "being graded", 2, "n1", "n1"));
+  absl::Status status = CheckClaimCurrent("submission 'a'", 1, false, "queued again", 2, "", "n1");
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_EQ(status.message(),
+            "submission 'a': claim 1 is no longer current: it was taken over by claim 2 and is "
+            "now queued again");
+  EXPECT_EQ(CheckClaimCurrent("x", 1, true, "being graded", 2, "n2", "n1").message(),
+            "x: claim 1 is no longer current: it was taken over by claim 2 of node n2 and is now "
+            "being graded");
+  EXPECT_EQ(CheckClaimCurrent("x", 2, false, "cancelled", 2, "n1", "n1").message(),
+            "x: claim 2 is no longer current: it is cancelled");
+  EXPECT_EQ(CheckClaimCurrent("x", 2, true, "being graded", 2, "n2", "n1").message(),
+            "x: claim 2 is no longer current: it is claimed by node n2, not by this node (n1)");
+  EXPECT_EQ(SubmissionStateWords(gograder::v1::Submission::DONE), "finished");
+  EXPECT_EQ(ItemStateWords(kItemPending), "pending again");
+  EXPECT_EQ(ItemStateWords(kItemDropped), "dropped");
+}
+
+TEST(StoreInternalTest, ALostGradingSaysHowOftenAndWhere) {
+  EXPECT_EQ(LostGradingNote(1, "n1"),
+            "the grading was lost once (its node stopped renewing its lease: node n1)");
+  EXPECT_EQ(LostGradingError(3, "n1"),
+            "the grading was lost 3 times (its node stopped renewing its lease: node n1); the "
+            "submission can be regraded");
+}
+
 TEST(StoreInternalTest, WhatCanBeRegraded) {
   gograder::v1::Submission s;
   s.set_state(gograder::v1::Submission::DONE);
