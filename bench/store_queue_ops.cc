@@ -18,9 +18,9 @@
 #include "absl/time/clock.h"
 #include "base/files.h"
 #include "base/temp_dir.h"
-#include "grader/store/store_backends_testing.h"
 #include "grader/store/pg_db.h"
 #include "grader/store/store.h"
+#include "grader/store/store_backends_testing.h"
 
 namespace {
 
@@ -49,9 +49,13 @@ gograder::v1::GradeReport FakeReport() {
 double Insert(Store& store, int n, const std::string& module, int offset) {
   absl::Time start = absl::Now();
   for (int i = 0; i < n; ++i) {
-    gograder::store::NewSubmission submission{
-        "phase1/bench", absl::StrCat("c", i % 4), absl::StrCat("s", (offset + i) / 10), "1", "",
-        module, absl::StrCat("digest-", offset + i)};
+    gograder::store::NewSubmission submission{"phase1/bench",
+                                              absl::StrCat("c", i % 4),
+                                              absl::StrCat("s", (offset + i) / 10),
+                                              "1",
+                                              "",
+                                              module,
+                                              absl::StrCat("digest-", offset + i)};
     if (auto inserted = store.Insert(submission, {}); !inserted.ok()) {
       std::cerr << "insert: " << inserted.status() << "\n";
       std::exit(1);
@@ -75,8 +79,8 @@ double ClaimAndFinish(Store& store, int threads) {
           std::exit(1);
         }
         if (!claim->has_value()) return;
-        if (auto finished = store.Finish((*claim)->submission.submission_id(), (*claim)->claim,
-                                         report);
+        if (auto finished =
+                store.Finish((*claim)->submission.submission_id(), (*claim)->claim, report);
             !finished.ok()) {
           std::cerr << "finish: " << finished << "\n";
           std::exit(1);

@@ -163,8 +163,7 @@ absl::StatusOr<std::map<std::string, std::string>> ReadSubmittedAtCsv(const std:
       return absl::InvalidArgumentError(absl::StrCat(path, ":", record.line, ": submitted_at '", at,
                                                      "' is not an RFC 3339 time"));
     }
-    if (!times.emplace(id, Rfc3339Utc(parsed))
-             .second) {
+    if (!times.emplace(id, Rfc3339Utc(parsed)).second) {
       return absl::InvalidArgumentError(
           absl::StrCat(path, ":", record.line, ": student '", id, "' appears twice"));
     }
@@ -505,8 +504,7 @@ absl::Status Batch(const GlobalOptions& global, const ClientOptions* client,
                                   core::LongGradebookCsv(exercise.exercise, rows)));
   core::ClassReportOptions report_options;
   report_options.title = absl::StrCat(exercise.exercise.title(), " (", exercise.exercise.id(), ")");
-  report_options.generated_at =
-      Rfc3339Utc(absl::Now());
+  report_options.generated_at = Rfc3339Utc(absl::Now());
   RETURN_IF_ERROR(WriteAtomically(out_dir / "report.html",
                                   core::ClassReportHtml(exercise.exercise, rows, report_options)));
   failed_on_our_side = counts[core::GradebookStatus::kGradingFailed];

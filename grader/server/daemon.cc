@@ -30,9 +30,8 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Create(DaemonOptions options) {
   }
   ASSIGN_OR_RETURN(daemon->auth_, Authenticator::Create(config.auth().tokens_file()));
   ASSIGN_OR_RETURN(store::DatabaseTarget database,
-                   store::DatabaseConnInfo(config.database(),
-                                           {config.database_password_file(),
-                                            config.database_password_env()}));
+                   store::DatabaseConnInfo(config.database(), {config.database_password_file(),
+                                                               config.database_password_env()}));
   store::StoreOptions shared;
   shared.node_id = config.node_id();
   shared.lease = absl::Seconds(config.lease_seconds());

@@ -177,10 +177,15 @@ absl::StatusOr<SubmitResponse> GraderService::DoSubmit(const Caller& caller,
   }
   ASSIGN_OR_RETURN(core::Accepted accepted,
                    core::AcceptSubmission(source, bundle.exercise, dir.string(), limits));
-  store::NewSubmission submission{
-      request.exercise_id(),     request.course_id(), request.student_id(), request.attempt_id(),
-      request.idempotency_key(), dir.string(),        accepted.digest,      accepted.notes,
-      request.batch()};
+  store::NewSubmission submission{request.exercise_id(),
+                                  request.course_id(),
+                                  request.student_id(),
+                                  request.attempt_id(),
+                                  request.idempotency_key(),
+                                  dir.string(),
+                                  accepted.digest,
+                                  accepted.notes,
+                                  request.batch()};
   ASSIGN_OR_RETURN(store::InsertOutcome outcome,
                    options_.store->Insert(submission, options_.limits.For(request.course_id())));
   SubmitResponse response;

@@ -104,8 +104,8 @@ void WorkerPool::RenewLease(const store::Claim& claim, const std::string& runnin
     absl::Status renewed = options_.store->RenewLease(claim);
     if (renewed.ok()) continue;
     if (absl::IsFailedPrecondition(renewed)) {
-      std::cerr << "gograderd: " << running_id << ": claim " << claim.claim
-                << " lost (" << renewed.message() << "); stopping its grading\n";
+      std::cerr << "gograderd: " << running_id << ": claim " << claim.claim << " lost ("
+                << renewed.message() << "); stopping its grading\n";
       StopGrading(running_id);
       return;
     }
@@ -187,9 +187,8 @@ void WorkerPool::RunWorker(int index) {
       if (auto depth = options_.store->QueueDepth(); depth.ok())
         RecordQueue(options_.metrics, *depth);
       {
-        std::jthread renewal([this, &claim, &id](std::stop_token done) {
-          RenewLease(**claim, id, done);
-        });
+        std::jthread renewal(
+            [this, &claim, &id](std::stop_token done) { RenewLease(**claim, id, done); });
         GradeClaim(grade, **claim, stop);
       }
       std::lock_guard<std::mutex> lock(mutex_);

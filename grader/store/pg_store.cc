@@ -742,6 +742,18 @@ class PostgresStore : public Store {
                                    "lease_expires = NULL WHERE id = $1",
                                    {PgParam::Text(id)})
                               .status());
+          // Its claim took its course's and student's turns; a lost grading
+          // should not wait a whole round again: next in line.
+          RETURN_IF_ERROR(db.Query("UPDATE course_turns SET turn = 0 WHERE course_id = $1 AND "
+                                   "batch = (SELECT batch FROM submissions WHERE id = $2)",
+                                   {PgParam::Text(row.submission.course_id()), PgParam::Text(id)})
+                              .status());
+          RETURN_IF_ERROR(db.Query("UPDATE student_turns SET turn = 0 WHERE course_id = $1 AND "
+                                   "student_id = $2 AND batch = (SELECT batch FROM submissions "
+                                   "WHERE id = $3)",
+                                   {PgParam::Text(row.submission.course_id()),
+                                    PgParam::Text(row.submission.student_id()), PgParam::Text(id)})
+                              .status());
           RETURN_IF_ERROR(Notify(db, kNewsQueued, id));
           reaped.requeued.push_back(id);
         }

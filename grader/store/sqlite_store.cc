@@ -1094,6 +1094,19 @@ class SqliteStore : public Store {
                             .BindInt(2, attempts)
                             .BindText(3, submission_id)
                             .Run());
+        // Its claim took its course's and student's turns; a lost grading
+        // should not wait a whole round again: next in line.
+        for (const char* sql :
+             {"UPDATE course_turns SET turn = 0 WHERE course_id = ?1 AND batch = (SELECT batch "
+              "FROM submissions WHERE id = ?3)",
+              "UPDATE student_turns SET turn = 0 WHERE course_id = ?1 AND student_id = ?2 AND "
+              "batch = (SELECT batch FROM submissions WHERE id = ?3)"}) {
+          ASSIGN_OR_RETURN(auto reset, db_->Prepare(sql));
+          RETURN_IF_ERROR(reset->BindText(1, row.submission.course_id())
+                              .BindText(2, row.submission.student_id())
+                              .BindText(3, submission_id)
+                              .Run());
+        }
         reaped.requeued.push_back(submission_id);
         continue;
       }

@@ -272,6 +272,22 @@ TEST_P(StoreLeaseTest, AnExpiredClaimIsQueuedAgainAndFenced) {
   EXPECT_EQ(Get(later).state(), Submission::QUEUED);
 }
 
+TEST_P(StoreLeaseTest, AReapedGradingIsNextInLine) {
+  // Without its turns back, the reaped submission would wait for c2 and s2.
+  std::string lost = Insert("s1", false, "c1");
+  std::string same_course = Insert("s2", false, "c1");
+  std::string other_course = Insert("s3", false, "c2");
+  ClaimAndLose(lost);
+  EXPECT_THAT(Reap().requeued, ElementsAre(lost));
+  EXPECT_EQ(store_->QueuePosition(lost).value(), 1);
+  std::optional<Claim> again = Next();
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(again->submission.submission_id(), lost);
+  EXPECT_EQ(store_->QueueDepth().value(), 2);
+  EXPECT_EQ(Get(same_course).state(), Submission::QUEUED);
+  EXPECT_EQ(Get(other_course).state(), Submission::QUEUED);
+}
+
 TEST_P(StoreLeaseTest, GivesUpAfterMaxAttempts) {
   std::string id = Insert();
   Claim last;
