@@ -172,13 +172,13 @@ TEST_F(SqliteStoreTest, MigratesAVersion4Database) {
   // A claim from before leases has none: the reaper takes it back.
   ASSERT_OK_AND_ASSIGN(Reaped reaped, store_->ReapExpiredLeases());
   EXPECT_THAT(reaped.requeued, ElementsAre(running));
-  EXPECT_EQ(store_->QueuePosition(queued).value(), 1);  // s1 was served last
-  EXPECT_EQ(store_->QueuePosition(running).value(), 2);
+  EXPECT_EQ(store_->QueuePosition(running).value(), 1);  // a reaped grading is next
+  EXPECT_EQ(store_->QueuePosition(queued).value(), 2);
   ASSERT_OK_AND_ASSIGN(claim, store_->ClaimNext());
-  EXPECT_EQ(claim->submission.submission_id(), queued);
+  EXPECT_EQ(claim->submission.submission_id(), running);
   EXPECT_GT(claim->lease_expires, absl::Now());
   ASSERT_OK(store_->RenewLease(*claim));
-  ASSERT_OK(store_->Finish(queued, claim->claim, MakeReport(7)));
+  ASSERT_OK(store_->Finish(running, claim->claim, MakeReport(7)));
 }
 
 // Version 6 keeps turns per class of work; the turns of version 5, shared
