@@ -3,6 +3,7 @@
 // written by a refused regrade) and the migration of a version 3 database.
 // The regrade contract itself is store_conformance_test's, for every backend.
 #include "grader/store/sqlite_store_test_support.h"
+#include "grader/store/store_backends_testing.h"
 
 namespace gograder::store {
 namespace {
@@ -33,20 +34,12 @@ class RegradeTest : public SqliteStoreTest {
  protected:
   // The next claim; nullopt when there is none (or on error, which fails
   // the test).
-  std::optional<Claim> Next() {
-    absl::StatusOr<std::optional<Claim>> claim = store_->ClaimNext();
-    EXPECT_TRUE(claim.ok()) << claim.status();
-    return claim.ok() ? *std::move(claim) : std::nullopt;
-  }
+  std::optional<Claim> Next() { return NextClaim(*store_); }
 
   // Claims the next submission, expecting the ordinary grading of `id`, and
   // finishes it with `report`.
   void FinishNext(const std::string& id, const GradeReport& report) {
-    std::optional<Claim> claim = Next();
-    ASSERT_TRUE(claim.has_value());
-    ASSERT_EQ(claim->submission.submission_id(), id);
-    ASSERT_EQ(claim->regrade_id, "");
-    ASSERT_OK(store_->Finish(id, claim->claim, report));
+    FinishNextClaim(*store_, id, report);
   }
 
   // A new DONE submission whose report is `report`.
@@ -66,19 +59,11 @@ class RegradeTest : public SqliteStoreTest {
   // Claims the next regrade item, which must be of `submission_id`, and
   // finishes it with `report`.
   void FinishNextItem(const std::string& submission_id, const GradeReport& report) {
-    std::optional<Claim> claim = Next();
-    ASSERT_TRUE(claim.has_value());
-    ASSERT_EQ(claim->submission.submission_id(), submission_id);
-    ASSERT_NE(claim->regrade_id, "");
-    ASSERT_OK(store_->FinishRegrade(claim->regrade_id, submission_id, claim->claim, report));
+    store::FinishNextItem(*store_, submission_id, report);
   }
 
   // The current report of `id`.
-  GradeReport Current(const std::string& id) {
-    absl::StatusOr<Submission> submission = store_->Get(id);
-    EXPECT_TRUE(submission.ok()) << submission.status();
-    return submission.ok() ? submission->report() : GradeReport();
-  }
+  GradeReport Current(const std::string& id) { return CurrentReport(*store_, id); }
 
   int64_t Count(const std::string& table) {
     RawDb raw(path_);

@@ -93,6 +93,38 @@ absl::StatusOr<std::unique_ptr<Store>> OpenPostgresForDir(const std::string& dir
 
 }  // namespace
 
+std::optional<Claim> NextClaim(Store& store) {
+  absl::StatusOr<std::optional<Claim>> claim = store.ClaimNext();
+  EXPECT_TRUE(claim.ok()) << claim.status();
+  return claim.ok() ? *std::move(claim) : std::nullopt;
+}
+
+void FinishNextClaim(Store& store, const std::string& id, const gograder::v1::GradeReport& report) {
+  std::optional<Claim> claim = NextClaim(store);
+  ASSERT_TRUE(claim.has_value());
+  ASSERT_EQ(claim->submission.submission_id(), id);
+  ASSERT_EQ(claim->regrade_id, "");
+  absl::Status finished = store.Finish(id, claim->claim, report);
+  ASSERT_TRUE(finished.ok()) << finished;
+}
+
+void FinishNextItem(Store& store, const std::string& submission_id,
+                    const gograder::v1::GradeReport& report) {
+  std::optional<Claim> claim = NextClaim(store);
+  ASSERT_TRUE(claim.has_value());
+  ASSERT_EQ(claim->submission.submission_id(), submission_id);
+  ASSERT_NE(claim->regrade_id, "");
+  absl::Status finished =
+      store.FinishRegrade(claim->regrade_id, submission_id, claim->claim, report);
+  ASSERT_TRUE(finished.ok()) << finished;
+}
+
+gograder::v1::GradeReport CurrentReport(Store& store, const std::string& id) {
+  absl::StatusOr<Submission> submission = store.Get(id);
+  EXPECT_TRUE(submission.ok()) << submission.status();
+  return submission.ok() ? submission->report() : gograder::v1::GradeReport();
+}
+
 absl::StatusOr<std::string> FreshPostgresDatabase() { return SharedCluster::Get().FreshDatabase(); }
 
 std::function<void(const News&)> NewsLog::Listener() {

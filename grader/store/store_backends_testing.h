@@ -11,6 +11,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <utility>
@@ -51,6 +52,22 @@ inline gograder::v1::GradeReport MakeReport(double score) {
   report.add_flags("flag");
   return report;
 }
+
+// The next claim of `store`; nullopt when there is none (or on error, which
+// fails the test).
+std::optional<Claim> NextClaim(Store& store);
+
+// Claims the next submission of `store`, expecting the ordinary grading of
+// `id`, and finishes it with `report`.
+void FinishNextClaim(Store& store, const std::string& id, const gograder::v1::GradeReport& report);
+
+// Claims the next regrade item of `store`, which must be of `submission_id`,
+// and finishes it with `report`.
+void FinishNextItem(Store& store, const std::string& submission_id,
+                    const gograder::v1::GradeReport& report);
+
+// The current report of `id` (empty, failing the test, when there is none).
+gograder::v1::GradeReport CurrentReport(Store& store, const std::string& id);
 
 struct StoreBackend {
   std::string name;  // "sqlite", "postgres": a test name suffix

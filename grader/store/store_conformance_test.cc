@@ -140,11 +140,7 @@ class StoreConformanceTest : public ::testing::TestWithParam<StoreBackend> {
 
   // The next claim; nullopt when there is none (or on error, which fails
   // the test).
-  std::optional<Claim> Next() {
-    absl::StatusOr<std::optional<Claim>> claim = store_->ClaimNext();
-    EXPECT_OK(claim);
-    return claim.ok() ? *std::move(claim) : std::nullopt;
-  }
+  std::optional<Claim> Next() { return NextClaim(*store_); }
 
   // Claims until the queue is empty; the submission ids in claim order.
   std::vector<std::string> ClaimAll() {
@@ -156,11 +152,7 @@ class StoreConformanceTest : public ::testing::TestWithParam<StoreBackend> {
   // Claims the next submission, expecting the ordinary grading of `id`, and
   // finishes it with `report`.
   void FinishNext(const std::string& id, const GradeReport& report) {
-    std::optional<Claim> claim = Next();
-    ASSERT_TRUE(claim.has_value());
-    ASSERT_EQ(claim->submission.submission_id(), id);
-    ASSERT_EQ(claim->regrade_id, "");
-    ASSERT_OK(store_->Finish(id, claim->claim, report));
+    FinishNextClaim(*store_, id, report);
   }
 
   // A new DONE submission whose report is `report`.
@@ -180,19 +172,11 @@ class StoreConformanceTest : public ::testing::TestWithParam<StoreBackend> {
   // Claims the next regrade item, which must be of `submission_id`, and
   // finishes it with `report`.
   void FinishNextItem(const std::string& submission_id, const GradeReport& report) {
-    std::optional<Claim> claim = Next();
-    ASSERT_TRUE(claim.has_value());
-    ASSERT_EQ(claim->submission.submission_id(), submission_id);
-    ASSERT_NE(claim->regrade_id, "");
-    ASSERT_OK(store_->FinishRegrade(claim->regrade_id, submission_id, claim->claim, report));
+    store::FinishNextItem(*store_, submission_id, report);
   }
 
   // The current report of `id`.
-  GradeReport Current(const std::string& id) {
-    absl::StatusOr<Submission> submission = store_->Get(id);
-    EXPECT_OK(submission);
-    return submission.ok() ? submission->report() : GradeReport();
-  }
+  GradeReport Current(const std::string& id) { return CurrentReport(*store_, id); }
 
   TempDir temp_{"store-conformance-"};
   std::string module_;
