@@ -62,12 +62,13 @@ grpc::Status GraderService::ExportGradebook(grpc::ServerContext* context,
               [](const auto& a, const auto& b) { return a.student_id < b.student_id; });
     std::string csv = request->long_format() ? core::LongGradebookCsv(exercise->exercise, rows)
                                              : core::WideGradebookCsv(exercise->exercise, rows);
-    for (size_t at = 0; at < csv.size() || at == 0; at += kCsvChunkBytes) {
+    size_t at = 0;
+    do {  // at least one chunk, even for an empty CSV
       gograder::v1::CsvChunk chunk;
       chunk.set_data(csv.substr(at, kCsvChunkBytes));
       if (!writer->Write(chunk)) return absl::CancelledError("the client went away");
-      if (csv.empty()) break;
-    }
+      at += kCsvChunkBytes;
+    } while (at < csv.size());
     return absl::OkStatus();
   });
 }
