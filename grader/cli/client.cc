@@ -219,6 +219,20 @@ int RunReport(const ClientOptions& client, const std::string& id, const std::str
   return submission.report().status() == gograder::v1::GradeReport::GRADED ? kOk : kFailure;
 }
 
+int RunCancel(const ClientOptions& client, const std::string& id, std::ostream& out,
+              std::ostream& err) {
+  auto stub = Connect(client);
+  grpc::ClientContext context;
+  Prepare(context, client);
+  gograder::v1::CancelRequest request;
+  request.set_submission_id(id);
+  Submission submission;
+  grpc::Status status = stub->Cancel(&context, request, &submission);
+  if (!status.ok()) return FailRpc(err, status);
+  out << id << " " << StateName(submission.state()) << "\n";
+  return kOk;
+}
+
 int RunList(const ClientOptions& client, const ListOptions& options, std::ostream& out,
             std::ostream& err) {
   auto stub = Connect(client);

@@ -65,6 +65,10 @@ int RunWatch(const ClientOptions& client, const std::string& id, std::ostream& o
 // Prints a submission's report in `format` (text, json, junit, gradescope, github).
 int RunReport(const ClientOptions& client, const std::string& id, const std::string& format,
               std::ostream& out, std::ostream& err);
+// Cancels a queued or running grading on --server (whichever node runs it)
+// and prints the submission's state.
+int RunCancel(const ClientOptions& client, const std::string& id, std::ostream& out,
+              std::ostream& err);
 // Lists submissions (every page), newest first.
 int RunList(const ClientOptions& client, const ListOptions& options, std::ostream& out,
             std::ostream& err);

@@ -494,6 +494,10 @@ int Main(int argc, char** argv) {
   submit_command->add_option("--format", submit.format, "report format with --wait")
       ->capture_default_str();
   std::string watch_id, report_id, report_format = "text";
+  std::string cancel_id;
+  app.add_subcommand("cancel", "cancel a queued or running grading on --server")
+      ->add_option("id", cancel_id, "submission id")
+      ->required();
   app.add_subcommand("watch", "stream a submission's progress from --server")
       ->add_option("id", watch_id, "submission id")
       ->required();
@@ -526,12 +530,13 @@ int Main(int argc, char** argv) {
   if (batch_command->parsed()) {
     return RunBatch(global, client.server.empty() ? nullptr : &client, batch, out, err);
   }
-  if (submit_command->parsed() || app.got_subcommand("watch") || report_command->parsed() ||
+  if (submit_command->parsed() || app.got_subcommand("watch") || app.got_subcommand("cancel") ||
+      report_command->parsed() ||
       list_command->parsed() || regrade_all_command->parsed() ||
       app.got_subcommand("revert-regrade") || gradebook_command->parsed()) {
     if (client.server.empty()) {
-      err << "gograder: submit, watch, report, list, regrade-all, revert-regrade and gradebook "
-             "need --server ADDR (a gograderd)\n";
+      err << "gograder: submit, watch, cancel, report, list, regrade-all, revert-regrade and "
+             "gradebook need --server ADDR (a gograderd)\n";
       return kBadInput;
     }
     if (regrade_all_command->parsed()) return RunRegradeAll(client, regrade_all, out, err);
@@ -550,6 +555,7 @@ int Main(int argc, char** argv) {
     }
     if (submit_command->parsed()) return RunSubmit(client, submit, out, err);
     if (app.got_subcommand("watch")) return RunWatch(client, watch_id, out, err);
+    if (app.got_subcommand("cancel")) return RunCancel(client, cancel_id, out, err);
     if (report_command->parsed()) return RunReport(client, report_id, report_format, out, err);
     return RunList(client, list, out, err);
   }

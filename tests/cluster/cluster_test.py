@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Three gograderd nodes sharing one PostgreSQL (a real server this test starts
 itself), 60 submissions: one node is SIGKILLed mid-grading, another SIGSTOPped
-past its lease and then continued. At the end every submission has exactly
-one report, the stopped node's late result was refused, and a Watch through
-node A showed the progress of a grading that ran on node B.
+past its lease and then continued, and a grading running on node B is
+cancelled through node A. At the end every other submission has exactly one
+report, the stopped node's late result was refused, the cancelled one has none,
+and a Watch through node A showed the progress of a grading that ran on node B.
 
 With --bench it measures instead (not a test): submissions a minute with 1,
 2 and 3 nodes, and how long a SIGKILLed node's grading takes to be taken over
@@ -127,6 +128,14 @@ class ClusterTest(unittest.TestCase):
         self.assertRegex(watch.stdout, r"finished TEST")
         self.assertIn("DONE", watch.stdout.splitlines()[-1])
 
+        # A cancel through A reaches the node grading it (B) through the database.
+        cancelled, _ = wait_until(lambda: self.running_on(b), 180, "node B to grade something")
+        cancel = a.cli("cancel", cancelled)
+        self.assertEqual(cancel.returncode, 0, cancel.stderr)
+        self.assertIn("CANCELLED", cancel.stdout)
+        wait_until(lambda: "%s: cancelled while running" % cancelled in b.read_log(), 60,
+                   "node B to stop the cancelled grading:\n" + b.read_log()[-3000:])
+
         # C dies mid-grading: its claim is taken over once its lease expires.
         lost, lost_claim = wait_until(lambda: self.running_on(c), 120, "node C to grade something")
         c.process.kill()
@@ -147,13 +156,17 @@ class ClusterTest(unittest.TestCase):
                                      % (stalled, stalled_claim, stalled_claim), b.read_log()),
                    120, "node B to drop its late result:\n" + b.read_log()[-3000:])
 
+        graded = [i for i in ids if i != cancelled]
         wait_until(lambda: int(self.pg.query("SELECT count(*) FROM submissions WHERE state = %d" % DONE)[0][0])
-                   == len(ids), 900, "every submission to be graded")
+                   == len(graded), 900, "every submission to be graded")
         self.assertEqual(self.pg.query("SELECT submission_id, count(*) FROM reports GROUP BY submission_id "
                                        "HAVING count(*) <> 1"), [])
-        self.assertEqual(int(self.pg.query("SELECT count(DISTINCT submission_id) FROM reports")[0][0]), len(ids))
+        self.assertEqual(int(self.pg.query("SELECT count(DISTINCT submission_id) FROM reports")[0][0]), len(graded))
+        self.assertEqual(self.pg.query("SELECT count(*) FROM reports WHERE submission_id = '%s'" % cancelled), [["0"]])
         # Everyone got their score: references 100, starters at most 5.
         for i, submission in enumerate(ids):
+            if submission == cancelled:
+                continue
             report = a.cli("report", submission, "--format", "json")
             self.assertEqual(report.returncode, 0, report.stdout + report.stderr)
             score = float(re.search(r'"score":\s*([\d.]+)', report.stdout).group(1))
