@@ -531,8 +531,7 @@ int Main(int argc, char** argv) {
     return RunBatch(global, client.server.empty() ? nullptr : &client, batch, out, err);
   }
   if (submit_command->parsed() || app.got_subcommand("watch") || app.got_subcommand("cancel") ||
-      report_command->parsed() ||
-      list_command->parsed() || regrade_all_command->parsed() ||
+      report_command->parsed() || list_command->parsed() || regrade_all_command->parsed() ||
       app.got_subcommand("revert-regrade") || gradebook_command->parsed()) {
     if (client.server.empty()) {
       err << "gograder: submit, watch, cancel, report, list, regrade-all, revert-regrade and "
