@@ -5,6 +5,7 @@
 // itself is store_conformance_test's and store_lease_test's, for every
 // backend.
 #include "grader/store/sqlite_store_test_support.h"
+#include "grader/store/store_backends_testing.h"
 
 namespace gograder::store {
 namespace {
@@ -283,51 +284,9 @@ TEST_F(SqliteStoreTest, OpenErrorsNameThePathAndSqlitesReason) {
 TEST_F(SqliteStoreTest, ConcurrentInsertsAndClaimsClaimEachSubmissionOnce) {
   ASSERT_OK_AND_ASSIGN(std::unique_ptr<Store> second, OpenSqliteStore(path_));
   constexpr int kInserters = 4, kPerInserter = 30, kClaimers = 4;
-  std::atomic<int> inserters_left = kInserters;
-  std::mutex mu;
-  std::vector<std::string> inserted, claimed;
-  std::vector<std::string> errors;
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kInserters; ++t) {
-    threads.emplace_back([&, t] {
-      Store& store = t % 2 == 0 ? *store_ : *second;
-      for (int i = 0; i < kPerInserter; ++i) {
-        auto outcome = store.Insert(MakeSubmission("c1", absl::StrCat("t", t, "-", i)), {});
-        std::lock_guard<std::mutex> lock(mu);
-        if (!outcome.ok()) {
-          errors.push_back(outcome.status().ToString());
-        } else {
-          inserted.push_back(outcome->submission.submission_id());
-        }
-      }
-      --inserters_left;
-    });
-  }
-  for (int t = 0; t < kClaimers; ++t) {
-    threads.emplace_back([&, t] {
-      Store& store = t % 2 == 0 ? *store_ : *second;
-      while (true) {
-        bool done_inserting = inserters_left.load() == 0;
-        auto claim = store.ClaimNext();
-        if (!claim.ok()) {
-          std::lock_guard<std::mutex> lock(mu);
-          errors.push_back(claim.status().ToString());
-          return;
-        }
-        if (!claim->has_value()) {
-          if (done_inserting) return;
-          std::this_thread::yield();
-          continue;
-        }
-        const std::string& id = (*claim)->submission.submission_id();
-        absl::Status finished = store.Finish(id, (*claim)->claim, MakeReport(1));
-        std::lock_guard<std::mutex> lock(mu);
-        claimed.push_back(id);
-        if (!finished.ok()) errors.push_back(finished.ToString());
-      }
-    });
-  }
-  for (std::thread& thread : threads) thread.join();
+  auto [inserted, claimed, errors] = RaceInsertsAndClaims(
+      *store_, *second, kInserters, kPerInserter, kClaimers,
+      [](int t, int i) { return MakeSubmission("c1", absl::StrCat("t", t, "-", i)); });
   EXPECT_THAT(errors, ::testing::IsEmpty());
   ASSERT_EQ(inserted.size(), static_cast<size_t>(kInserters * kPerInserter));
   EXPECT_EQ(claimed.size(), inserted.size());

@@ -1,8 +1,11 @@
 #include "grader/store/store_backends_testing.h"
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <map>
+#include <mutex>
+#include <thread>
 #include <utility>
 
 #include "absl/base/thread_annotations.h"
@@ -123,6 +126,56 @@ gograder::v1::GradeReport CurrentReport(Store& store, const std::string& id) {
   absl::StatusOr<Submission> submission = store.Get(id);
   EXPECT_TRUE(submission.ok()) << submission.status();
   return submission.ok() ? submission->report() : gograder::v1::GradeReport();
+}
+
+InsertClaimRace RaceInsertsAndClaims(Store& a, Store& b, int inserters, int per_inserter,
+                                     int claimers,
+                                     const std::function<NewSubmission(int t, int i)>& make) {
+  std::atomic<int> inserters_left = inserters;
+  std::mutex mu;
+  InsertClaimRace race;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < inserters; ++t) {
+    threads.emplace_back([&, t] {
+      Store& store = t % 2 == 0 ? a : b;
+      for (int i = 0; i < per_inserter; ++i) {
+        absl::StatusOr<InsertOutcome> outcome = store.Insert(make(t, i), {});
+        std::lock_guard<std::mutex> lock(mu);
+        if (!outcome.ok()) {
+          race.errors.push_back(outcome.status().ToString());
+        } else {
+          race.inserted.push_back(outcome->submission.submission_id());
+        }
+      }
+      --inserters_left;
+    });
+  }
+  for (int t = 0; t < claimers; ++t) {
+    threads.emplace_back([&, t] {
+      Store& store = t % 2 == 0 ? a : b;
+      while (true) {
+        bool done_inserting = inserters_left.load() == 0;
+        absl::StatusOr<std::optional<Claim>> claim = store.ClaimNext();
+        if (!claim.ok()) {
+          std::lock_guard<std::mutex> lock(mu);
+          race.errors.push_back(claim.status().ToString());
+          return;
+        }
+        if (!claim->has_value()) {
+          if (done_inserting) return;
+          std::this_thread::yield();
+          continue;
+        }
+        const std::string& id = (*claim)->submission.submission_id();
+        absl::Status finished = store.Finish(id, (*claim)->claim, MakeReport(1));
+        std::lock_guard<std::mutex> lock(mu);
+        race.claimed.push_back(id);
+        if (!finished.ok()) race.errors.push_back(finished.ToString());
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  return race;
 }
 
 absl::StatusOr<std::string> FreshPostgresDatabase() { return SharedCluster::Get().FreshDatabase(); }

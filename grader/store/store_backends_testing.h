@@ -69,6 +69,21 @@ void FinishNextItem(Store& store, const std::string& submission_id,
 // The current report of `id` (empty, failing the test, when there is none).
 gograder::v1::GradeReport CurrentReport(Store& store, const std::string& id);
 
+// What RaceInsertsAndClaims saw: submission ids inserted and claimed (each
+// claim finished), and every error.
+struct InsertClaimRace {
+  std::vector<std::string> inserted, claimed, errors;
+};
+
+// `inserters` threads insert `per_inserter` submissions each (`make(t, i)`
+// for thread t's i-th) while `claimers` threads claim and finish them (a
+// report scoring 1) until the inserters are done and the queue is empty.
+// Even threads use `a`, odd ones `b` (two stores on the same data, as two
+// processes or nodes would be).
+InsertClaimRace RaceInsertsAndClaims(Store& a, Store& b, int inserters, int per_inserter,
+                                     int claimers,
+                                     const std::function<NewSubmission(int t, int i)>& make);
+
 struct StoreBackend {
   std::string name;  // "sqlite", "postgres": a test name suffix
   // Opens the store whose data belongs to `dir` (an existing directory of

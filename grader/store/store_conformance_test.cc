@@ -659,53 +659,11 @@ TEST_P(StoreConformanceTest, QueuePositionsAreTheClaimOrder) {
 TEST_P(StoreConformanceTest, ConcurrentInsertsAndClaimsClaimEachSubmissionOnce) {
   ASSERT_OK_AND_ASSIGN(std::unique_ptr<Store> second, Open(Options()));
   constexpr int kInserters = 4, kPerInserter = 25, kClaimers = 4;
-  std::atomic<int> inserters_left = kInserters;
-  std::mutex mu;
-  std::vector<std::string> inserted, claimed, errors;
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kInserters; ++t) {
-    threads.emplace_back([&, t] {
-      Store& store = t % 2 == 0 ? *store_ : *second;
-      for (int i = 0; i < kPerInserter; ++i) {
-        absl::StatusOr<InsertOutcome> outcome =
-            store.Insert(MakeSubmission(absl::StrCat("c", i % 3), absl::StrCat("t", t, "-", i),
-                                        absl::StrCat("s", t)),
-                         {});
-        std::lock_guard<std::mutex> lock(mu);
-        if (!outcome.ok()) {
-          errors.push_back(outcome.status().ToString());
-        } else {
-          inserted.push_back(outcome->submission.submission_id());
-        }
-      }
-      --inserters_left;
-    });
-  }
-  for (int t = 0; t < kClaimers; ++t) {
-    threads.emplace_back([&, t] {
-      Store& store = t % 2 == 0 ? *store_ : *second;
-      while (true) {
-        bool done_inserting = inserters_left.load() == 0;
-        absl::StatusOr<std::optional<Claim>> claim = store.ClaimNext();
-        if (!claim.ok()) {
-          std::lock_guard<std::mutex> lock(mu);
-          errors.push_back(claim.status().ToString());
-          return;
-        }
-        if (!claim->has_value()) {
-          if (done_inserting) return;
-          std::this_thread::yield();
-          continue;
-        }
-        const std::string& id = (*claim)->submission.submission_id();
-        absl::Status finished = store.Finish(id, (*claim)->claim, MakeReport(1));
-        std::lock_guard<std::mutex> lock(mu);
-        claimed.push_back(id);
-        if (!finished.ok()) errors.push_back(finished.ToString());
-      }
-    });
-  }
-  for (std::thread& thread : threads) thread.join();
+  auto [inserted, claimed, errors] = RaceInsertsAndClaims(
+      *store_, *second, kInserters, kPerInserter, kClaimers, [&](int t, int i) {
+        return MakeSubmission(absl::StrCat("c", i % 3), absl::StrCat("t", t, "-", i),
+                              absl::StrCat("s", t));
+      });
   EXPECT_THAT(errors, IsEmpty());
   ASSERT_EQ(inserted.size(), static_cast<size_t>(kInserters * kPerInserter));
   EXPECT_EQ(claimed.size(), inserted.size());
