@@ -6,18 +6,15 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <filesystem>
 #include <map>
 #include <mutex>
 #include <optional>
-#include <thread>
 
 #include "absl/cleanup/cleanup.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "base/files.h"
@@ -264,54 +261,26 @@ void ApplyLate(const gograder::v1::LatePolicy& policy, Student& student) {
   core::ApplyLatePolicy(policy, student.entry.id, submitted_at, *student.report);
 }
 
-// Grades `students[i]` for each i of `todo` on `workers` threads. Each
-// thread makes its own grading function with `make` (a local grader on a
-// slot of its own, or a client of gograderd); `done` is called, one call at a
-// time, as each student's report is in. A grading that returns an error is
-// our failure: that student gets a GRADING_FAILED report.
+// Grades `students[i]` for each i of `todo` on `workers` threads, each
+// with its own grading function from `make` (a local grader on a slot of its
+// own, or a client of gograderd); `done` is called, one call at a time, as
+// each student's report is in. A grading that returns an error is our
+// failure: that student gets a GRADING_FAILED report.
 using GradeOne = std::function<absl::StatusOr<GradeReport>(Student&)>;
 absl::Status GradeAll(std::vector<Student>& students, const std::vector<size_t>& todo,
                       const std::string& exercise_id, int workers,
                       const std::function<absl::StatusOr<GradeOne>()>& make,
                       const std::function<void(Student&)>& done) {
   std::mutex mutex;
-  size_t next = 0;
-  int ready = 0;
-  std::vector<std::string> worker_errors;
-  auto work = [&] {
-    absl::StatusOr<GradeOne> grade = make();
-    {
-      std::lock_guard<std::mutex> lock(mutex);
-      if (!grade.ok()) {
-        worker_errors.push_back(std::string(grade.status().message()));
-        return;
-      }
-      ++ready;
-    }
-    while (true) {
-      size_t index;
-      {
-        std::lock_guard<std::mutex> lock(mutex);
-        if (next >= todo.size()) return;
-        index = todo[next++];
-      }
-      Student& student = students[index];
-      absl::StatusOr<GradeReport> report = (*grade)(student);
-      student.report = report.ok()
-                           ? *std::move(report)
-                           : core::GradingFailedReport(exercise_id, report.status().message());
-      std::lock_guard<std::mutex> lock(mutex);
-      done(student);
-    }
-  };
-  std::vector<std::thread> threads;
-  for (int i = 0; i < workers; ++i) threads.emplace_back(work);
-  for (std::thread& thread : threads) thread.join();
-  if (ready == 0 && !todo.empty()) {
-    return absl::InternalError(
-        absl::StrCat("no worker could grade: ", absl::StrJoin(worker_errors, "; ")));
-  }
-  return absl::OkStatus();
+  return ForEachOnWorkers<GradeOne>(todo.size(), workers, make, [&](GradeOne& grade, size_t i) {
+    Student& student = students[todo[i]];
+    absl::StatusOr<GradeReport> report = grade(student);
+    student.report = report.ok()
+                         ? *std::move(report)
+                         : core::GradingFailedReport(exercise_id, report.status().message());
+    std::lock_guard<std::mutex> lock(mutex);
+    done(student);
+  });
 }
 
 // A local grading function on its own slot; intake was done up front.

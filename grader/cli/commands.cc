@@ -8,7 +8,6 @@
 #include <iostream>
 #include <mutex>
 #include <optional>
-#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -226,38 +225,19 @@ int RunRubricTest(const GlobalOptions& global, const std::vector<std::string>& i
   if (global.slot >= 0) workers = 1;  // one named slot
   workers = std::max(1, std::min<int>(workers, static_cast<int>(checks.size())));
   std::mutex mutex;
-  size_t next = 0;
   int passed = 0, failed = 0;
-  std::vector<std::string> worker_errors;
-  auto work = [&] {
-    auto grader = MakeGrader(global);
-    if (!grader.ok()) {
-      std::lock_guard<std::mutex> lock(mutex);
-      worker_errors.push_back(std::string(grader.status().message()));
-      return;
-    }
-    while (true) {
-      size_t index;
-      {
+  absl::Status graded = ForEachOnWorkers<LocalGrader>(
+      checks.size(), workers, [&] { return MakeGrader(global); },
+      [&](LocalGrader& grader, size_t index) {
+        auto [ok, detail] = RunRubricCheck(*grader.grader, global, checks[index]);
         std::lock_guard<std::mutex> lock(mutex);
-        if (next >= checks.size()) return;
-        index = next++;
-      }
-      auto [ok, detail] = RunRubricCheck(*grader->grader, global, checks[index]);
-      std::lock_guard<std::mutex> lock(mutex);
-      (ok ? passed : failed)++;
-      out << (ok ? "PASS " : "FAIL ") << checks[index].name << "  " << detail << "\n" << std::flush;
-    }
-  };
-  std::vector<std::thread> threads;
-  for (int i = 0; i < workers; ++i) threads.emplace_back(work);
-  for (std::thread& thread : threads) thread.join();
+        (ok ? passed : failed)++;
+        out << (ok ? "PASS " : "FAIL ") << checks[index].name << "  " << detail << "\n"
+            << std::flush;
+      });
   std::error_code error;
   for (const std::string& dir : composed) fs::remove_all(dir, error);
-  if (passed + failed < static_cast<int>(checks.size())) {
-    return Fail(err, absl::InternalError(absl::StrCat("no worker could grade: ",
-                                                      absl::StrJoin(worker_errors, "; "))));
-  }
+  if (!graded.ok()) return Fail(err, graded);
   out << passed << " passed, " << failed << " failed (" << checks.size() << " gradings, " << workers
       << " worker(s), " << absl::FormatDuration(absl::Trunc(absl::Now() - start, absl::Seconds(1)))
       << ")\n";
