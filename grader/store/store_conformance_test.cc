@@ -103,16 +103,12 @@ class StoreConformanceTest : public ::testing::TestWithParam<StoreBackend> {
   }
   void Reopen() { Reopen(Options()); }
 
+  // store::MakeSubmission with files: PostgreSQL stores them.
   NewSubmission MakeSubmission(std::string course, std::string key = "", std::string student = "s1",
                                std::string exercise = kExercise) {
-    NewSubmission s;
-    s.exercise_id = std::move(exercise);
-    s.course_id = std::move(course);
-    s.student_id = std::move(student);
-    s.attempt_id = "a1";
-    s.idempotency_key = std::move(key);
+    NewSubmission s = store::MakeSubmission(std::move(course), std::move(key), std::move(student),
+                                            std::move(exercise));
     s.files_dir = module_;
-    s.digest = "sha256:abc";
     return s;
   }
 
